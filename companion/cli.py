@@ -1,0 +1,256 @@
+"""The `companion` command. Commands that do not open the app never import Textual."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from companion import __version__
+from companion.config import Config
+from companion.content import Library, UnknownPlan, resolve_plan, validate_paths
+from companion.yamlsafe import Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_BAD_INPUT = 2
+
+
+class CompanionError(click.ClickException):
+    """A problem the user can fix: printed as `error: ...`, exit code 2, no traceback."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _config(ctx: click.Context) -> Config:
+    return ctx.ensure_object(Config)
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        _config(ctx).db = Path(value).expanduser()
+
+
+def _add_banks(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    _config(ctx).banks.extend(Path(v) for v in value)
+
+
+def _add_plans(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    _config(ctx).plans.extend(Path(v) for v in value)
+
+
+def common_options(f: F) -> F:
+    """--db, --banks and --plans, accepted before or after the subcommand name."""
+    f = click.option("--plans", "plans_dirs", multiple=True, expose_value=False,
+                     callback=_add_plans, type=click.Path(file_okay=False),
+                     help="Extra folder of session plans (repeatable).")(f)
+    f = click.option("--banks", "banks_dirs", multiple=True, expose_value=False,
+                     callback=_add_banks, type=click.Path(file_okay=False),
+                     help="Extra folder of banks, signal sets and rubrics (repeatable).")(f)
+    f = click.option("--db", "db_path", expose_value=False, callback=_set_db,
+                     type=click.Path(dir_okay=False),
+                     help="Database file (default: COMPANION_DB or the user data dir).")(f)
+    return f
+
+
+def _print_problems(problems: list[Problem], heading: str | None = None) -> None:
+    if heading and problems:
+        click.echo(heading, err=True)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
+    """The library for commands that use content: broken files are reported and left out."""
+    lib = _config(ctx).library()
+    if not quiet:
+        for notice in lib.notices:
+            click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
+        if lib.problems:
+            _print_problems(lib.problems)
+            click.echo(f"({len(lib.problems)} content problem(s): the files above were left "
+                       "out; run `companion validate` after fixing them)", err=True)
+    return lib
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="companion")
+@common_options
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """companion: run, score and practise interviews in the terminal.
+
+    With no command, opens the app's home screen."""
+    if ctx.invoked_subcommand is None:
+        from companion.launch import open_home
+
+        open_home(_config(ctx), load_content(ctx))
+
+
+# --- Content commands --------------------------------------------------------------------
+
+
+def _plan_json(lib: Library, plan_id: str) -> dict[str, Any]:
+    plan = lib.plans[plan_id]
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "mode": plan.mode,
+        "minutes": plan.minutes,
+        "stage": plan.stage,
+        "family": plan.family,
+        "description": plan.description,
+        "participants": list(plan.participants),
+        "sections": [{"title": s.title, "minutes": s.minutes} for s in plan.sections],
+        "rubric": plan.rubric,
+        "loops": [loop.id for loop in lib.loops_of(plan.id)],
+        "path": plan.where.path if plan.where else None,
+    }
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
+@click.option("--stage", help="Only plans of this stage.")
+@click.option("--mode", type=click.Choice(["interview", "practice", "checklist"]),
+              help="Only plans of this mode.")
+@common_options
+@click.pass_context
+def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None) -> None:
+    """List the session plans, grouped by family and stage."""
+    lib = load_content(ctx)
+    chosen = [
+        p for p in lib.plans.values()
+        if (stage is None or p.stage == stage) and (mode is None or p.mode == mode)
+    ]
+    if stage is not None and not chosen and not as_json:
+        stages = sorted({p.stage for p in lib.plans.values() if p.stage})
+        raise CompanionError(f"no plans of stage '{stage}'; stages: {', '.join(stages)}")
+    chosen.sort(key=lambda p: (p.family, p.stage, p.id))
+    if as_json:
+        click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2))
+        return
+    width = max((len(p.id) for p in chosen), default=10)
+    family = None
+    for plan in chosen:
+        if plan.family != family:
+            family = plan.family
+            click.echo(f"\n{family or 'other'}")
+        minutes = f"{plan.minutes:g} min" if plan.minutes else "untimed"
+        click.echo(f"  {plan.id:<{width}}  {plan.mode:<9}  {minutes:>7}  "
+                   f"{plan.stage:<20}  {plan.title}")
+    for loop in sorted(lib.loops.values(), key=lambda lp: lp.id):
+        if stage is None and mode is None:
+            click.echo(f"\nloop {loop.id}: {loop.title}")
+            click.echo("  " + " → ".join(loop.plans))
+    click.echo(f"\n{len(chosen)} plan(s). `companion show PLAN` prints one; "
+               "`companion run PLAN --candidate NAME` runs it.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
+@common_options
+@click.pass_context
+def banks(ctx: click.Context, as_json: bool) -> None:
+    """List the question banks, signal sets and rubrics."""
+    lib = load_content(ctx)
+    rows = [
+        {
+            "id": b.id,
+            "title": b.title,
+            "stage": b.stage,
+            "roles": list(b.roles),
+            "questions": len(b.questions),
+            "with_follow_ups": sum(1 for q in b.questions if q.follow_ups),
+            "with_look_for": sum(1 for q in b.questions if q.look_for),
+            "path": b.where.path if b.where else None,
+        }
+        for b in sorted(lib.banks.values(), key=lambda b: b.id)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(r["id"]) for r in rows), default=10)
+    click.echo("banks")
+    for row in rows:
+        click.echo(f"  {row['id']:<{width}}  {row['questions']:>3} questions  {row['title']}")
+    click.echo("signal sets")
+    for s in sorted(lib.signal_sets.values(), key=lambda s: s.id):
+        click.echo(f"  {s.id:<{width}}  {len(s.good):>2} good {len(s.bad):>2} bad  {s.title}")
+    click.echo("rubrics")
+    for r in sorted(lib.rubrics.values(), key=lambda r: r.id):
+        click.echo(f"  {r.id:<{width}}  {len(r.criteria)} criteria, pass "
+                   f"{r.threshold}/{r.max_score}  {r.title}")
+
+
+@main.command()
+@click.argument("plan_id")
+@click.option("--role", help="Resolve role-tagged questions for this role.")
+@click.option("--level", help="Resolve level-tagged questions for this level.")
+@common_options
+@click.pass_context
+def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) -> None:
+    """Print a plan as Markdown: sections, questions, signals, rubric."""
+    from companion.export.plan import plan_markdown
+
+    lib = load_content(ctx)
+    try:
+        session_plan = resolve_plan(lib, plan_id, role, level)
+    except UnknownPlan as err:
+        raise CompanionError(str(err)) from None
+    click.echo(plan_markdown(session_plan, role, level), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems."""
+    config = _config(ctx)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise CompanionError(f"no such file or folder: {missing[0]}")
+    lib = validate_paths(paths, config.sources()) if paths else config.library()
+    for notice in lib.notices:
+        click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
+    checked = len(lib.files) if not paths else len(
+        {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
+    )
+    if lib.problems:
+        _print_problems(lib.problems)
+        files = len({p.path for p in lib.problems})
+        click.echo(f"{len(lib.problems)} problem(s) in {files} file(s) "
+                   f"({checked} checked)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"ok: {checked} file(s), {len(lib.plans)} plans, {len(lib.banks)} banks, "
+               f"{len(lib.signal_sets)} signal sets, {len(lib.rubrics)} rubrics, "
+               f"{len(lib.loops)} loops")
+
+
+def _inside(path: Path, given: Path) -> bool:
+    try:
+        return path.resolve() == given.resolve() or given.resolve() in path.resolve().parents
+    except OSError:
+        return False
+
+
+@main.command()
+@common_options
+@click.pass_context
+def paths(ctx: click.Context) -> None:
+    """Print where content and the database are looked for."""
+    config = _config(ctx)
+    click.echo(f"database: {config.db_path}")
+    for source in config.sources():
+        for directory in source.dirs:
+            state = "" if directory.is_dir() else "  (not there)"
+            click.echo(f"{source.label}: {directory}{state}")
+
+
+from companion import cli_sessions  # noqa: E402,F401  (registers the session commands)

@@ -1,0 +1,833 @@
+"""Find, load and validate banks/ and sessions/ into model objects.
+
+Every problem is reported as `path:line: message`, all at once; nothing here raises on bad
+content. Also resolves a plan into the SessionPlan a session snapshots when it starts."""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from companion.model import (
+    DEFAULT_RECOMMENDATION_SCALE,
+    MODES,
+    Bank,
+    Criterion,
+    InlinePrompt,
+    Loop,
+    Plan,
+    Prompt,
+    PromptSpec,
+    Question,
+    QuestionRef,
+    Rubric,
+    Section,
+    SectionPlan,
+    SessionPlan,
+    Signal,
+    SignalSet,
+    TagQuery,
+    Where,
+)
+from companion.yamlsafe import LList, LMap, Problem, parse_bytes
+
+KINDS = ("bank", "signals", "rubric", "plan", "loop")
+_KIND_LABEL = {
+    "bank": "bank",
+    "signals": "signal set",
+    "rubric": "rubric",
+    "plan": "plan",
+    "loop": "loop",
+}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One place content comes from, in search order: built-in, user config, --banks/--plans."""
+
+    label: str
+    dirs: tuple[Path, ...]
+    files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    kind: str  # "bank", "question", "signals", "rubric", "plan", "criterion", "query"
+    target: str
+    where: Where
+    detail: Any = None
+
+
+@dataclass
+class _Item:
+    kind: str
+    id: str
+    obj: Any
+    where: Where
+    source: str
+    refs: list[_Ref]
+
+
+@dataclass
+class Library:
+    banks: dict[str, Bank] = field(default_factory=dict)
+    signal_sets: dict[str, SignalSet] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    loops: dict[str, Loop] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def table(self, kind: str) -> dict[str, Any]:
+        return {
+            "bank": self.banks,
+            "signals": self.signal_sets,
+            "rubric": self.rubrics,
+            "plan": self.plans,
+            "loop": self.loops,
+        }[kind]
+
+    def loops_of(self, plan_id: str) -> list[Loop]:
+        return [loop for loop in self.loops.values() if plan_id in loop.plans]
+
+
+# --- Where content lives -------------------------------------------------------------------
+
+
+def builtin_dirs() -> tuple[Path, ...]:
+    """banks/ and sessions/ inside the installed package, else the checkout's top level."""
+    package = Path(str(resources.files("companion")))
+    inside = (package / "banks", package / "sessions")
+    if all(d.is_dir() for d in inside):
+        return inside
+    return (package.parent / "banks", package.parent / "sessions")
+
+
+def builtin_sources() -> list[Source]:
+    return [Source("built-in", builtin_dirs())]
+
+
+def content_sources(
+    user_config_dir: Path | None,
+    banks: Iterable[Path] = (),
+    plans: Iterable[Path] = (),
+) -> list[Source]:
+    sources = builtin_sources()
+    if user_config_dir is not None:
+        sources.append(
+            Source("user config", (user_config_dir / "banks", user_config_dir / "sessions"))
+        )
+    sources.extend(Source(f"--banks {d}", (Path(d),)) for d in banks)
+    sources.extend(Source(f"--plans {d}", (Path(d),)) for d in plans)
+    return sources
+
+
+def _files_of(source: Source) -> Iterator[Path]:
+    for directory in source.dirs:
+        if directory.is_dir():
+            yield from sorted(
+                p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+    yield from source.files
+
+
+# --- Reading one file ---------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to an LMap that records a Problem for every mismatch."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def where(self, line: int) -> Where:
+        return Where(self.path, line)
+
+    def line(self, m: LMap, key: str) -> int:
+        return m.lines.get(key, m.line)
+
+    def keys(
+        self, m: LMap, what: str, required: Iterable[str], optional: Iterable[str]
+    ) -> None:
+        required = tuple(required)
+        allowed = set(required) | set(optional)
+        for key in m:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else (
+                    f"; allowed: {', '.join(sorted(allowed))}"
+                )
+                self.fail(m.lines[key], f"unknown key '{key}' in {what}{hint}")
+        for key in required:
+            if key not in m:
+                self.fail(m.line, f"missing required key '{key}' in {what}")
+
+    def mapping(self, value: Any, line: int, what: str) -> LMap | None:
+        if isinstance(value, LMap):
+            return value
+        self.fail(line, f"{what} must be a mapping (key: value lines), not {_type_name(value)}")
+        return None
+
+    def items(self, m: LMap, key: str, what: str) -> list[tuple[Any, int]]:
+        value = m.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, LList):
+            self.fail(self.line(m, key), f"'{key}' in {what} must be a list, "
+                      f"not {_type_name(value)}")
+            return []
+        return list(zip(value, value.lines, strict=True))
+
+    def text(self, m: LMap, key: str, what: str, default: str = "") -> str:
+        if key not in m or m[key] is None and default != "":
+            return default
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(self.line(m, key), f"'{key}' in {what} must be text, "
+                      f"not {_type_name(value)}")
+            return default
+        text = str(value).strip()
+        if not text:
+            self.fail(self.line(m, key), f"'{key}' in {what} is empty; write the text")
+        return text
+
+    def ident(self, m: LMap, key: str, what: str) -> str:
+        value = self.text(m, key, what)
+        if value and not _ID.match(value):
+            self.fail(self.line(m, key), f"'{key}' '{value}' in {what} must be lowercase "
+                      "letters, digits and '-' (for example 'system-design')")
+        return value
+
+    def texts(self, m: LMap, key: str, what: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        value = m[key]
+        if isinstance(value, str):
+            return (value.strip(),) if value.strip() else ()
+        if not isinstance(value, LList):
+            self.fail(self.line(m, key), f"'{key}' in {what} must be a list of text, "
+                      f"not {_type_name(value)}")
+            return ()
+        out: list[str] = []
+        for item, line in zip(value, value.lines, strict=True):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.fail(line, f"each item of '{key}' in {what} must be text, "
+                          f"not {_type_name(item)}")
+            elif not str(item).strip():
+                self.fail(line, f"an item of '{key}' in {what} is empty; write the text")
+            else:
+                out.append(str(item).strip())
+        return tuple(out)
+
+    def number(
+        self, m: LMap, key: str, what: str, *, whole: bool = False, positive: bool = False
+    ) -> float | None:
+        if key not in m or m[key] is None:
+            return None
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+            whole and not isinstance(value, int)
+        ):
+            kind = "a whole number" if whole else "a number"
+            self.fail(self.line(m, key), f"'{key}' in {what} must be {kind}, "
+                      f"not {_type_name(value)}")
+            return None
+        if positive and value <= 0:
+            self.fail(self.line(m, key), f"'{key}' in {what} must be more than 0, not {value}")
+            return None
+        return value
+
+    def flag(self, m: LMap, key: str, what: str) -> bool:
+        value = m.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(self.line(m, key), f"'{key}' in {what} must be true or false")
+            return False
+        return value
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, LMap | dict):
+        return "a mapping"
+    if isinstance(value, LList | list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"the text '{value}'"
+
+
+def _unique(r: _Reader, ids: list[tuple[str, int]], what: str) -> None:
+    seen: dict[str, int] = {}
+    for ident, line in ids:
+        if not ident:
+            continue
+        if ident in seen:
+            r.fail(line, f"duplicate {what} id '{ident}' (first at line {seen[ident]})")
+        else:
+            seen[ident] = line
+
+
+def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
+    r.keys(m, "the bank", ("kind", "id", "title", "questions"), ("description", "tags"))
+    bank_id = r.ident(m, "id", "the bank")
+    stage, roles, levels = "", (), ()
+    if "tags" in m:
+        tags = r.mapping(m["tags"], r.line(m, "tags"), "'tags' of the bank")
+        if tags is not None:
+            r.keys(tags, "the bank's tags", (), ("stage", "roles", "levels"))
+            stage = r.text(tags, "stage", "the bank's tags")
+            roles = r.texts(tags, "roles", "the bank's tags")
+            levels = r.texts(tags, "levels", "the bank's tags")
+    questions: list[Question] = []
+    items = r.items(m, "questions", "the bank")
+    if "questions" in m and not items and isinstance(m["questions"], LList):
+        r.fail(r.line(m, "questions"), "the bank has no questions; add at least one")
+    ids: list[tuple[str, int]] = []
+    for item, line in items:
+        q = r.mapping(item, line, "a question")
+        if q is None:
+            continue
+        what = f"question '{q.get('id', '?')}'"
+        r.keys(q, what, ("id", "text"), ("follow_ups", "look_for", "tags", "criteria"))
+        qid = r.ident(q, "id", what)
+        ids.append((qid, q.lines.get("id", line)))
+        kind, qroles, qlevels, topics, minutes = "", (), (), (), None
+        if "tags" in q:
+            tags = r.mapping(q["tags"], r.line(q, "tags"), f"'tags' of {what}")
+            if tags is not None:
+                r.keys(tags, f"the tags of {what}", (),
+                       ("kind", "roles", "levels", "minutes", "topics"))
+                kind = r.text(tags, "kind", f"the tags of {what}")
+                qroles = r.texts(tags, "roles", f"the tags of {what}")
+                qlevels = r.texts(tags, "levels", f"the tags of {what}")
+                topics = r.texts(tags, "topics", f"the tags of {what}")
+                mins = r.number(tags, "minutes", f"the tags of {what}", whole=True,
+                                positive=True)
+                minutes = int(mins) if mins is not None else None
+        criteria = r.texts(q, "criteria", what)
+        for criterion in criteria:
+            refs.append(_Ref("criterion", criterion, r.where(r.line(q, "criteria"))))
+        questions.append(
+            Question(
+                id=qid,
+                text=r.text(q, "text", what),
+                follow_ups=r.texts(q, "follow_ups", what),
+                look_for=r.texts(q, "look_for", what),
+                kind=kind,
+                roles=qroles,
+                levels=qlevels,
+                minutes=minutes,
+                topics=topics,
+                criteria=criteria,
+            )
+        )
+    _unique(r, ids, "question")
+    return Bank(
+        id=bank_id,
+        title=r.text(m, "title", "the bank"),
+        description=r.text(m, "description", "the bank"),
+        stage=stage,
+        roles=roles,
+        levels=levels,
+        questions=tuple(questions),
+        where=r.where(m.line),
+    )
+
+
+def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
+    r.keys(m, "the signal set", ("kind", "id", "title"), ("good", "bad", "description"))
+    if "good" not in m and "bad" not in m:
+        r.fail(m.line, "the signal set has neither 'good' nor 'bad' signals; add some")
+    ids: list[tuple[str, int]] = []
+    lists: dict[str, tuple[Signal, ...]] = {}
+    for polarity in ("good", "bad"):
+        signals = []
+        for item, line in r.items(m, polarity, "the signal set"):
+            s = r.mapping(item, line, f"a {polarity} signal")
+            if s is None:
+                continue
+            what = f"{polarity} signal '{s.get('id', '?')}'"
+            r.keys(s, what, ("id", "text"), ())
+            sid = r.ident(s, "id", what)
+            ids.append((sid, s.lines.get("id", line)))
+            signals.append(Signal(sid, r.text(s, "text", what)))
+        lists[polarity] = tuple(signals)
+    _unique(r, ids, "signal")
+    return SignalSet(
+        id=r.ident(m, "id", "the signal set"),
+        title=r.text(m, "title", "the signal set"),
+        good=lists["good"],
+        bad=lists["bad"],
+        where=r.where(m.line),
+    )
+
+
+def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
+    r.keys(m, "the rubric", ("kind", "id", "title", "threshold", "criteria"),
+           ("advice", "description"))
+    criteria: list[Criterion] = []
+    ids: list[tuple[str, int]] = []
+    for item, line in r.items(m, "criteria", "the rubric"):
+        c = r.mapping(item, line, "a criterion")
+        if c is None:
+            continue
+        what = f"criterion '{c.get('id', '?')}'"
+        r.keys(c, what, ("id", "title", "anchors"), ("needs_postmortem", "description"))
+        cid = r.ident(c, "id", what)
+        ids.append((cid, c.lines.get("id", line)))
+        anchors = ["", "", ""]
+        if "anchors" in c:
+            a = r.mapping(c["anchors"], r.line(c, "anchors"), f"'anchors' of {what}")
+            if a is not None:
+                for key, key_line in a.lines.items():
+                    if key not in ("0", "1", "2"):
+                        r.fail(key_line, f"anchor level '{key}' in {what} is not 0, 1 or 2; "
+                               "scores run 0-2")
+                for level in range(3):
+                    if str(level) not in a:
+                        r.fail(a.line, f"{what} has no anchor for level {level}; "
+                               "write what a score of that level looks like")
+                    else:
+                        anchors[level] = r.text(a, str(level), f"anchor {level} of {what}")
+        criteria.append(
+            Criterion(
+                id=cid,
+                title=r.text(c, "title", what),
+                anchors=(anchors[0], anchors[1], anchors[2]),
+                needs_postmortem=r.flag(c, "needs_postmortem", what),
+            )
+        )
+    if "criteria" in m and not criteria and isinstance(m["criteria"], LList):
+        r.fail(r.line(m, "criteria"), "the rubric has no criteria; add at least one")
+    _unique(r, ids, "criterion")
+    threshold = r.number(m, "threshold", "the rubric", whole=True)
+    maximum = 2 * len(criteria)
+    if threshold is not None and criteria and not 0 <= threshold <= maximum:
+        r.fail(r.line(m, "threshold"),
+               f"threshold {threshold} is outside 0-{maximum} (2 points per criterion)")
+    return Rubric(
+        id=r.ident(m, "id", "the rubric"),
+        title=r.text(m, "title", "the rubric"),
+        criteria=tuple(criteria),
+        threshold=int(threshold or 0),
+        advice=r.text(m, "advice", "the rubric"),
+        where=r.where(m.line),
+    )
+
+
+def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSpec | None:
+    if isinstance(item, str):
+        text = item.strip()
+        if not text:
+            r.fail(line, "an empty prompt; write the text")
+            return None
+        return InlinePrompt(text)
+    p = r.mapping(item, line, "a prompt")
+    if p is None:
+        return None
+    forms = [k for k in ("question", "query", "text") if k in p]
+    if len(forms) != 1:
+        r.fail(line, "a prompt needs exactly one of 'question: BANK/QUESTION', "
+               "'query: {bank, count, ...}' or 'text: ...'")
+        return None
+    form = forms[0]
+    if form == "question":
+        r.keys(p, "the prompt", ("question",), ())
+        ref = r.text(p, "question", "the prompt")
+        bank, _, question = ref.partition("/")
+        if not bank or not question:
+            r.fail(r.line(p, "question"), f"'{ref}' is not BANK/QUESTION "
+                   "(for example 'system-design/rate-limiter')")
+            return None
+        refs.append(_Ref("question", ref, r.where(r.line(p, "question"))))
+        return QuestionRef(bank, question)
+    if form == "query":
+        r.keys(p, "the prompt", ("query",), ())
+        q = r.mapping(p["query"], r.line(p, "query"), "'query'")
+        if q is None:
+            return None
+        r.keys(q, "the query", ("bank",), ("count", "kind", "topics"))
+        count = r.number(q, "count", "the query", whole=True, positive=True)
+        query = TagQuery(
+            bank=r.ident(q, "bank", "the query"),
+            count=int(count or 1),
+            kind=r.text(q, "kind", "the query"),
+            topics=r.texts(q, "topics", "the query"),
+        )
+        refs.append(_Ref("query", query.bank, r.where(r.line(p, "query")), query))
+        return query
+    r.keys(p, "the prompt", ("text",), ("follow_ups", "look_for"))
+    return InlinePrompt(
+        text=r.text(p, "text", "the prompt"),
+        follow_ups=r.texts(p, "follow_ups", "the prompt"),
+        look_for=r.texts(p, "look_for", "the prompt"),
+    )
+
+
+def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
+    r.keys(m, "the plan", ("kind", "id", "title", "mode", "sections"),
+           ("description", "stage", "family", "participants", "rubric", "recommendation",
+            "tags"))
+    mode = r.text(m, "mode", "the plan")
+    if mode and mode not in MODES:
+        close = difflib.get_close_matches(mode, MODES, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(MODES)}"
+        r.fail(r.line(m, "mode"), f"mode '{mode}' is not one of {', '.join(MODES)}; {hint}")
+    sections: list[Section] = []
+    for item, line in r.items(m, "sections", "the plan"):
+        s = r.mapping(item, line, "a section")
+        if s is None:
+            continue
+        what = f"section '{s.get('title', '?')}'"
+        r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals"))
+        minutes = r.number(s, "minutes", what, positive=True)
+        if "minutes" not in s and mode != "checklist":
+            r.fail(line, f"{what} has no 'minutes'; only checklist plans may leave them out")
+        prompts = [
+            p for p in (
+                _read_prompt(r, it, ln, refs) for it, ln in r.items(s, "prompts", what)
+            ) if p is not None
+        ]
+        signals = None
+        if "signals" in s:
+            signals = r.ident(s, "signals", what)
+            refs.append(_Ref("signals", signals, r.where(r.line(s, "signals"))))
+        sections.append(
+            Section(
+                title=r.text(s, "title", what),
+                minutes=minutes,
+                guidance=r.text(s, "guidance", what),
+                prompts=tuple(prompts),
+                signals=signals,
+                where=r.where(line),
+            )
+        )
+    if "sections" in m and not sections and isinstance(m["sections"], LList):
+        r.fail(r.line(m, "sections"), "the plan has no sections; add at least one")
+    rubric = None
+    if "rubric" in m:
+        rubric = r.ident(m, "rubric", "the plan")
+        refs.append(_Ref("rubric", rubric, r.where(r.line(m, "rubric"))))
+    scale = r.texts(m, "recommendation", "the plan") or DEFAULT_RECOMMENDATION_SCALE
+    return Plan(
+        id=r.ident(m, "id", "the plan"),
+        title=r.text(m, "title", "the plan"),
+        mode=mode,
+        sections=tuple(sections),
+        description=r.text(m, "description", "the plan"),
+        stage=r.text(m, "stage", "the plan"),
+        family=r.text(m, "family", "the plan"),
+        participants=r.texts(m, "participants", "the plan"),
+        rubric=rubric,
+        recommendation_scale=scale,
+        tags=r.texts(m, "tags", "the plan"),
+        where=r.where(m.line),
+    )
+
+
+def _read_loop(r: _Reader, m: LMap, refs: list[_Ref]) -> Loop:
+    r.keys(m, "the loop", ("kind", "id", "title", "plans"), ("description",))
+    plans = r.texts(m, "plans", "the loop")
+    if "plans" in m and not plans:
+        r.fail(r.line(m, "plans"), "the loop names no plans; list plan ids")
+    for plan_id in plans:
+        refs.append(_Ref("plan", plan_id, r.where(r.line(m, "plans"))))
+    return Loop(
+        id=r.ident(m, "id", "the loop"),
+        title=r.text(m, "title", "the loop"),
+        plans=plans,
+        description=r.text(m, "description", "the loop"),
+        where=r.where(m.line),
+    )
+
+
+_READERS = {
+    "bank": _read_bank,
+    "signals": _read_signals,
+    "rubric": _read_rubric,
+    "plan": _read_plan,
+    "loop": _read_loop,
+}
+
+
+def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]]:
+    """Read and check one content file on its own (no cross-file references)."""
+    label = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(label, 1, f"the file is {size // 1024} KiB; content files "
+                                  f"are limited to {MAX_FILE_BYTES // 1024 // 1024} MiB")]
+        data = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
+    value, problems = parse_bytes(data, label)
+    if problems or value is None:
+        return None, problems
+    r = _Reader(label)
+    if not isinstance(value, LMap):
+        r.fail(getattr(value, "line", 1), "the top level must be a mapping with a 'kind:' key, "
+               f"not {_type_name(value)}")
+        return None, r.problems
+    kind = value.get("kind")
+    if kind not in KINDS:
+        if "kind" not in value:
+            r.fail(value.line, f"missing required key 'kind' (one of {', '.join(KINDS)})")
+        else:
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            r.fail(value.lines["kind"], f"kind '{kind}' is not one of "
+                   f"{', '.join(KINDS)}{hint}")
+        return None, r.problems
+    refs: list[_Ref] = []
+    obj = _READERS[kind](r, value, refs)
+    item = _Item(kind, obj.id, obj, Where(label, value.lines.get("id", value.line)), source,
+                 refs)
+    return item, r.problems
+
+
+# --- The whole library --------------------------------------------------------------------
+
+
+def load_library(sources: Iterable[Source]) -> Library:
+    """Load every source in order. A file with problems is left out (and its problems
+    reported), and so is anything whose references then dangle, so what is loaded is
+    always consistent and a typo in one user file never takes the built-in content down."""
+    lib = Library()
+    items: list[_Item] = []
+    for source in sources:
+        defined: dict[tuple[str, str], _Item] = {}
+        for path in _files_of(source):
+            lib.files.append(path)
+            item, problems = read_file(path, source.label)
+            lib.problems.extend(problems)
+            if item is None or problems:
+                continue
+            key = (item.kind, item.id)
+            label = _KIND_LABEL[item.kind]
+            if key in defined:
+                other = defined[key]
+                lib.problems.append(Problem(item.where.path, item.where.line,
+                                            f"duplicate {label} id '{item.id}': also defined "
+                                            f"at {other.where}; rename one of them"))
+                continue
+            defined[key] = item
+            table = lib.table(item.kind)
+            if item.id in table:
+                previous = next(i for i in reversed(items) if (i.kind, i.id) == key)
+                lib.notices.append(Problem(item.where.path, item.where.line,
+                                           f"{label} '{item.id}' overrides the one at "
+                                           f"{previous.where} ({previous.source})"))
+            table[item.id] = item.obj
+            items.append(item)
+    active = [i for i in items if lib.table(i.kind).get(i.id) is i.obj]
+    _check_refs(lib, active)
+    return lib
+
+
+def _suggest(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_refs(lib: Library, items: list[_Item]) -> None:
+    reported: set[tuple[str, int, str]] = set()
+    changed = True
+    while changed:  # dropping one item can leave another's reference dangling
+        changed = False
+        criteria = {c.id for rubric in lib.rubrics.values() for c in rubric.criteria}
+        for item in items:
+            if lib.table(item.kind).get(item.id) is not item.obj:
+                continue
+            for ref in item.refs:
+                problem = _ref_problem(lib, ref, criteria)
+                if problem is None:
+                    continue
+                key = (ref.where.path, ref.where.line, problem)
+                if key not in reported:
+                    reported.add(key)
+                    lib.problems.append(Problem(ref.where.path, ref.where.line, problem))
+                del lib.table(item.kind)[item.id]
+                changed = True
+                break
+
+
+def _ref_problem(lib: Library, ref: _Ref, criteria: set[str]) -> str | None:
+    if ref.kind == "question":
+        bank_id, _, question_id = ref.target.partition("/")
+        bank = lib.banks.get(bank_id)
+        if bank is None:
+            return f"unknown bank '{bank_id}' in '{ref.target}'{_suggest(bank_id, lib.banks)}"
+        if bank.question(question_id) is None:
+            return (f"bank '{bank_id}' has no question '{question_id}'"
+                    f"{_suggest(question_id, [q.id for q in bank.questions])}")
+        return None
+    if ref.kind == "query":
+        bank = lib.banks.get(ref.target)
+        if bank is None:
+            return f"unknown bank '{ref.target}'{_suggest(ref.target, lib.banks)}"
+        matches = _matching(bank, ref.detail, role=None, level=None)
+        if len(matches) < ref.detail.count:
+            return (f"the query asks for {ref.detail.count} question(s) of bank '{bank.id}' "
+                    f"but only {len(matches)} match kind/topics; loosen it or add questions")
+        return None
+    if ref.kind == "criterion":
+        if ref.target not in criteria:
+            return f"unknown rubric criterion '{ref.target}'{_suggest(ref.target, criteria)}"
+        return None
+    table = lib.table(ref.kind)
+    if ref.target not in table:
+        label = _KIND_LABEL[ref.kind]
+        return f"unknown {label} '{ref.target}'{_suggest(ref.target, table)}"
+    return None
+
+
+def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
+    """Check the given files (or folders) against everything else that is loaded."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    wanted = {str(p) for p in files}
+    base = list(base)
+    # Files already inside a loaded folder are checked in place rather than loaded twice.
+    loaded = {str(p) for s in base for p in _files_of(s)}
+    extra = tuple(p for p in files if str(p) not in loaded)
+    lib = load_library([*base, Source("given files", (), extra)])
+    lib.problems = [p for p in lib.problems if p.path in wanted]
+    lib.notices = [n for n in lib.notices if n.path in wanted]
+    return lib
+
+
+# --- Resolving a plan for a session -------------------------------------------------------
+
+
+def _matching(bank: Bank, query: TagQuery, role: str | None, level: str | None) -> list[Question]:
+    found = [
+        q for q in bank.questions
+        if (not query.kind or q.kind == query.kind)
+        and all(t in q.topics for t in query.topics)
+        and q.fits(role, level)
+    ]
+    # Questions written for the chosen role first, then those for every role.
+    if role:
+        found.sort(key=lambda q: 0 if role in q.roles else 1)
+    return found
+
+
+def _prompt_of(bank: Bank, q: Question) -> Prompt:
+    return Prompt(
+        id=f"{bank.id}/{q.id}",
+        text=q.text,
+        follow_ups=q.follow_ups,
+        look_for=q.look_for,
+        criteria=q.criteria,
+        source=bank.id,
+    )
+
+
+class UnknownPlan(LookupError):
+    """Raised by resolve_plan for an id that is not loaded; its message lists what is."""
+
+
+def draw(
+    bank: Bank,
+    query: TagQuery,
+    role: str | None,
+    level: str | None,
+    rng: random.Random | None,
+    exclude: frozenset[str] = frozenset(),
+    weights: dict[str, float] | None = None,
+) -> list[Question]:
+    """Pick `query.count` questions. Without rng: the first ones in file order (structured
+    interviewing: every candidate of a plan and role gets the same). With rng: a random draw,
+    avoiding `exclude` when enough others are left, weighted by the criteria a question names."""
+    pool = _matching(bank, query, role, level)
+    if rng is None:
+        return pool[: query.count]
+    fresh = [q for q in pool if f"{bank.id}/{q.id}" not in exclude]
+    stale = [q for q in pool if f"{bank.id}/{q.id}" in exclude]
+    if len(fresh) < query.count:
+        # A bank smaller than the window: every unseen question, then the least bad repeats.
+        rng.shuffle(fresh)
+        rng.shuffle(stale)
+        return (fresh + stale)[: query.count]
+    picked: list[Question] = []
+    while len(picked) < query.count:
+        w = [1.0 + sum((weights or {}).get(c, 0.0) for c in q.criteria) for q in fresh]
+        choice = rng.choices(fresh, weights=w, k=1)[0]
+        picked.append(choice)
+        fresh.remove(choice)
+    return picked
+
+
+def resolve_plan(
+    lib: Library,
+    plan_id: str,
+    role: str | None = None,
+    level: str | None = None,
+    rng: random.Random | None = None,
+    exclude: frozenset[str] = frozenset(),
+    weights: dict[str, float] | None = None,
+) -> SessionPlan:
+    """The plan with every prompt, signal set and the rubric resolved, ready to snapshot.
+
+    Interview plans resolve deterministically; practice plans draw with `rng`."""
+    plan = lib.plans.get(plan_id)
+    if plan is None:
+        hint = _suggest(plan_id, lib.plans)
+        raise UnknownPlan(f"no plan '{plan_id}'{hint} (see `companion plans`)")
+    randomised = rng if plan.mode == "practice" else None
+    sections = []
+    for section in plan.sections:
+        prompts: list[Prompt] = []
+        for index, spec in enumerate(section.prompts):
+            if isinstance(spec, QuestionRef):
+                bank = lib.banks[spec.bank]
+                question = bank.question(spec.question)
+                if question is not None:
+                    prompts.append(_prompt_of(bank, question))
+            elif isinstance(spec, TagQuery):
+                bank = lib.banks[spec.bank]
+                taken = {p.id for p in prompts}
+                for q in draw(bank, spec, role, level, randomised, exclude | taken, weights):
+                    prompts.append(_prompt_of(bank, q))
+            else:
+                prompts.append(
+                    Prompt(f"inline-{len(sections) + 1}-{index + 1}", spec.text,
+                           spec.follow_ups, spec.look_for)
+                )
+        signal_set = lib.signal_sets.get(section.signals) if section.signals else None
+        sections.append(
+            SectionPlan(section.title, section.minutes, section.guidance, tuple(prompts),
+                        signal_set)
+        )
+    return SessionPlan(
+        id=plan.id,
+        title=plan.title,
+        mode=plan.mode,
+        sections=tuple(sections),
+        description=plan.description,
+        stage=plan.stage,
+        participants=plan.participants,
+        rubric=lib.rubrics.get(plan.rubric) if plan.rubric else None,
+        recommendation_scale=plan.recommendation_scale,
+    )

@@ -1,0 +1,273 @@
+"""Plain dataclasses for content (banks, signal sets, rubrics, plans, loops) and for the
+resolved plan a session snapshots when it starts. No I/O here, no Textual."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Mode = Literal["interview", "practice", "checklist"]
+MODES: tuple[str, ...] = ("interview", "practice", "checklist")
+DEFAULT_RECOMMENDATION_SCALE: tuple[str, ...] = ("strong no", "no", "yes", "strong yes")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in a content file, for messages: `path:line`."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    follow_ups: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+    kind: str = ""
+    roles: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    minutes: int | None = None
+    topics: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+
+    def fits(self, role: str | None, level: str | None) -> bool:
+        """A question without roles (or levels) fits every role (or level)."""
+        role_ok = not self.roles or role is None or role in self.roles
+        level_ok = not self.levels or level is None or level in self.levels
+        return role_ok and level_ok
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    id: str
+    title: str
+    description: str = ""
+    stage: str = ""
+    roles: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
+    where: Where | None = None
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignalSet:
+    id: str
+    title: str
+    good: tuple[Signal, ...] = ()
+    bad: tuple[Signal, ...] = ()
+    where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    title: str
+    anchors: tuple[str, str, str]
+    # A criterion that may score 2 only when the practice post-mortem has been written.
+    needs_postmortem: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    threshold: int
+    advice: str = ""
+    where: Where | None = None
+
+    @property
+    def max_score(self) -> int:
+        return 2 * len(self.criteria)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRef:
+    bank: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagQuery:
+    """`count` questions from `bank` matching kind/topics, for the session's role and level.
+
+    In interview mode it resolves the same way every time (file order, role-specific
+    questions first); in practice mode it is a random draw."""
+
+    bank: str
+    count: int = 1
+    kind: str = ""
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InlinePrompt:
+    text: str
+    follow_ups: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+
+
+PromptSpec = QuestionRef | TagQuery | InlinePrompt
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    minutes: float | None
+    guidance: str = ""
+    prompts: tuple[PromptSpec, ...] = ()
+    signals: str | None = None
+    where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    title: str
+    mode: str
+    sections: tuple[Section, ...]
+    description: str = ""
+    stage: str = ""
+    family: str = ""
+    participants: tuple[str, ...] = ()
+    rubric: str | None = None
+    recommendation_scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
+    tags: tuple[str, ...] = ()
+    where: Where | None = None
+
+    @property
+    def minutes(self) -> float:
+        return sum(s.minutes or 0 for s in self.sections)
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    id: str
+    title: str
+    plans: tuple[str, ...]
+    description: str = ""
+    where: Where | None = None
+
+
+# --- What a session snapshots when it starts: the plan with everything resolved. ---
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A question as shown in a session: resolved from a bank, written inline, or ad hoc."""
+
+    id: str
+    text: str
+    follow_ups: tuple[str, ...] = ()
+    look_for: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPlan:
+    title: str
+    minutes: float | None
+    guidance: str = ""
+    prompts: tuple[Prompt, ...] = ()
+    signals: SignalSet | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    id: str
+    title: str
+    mode: str
+    sections: tuple[SectionPlan, ...]
+    description: str = ""
+    stage: str = ""
+    participants: tuple[str, ...] = ()
+    rubric: Rubric | None = None
+    recommendation_scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
+
+    @property
+    def minutes(self) -> float:
+        return sum(s.minutes or 0 for s in self.sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionPlan:
+        rubric = data.get("rubric")
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            mode=data["mode"],
+            description=data.get("description", ""),
+            stage=data.get("stage", ""),
+            participants=tuple(data.get("participants", ())),
+            recommendation_scale=tuple(
+                data.get("recommendation_scale", DEFAULT_RECOMMENDATION_SCALE)
+            ),
+            rubric=_rubric_from_dict(rubric) if rubric else None,
+            sections=tuple(_section_from_dict(s) for s in data["sections"]),
+        )
+
+
+def prompt_from_dict(data: dict[str, Any]) -> Prompt:
+    return Prompt(
+        id=data["id"],
+        text=data["text"],
+        follow_ups=tuple(data.get("follow_ups", ())),
+        look_for=tuple(data.get("look_for", ())),
+        criteria=tuple(data.get("criteria", ())),
+        source=data.get("source", ""),
+    )
+
+
+def _signal_set_from_dict(data: dict[str, Any]) -> SignalSet:
+    return SignalSet(
+        id=data["id"],
+        title=data["title"],
+        good=tuple(Signal(s["id"], s["text"]) for s in data.get("good", ())),
+        bad=tuple(Signal(s["id"], s["text"]) for s in data.get("bad", ())),
+    )
+
+
+def _section_from_dict(data: dict[str, Any]) -> SectionPlan:
+    signals = data.get("signals")
+    return SectionPlan(
+        title=data["title"],
+        minutes=data.get("minutes"),
+        guidance=data.get("guidance", ""),
+        prompts=tuple(prompt_from_dict(p) for p in data.get("prompts", ())),
+        signals=_signal_set_from_dict(signals) if signals else None,
+    )
+
+
+def _rubric_from_dict(data: dict[str, Any]) -> Rubric:
+    return Rubric(
+        id=data["id"],
+        title=data["title"],
+        threshold=data["threshold"],
+        advice=data.get("advice", ""),
+        criteria=tuple(
+            Criterion(
+                id=c["id"],
+                title=c["title"],
+                anchors=(c["anchors"][0], c["anchors"][1], c["anchors"][2]),
+                needs_postmortem=c.get("needs_postmortem", False),
+            )
+            for c in data["criteria"]
+        ),
+    )

@@ -1,0 +1,421 @@
+"""The only module that speaks SQL. One SQLite file, WAL, one commit per event.
+
+Tables (plain, readable with sqlite-utils or Datasette):
+  sessions  one row per session: who, what plan, when, status, score (derived, for listing)
+  events    the append-only log: session_id, seq, type, at (ISO-8601 UTC), t, section, data
+  texts     note, evidence, summary and post-mortem text, with an FTS5 index (texts_fts)
+  drafts    the note line's unsent text, one row per session
+Views: notes, scores."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from companion.clock import from_iso, iso
+from companion.session import Event
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 5.0
+_TEXT_EVENTS = {
+    "note_added": ("note", "text"),
+    "note_edited": ("note", "text"),
+    "score_set": ("evidence", "evidence"),
+    "summary_set": ("summary", "text"),
+    "postmortem_set": ("postmortem", "text"),
+}
+
+
+class StoreError(Exception):
+    """A database problem, told in words a user can act on. The file is left as it was."""
+
+
+def _explain(path: Path, err: BaseException) -> StoreError:
+    text = str(err)
+    lower = text.lower()
+    if "not a database" in lower:
+        msg = (f"{path} is not a companion database (SQLite: {text}). It was left untouched; "
+               "point --db or COMPANION_DB at another file.")
+    elif "malformed" in lower or "corrupt" in lower:
+        msg = (f"{path} is damaged (SQLite: {text}). It was left untouched; keep a copy, try "
+               "`sqlite3 FILE .recover`, or use another file with --db.")
+    elif "locked" in lower or "busy" in lower:
+        msg = (f"{path} is locked by another program for more than {BUSY_TIMEOUT_S:g} s. "
+               "Close the other companion or database tool and try again.")
+    elif "disk is full" in lower or "database or disk is full" in lower:
+        msg = f"{path}: the disk is full. Free some space and try again; nothing was lost."
+    elif "readonly" in lower or "read-only" in lower or "unable to open" in lower:
+        msg = (f"cannot write {path} ({text}). Check the folder's permissions or choose "
+               "another file with --db PATH or COMPANION_DB.")
+    else:
+        msg = f"{path}: database error: {text}"
+    return StoreError(msg)
+
+
+def _create_file(path: Path) -> None:
+    """Create the database file with mode 0600 (it holds candidate data)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except OSError as err:
+        raise StoreError(
+            f"cannot create the database {path}: {err.strerror or err}. Choose another place "
+            "with --db PATH or COMPANION_DB."
+        ) from None
+
+
+# --- Schema and migrations ----------------------------------------------------------------
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            plan_id TEXT NOT NULL,
+            plan_title TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            candidate TEXT NOT NULL,
+            candidate_id TEXT,
+            role TEXT,
+            level TEXT,
+            interviewer TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            last_event_at TEXT,
+            status TEXT NOT NULL,
+            score INTEGER,
+            max_score INTEGER,
+            recommendation TEXT,
+            source TEXT NOT NULL DEFAULT 'local'
+        )""")
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            t REAL NOT NULL,
+            section INTEGER,
+            data TEXT NOT NULL,
+            UNIQUE (session_id, seq)
+        )""")
+    db.execute("""
+        CREATE TABLE drafts (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX sessions_started ON sessions(started_at)")
+    db.execute("CREATE INDEX sessions_candidate ON sessions(candidate, candidate_id)")
+
+
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Full-text search over note, evidence, summary and post-mortem text; readable views."""
+    db.execute("""
+        CREATE TABLE texts (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            section INTEGER,
+            text TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX texts_session ON texts(session_id)")
+    db["texts"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+    # Backfill from the log, for databases made before this version.
+    for kind, (label, key) in _TEXT_EVENTS.items():
+        db.execute(
+            "INSERT INTO texts (session_id, seq, kind, section, text) "
+            "SELECT session_id, seq, ?, section, json_extract(data, ?) FROM events "
+            "WHERE type = ? AND coalesce(json_extract(data, ?), '') != ''",
+            [label, f"$.{key}", kind, f"$.{key}"],
+        )
+    db.execute("""
+        CREATE VIEW notes AS
+        SELECT e.session_id, e.seq AS note, e.section, e.at, e.t,
+               json_extract(e.data, '$.text') AS text,
+               json_extract(e.data, '$.flagged') AS flagged,
+               json_extract(e.data, '$.back') AS back_seconds
+        FROM events e WHERE e.type = 'note_added'""")
+    db.execute("""
+        CREATE VIEW scores AS
+        SELECT e.session_id, e.seq, e.at,
+               json_extract(e.data, '$.criterion') AS criterion,
+               json_extract(e.data, '$.score') AS score,
+               json_extract(e.data, '$.evidence') AS evidence
+        FROM events e WHERE e.type = 'score_set'""")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    session_id: str
+    candidate: str
+    plan_id: str
+    section: int | None
+    kind: str
+    at: str
+    t: float
+    snippet: str
+
+
+class Store:
+    """One open database. Writes are synchronous, one commit each; threads open their own."""
+
+    def __init__(self, path: Path | str, *, target_version: int = SCHEMA_VERSION) -> None:
+        self.path = Path(path).expanduser()
+        if not self.path.exists():
+            _create_file(self.path)
+        elif self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a database file; "
+                             "give a file path with --db")
+        try:
+            self.conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                check_same_thread=True,
+            )
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+        try:
+            # Reading before any write: a foreign or damaged file fails here, untouched.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer companion (schema {version}, this "
+                    f"one knows {SCHEMA_VERSION}). Upgrade companion to open it."
+                )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.db = sqlite_utils.Database(self.conn)
+            self._migrate(version, target_version)
+        except sqlite3.Error as err:
+            self.conn.close()
+            raise _explain(self.path, err) from None
+        except StoreError:
+            self.conn.close()
+            raise
+
+    def _migrate(self, version: int, target: int) -> None:
+        for number in range(version + 1, target + 1):
+            with self.transaction():
+                MIGRATIONS[number - 1](self.db)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            self.conn.execute("ROLLBACK")
+            raise _explain(self.path, err) from None
+
+    # --- writing ------------------------------------------------------------------------
+
+    def append(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+        """Write one event (and what it changes in the listing) as one commit."""
+        try:
+            with self.transaction():
+                if event.type == "session_started":
+                    self._insert_session(session_id, event, summary)
+                self.conn.execute(
+                    "INSERT INTO events (session_id, seq, type, at, t, section, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, event.seq, event.type, iso(event.at), event.t,
+                     event.section, json.dumps(event.data, ensure_ascii=False)),
+                )
+                text_kind = _TEXT_EVENTS.get(event.type)
+                if text_kind and event.data.get(text_kind[1]):
+                    self.conn.execute(
+                        "INSERT INTO texts (session_id, seq, kind, section, text) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (session_id, event.seq, text_kind[0], event.section,
+                         event.data[text_kind[1]]),
+                    )
+                self.conn.execute(
+                    "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
+                    "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
+                    (summary["status"], summary["score"], summary["max_score"],
+                     summary["recommendation"],
+                     iso(summary["ended_at"]) if summary["ended_at"] else None,
+                     iso(summary["last_event_at"]), session_id),
+                )
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    def _insert_session(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+        d = event.data
+        plan = d["plan"]
+        self.conn.execute(
+            "INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, candidate_id, "
+            "role, level, interviewer, started_at, status, max_score) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, plan["id"], plan["title"], plan["mode"], d.get("candidate", ""),
+             d.get("candidate_id") or None, d.get("role") or None, d.get("level") or None,
+             d.get("interviewer") or None, iso(event.at), summary["status"],
+             summary["max_score"]),
+        )
+
+    def sink(self, session_id: str) -> Callable[[Event, dict[str, Any]], None]:
+        def write(event: Event, summary: dict[str, Any]) -> None:
+            self.append(session_id, event, summary)
+
+        return write
+
+    def save_draft(self, session_id: str, text: str, at: float) -> None:
+        try:
+            self.conn.execute(
+                "INSERT INTO drafts (session_id, text, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(session_id) DO UPDATE SET text = excluded.text, "
+                "updated_at = excluded.updated_at",
+                (session_id, text, iso(at)),
+            )
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self.conn.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    def events(self, session_id: str) -> list[Event]:
+        rows = self._query(
+            "SELECT seq, type, t, at, data FROM events WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+        return [
+            Event(r["seq"], r["type"], r["t"], from_iso(r["at"]), json.loads(r["data"]))
+            for r in rows
+        ]
+
+    def draft(self, session_id: str) -> str:
+        rows = self._query("SELECT text FROM drafts WHERE session_id = ?", (session_id,))
+        return str(rows[0]["text"]) if rows else ""
+
+    def sessions(
+        self,
+        candidate: str | None = None,
+        status: str | None = None,
+        plan_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first. `candidate` matches the name (any case) or the stable id."""
+        where, params = [], []
+        if candidate:
+            where.append("(lower(candidate) = lower(?) OR candidate_id = ?)")
+            params += [candidate, candidate]
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if plan_id:
+            where.append("plan_id = ?")
+            params.append(plan_id)
+        sql = "SELECT * FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, rowid DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [dict(r) for r in self._query(sql, params)]
+
+    def session(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return dict(rows[0]) if rows else None
+
+    def find(self, prefix: str) -> list[str]:
+        """Session ids starting with `prefix` (ids are short; a prefix is enough to type)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._query(
+            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at DESC",
+            (escaped + "%",),
+        )
+        return [r["id"] for r in rows]
+
+    def latest_unfinished(self) -> str | None:
+        rows = self._query(
+            "SELECT id FROM sessions WHERE status IN ('running', 'paused') "
+            "ORDER BY last_event_at DESC, started_at DESC LIMIT 1"
+        )
+        return rows[0]["id"] if rows else None
+
+    def search(self, query: str, candidate: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Full-text search; the query is taken as words, not FTS syntax."""
+        words = [w.replace('"', '""') for w in query.split()]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        sql = (
+            "SELECT t.session_id, s.candidate, s.plan_id, t.section, t.kind, e.at, e.t, "
+            "snippet(texts_fts, 0, '[', ']', '…', 12) AS snippet "
+            "FROM texts_fts JOIN texts t ON t.rowid = texts_fts.rowid "
+            "JOIN sessions s ON s.id = t.session_id "
+            "JOIN events e ON e.session_id = t.session_id AND e.seq = t.seq "
+            "WHERE texts_fts MATCH ?"
+        )
+        params: list[Any] = [match]
+        if candidate:
+            sql += " AND (lower(s.candidate) = lower(?) OR s.candidate_id = ?)"
+            params += [candidate, candidate]
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(limit)
+        return [
+            SearchHit(r["session_id"], r["candidate"], r["plan_id"], r["section"], r["kind"],
+                      r["at"], r["t"], r["snippet"])
+            for r in self._query(sql, params)
+        ]
+
+    def candidates(self) -> list[tuple[str, str]]:
+        rows = self._query(
+            "SELECT candidate, coalesce(candidate_id, '') AS cid, max(started_at) AS last "
+            "FROM sessions GROUP BY candidate, cid ORDER BY last DESC"
+        )
+        return [(r["candidate"], r["cid"]) for r in rows]
+
+    def last_interviewer(self) -> str:
+        rows = self._query(
+            "SELECT interviewer FROM sessions WHERE interviewer IS NOT NULL "
+            "AND source = 'local' ORDER BY started_at DESC LIMIT 1"
+        )
+        return str(rows[0]["interviewer"]) if rows else ""

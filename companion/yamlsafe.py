@@ -1,0 +1,177 @@
+"""Parse one YAML file into plain values that remember their line numbers.
+
+Safe by construction: we only *compose* (build nodes, never objects) and then turn the nodes
+into dicts, lists and scalars ourselves, so no tag can run code. Anything beyond plain YAML
+(tags, anchors and aliases, merge keys, very deep nesting) is reported, not followed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 50
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    # A bare date like 2026-01-31 resolves to a timestamp; we keep it as the text typed.
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class LMap(dict[str, Any]):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int
+    lines: dict[str, int]
+
+
+class LList(list[Any]):
+    """A list that knows its own line and the line of each item."""
+
+    line: int
+    lines: list[int]
+
+
+class _Converter:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> Any:
+        line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            self.fail(line, f"nesting deeper than {MAX_DEPTH} levels; flatten this content")
+            return None
+        if id(node) in self._seen:
+            self.fail(line, "anchors and aliases (&name / *name) are not allowed; write it out")
+            return None
+        self._seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, line, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.fail(line, f"tags are not allowed here ({node.tag}); remove it")
+            result = LList()
+            result.line, result.lines = line, []
+            for item in node.value:
+                result.append(self.convert(item, depth + 1))
+                result.lines.append(item.start_mark.line + 1)
+            return result
+        return self._scalar(node, line)
+
+    def _scalar(self, node: yaml.Node, line: int) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self.fail(line, f"tags are not allowed in content files ({tag}); remove it")
+            return None
+        if tag in (_STR, "tag:yaml.org,2002:timestamp"):
+            return node.value
+        method = {
+            "tag:yaml.org,2002:int": self._constructor.construct_yaml_int,
+            "tag:yaml.org,2002:float": self._constructor.construct_yaml_float,
+            "tag:yaml.org,2002:bool": self._constructor.construct_yaml_bool,
+            "tag:yaml.org,2002:null": self._constructor.construct_yaml_null,
+        }[tag]
+        return method(node)  # type: ignore[no-untyped-call]
+
+    def _mapping(self, node: yaml.MappingNode, line: int, depth: int) -> LMap:
+        if node.tag != _MAP:
+            self.fail(line, f"tags are not allowed here ({node.tag}); remove it")
+        result = LMap()
+        result.line, result.lines = line, {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_line, "merge keys (<<) are not allowed; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_line, "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(self._scalar(key_node, key_line))
+            if key in result.lines:
+                self.fail(
+                    key_line,
+                    f"duplicate key '{key}' (first at line {result.lines[key]}); "
+                    "keep one of them",
+                )
+                continue
+            result.lines[key] = key_line
+            result[key] = self.convert(value_node, depth + 1)
+        return result
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, max(0, position)) + 1
+
+
+def parse_text(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text into LMap / LList / scalars, or report why not. Never raises."""
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        return None, [Problem(path, 1, "the file is empty; add content or remove the file")]
+    try:
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
+    except yaml.reader.ReaderError as err:
+        line = _line_of(text, err.position)
+        return None, [
+            Problem(
+                path,
+                line,
+                f"character {err.character!r} is not allowed in YAML; remove it",
+            )
+        ]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        what = err.problem or err.context or "invalid YAML"
+        return None, [Problem(path, line, f"YAML syntax: {what}")]
+    except RecursionError:
+        return None, [Problem(path, 1, f"nesting deeper than {MAX_DEPTH} levels; flatten it")]
+    except yaml.YAMLError as err:
+        return None, [Problem(path, 1, f"YAML error: {err}")]
+    if node is None:
+        return None, [Problem(path, 1, "the file is empty; add content or remove the file")]
+    converter = _Converter(path)
+    try:
+        value = converter.convert(node)
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops us long before
+        return None, [Problem(path, 1, f"nesting deeper than {MAX_DEPTH} levels; flatten it")]
+    return value, converter.problems
+
+
+def parse_bytes(data: bytes, path: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return None, [
+            Problem(path, line, f"invalid UTF-8 at byte {err.start}; save the file as UTF-8")
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_text(text, path)
