@@ -13,19 +13,10 @@ import click
 from companion import __version__
 from companion.config import Config
 from companion.content import Library, UnknownPlan, resolve_plan, validate_paths
+from companion.errors import EXIT_BAD_INPUT, CompanionError
 from companion.yamlsafe import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_BAD_INPUT = 2
-
-
-class CompanionError(click.ClickException):
-    """A problem the user can fix: printed as `error: ...`, exit code 2, no traceback."""
-
-    exit_code = EXIT_BAD_INPUT
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
 
 
 def _config(ctx: click.Context) -> Config:

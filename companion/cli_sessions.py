@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from companion.cli import CompanionError, _config, common_options, load_content, main
+from companion.cli import _config, common_options, load_content, main
 from companion.content import UnknownPlan, resolve_plan
+from companion.errors import CompanionError
 from companion.store import Store, StoreError
 
 

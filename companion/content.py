@@ -192,9 +192,12 @@ class _Reader:
         return list(zip(value, value.lines, strict=True))
 
     def text(self, m: LMap, key: str, what: str, default: str = "") -> str:
-        if key not in m or m[key] is None and default != "":
+        if key not in m or (m[key] is None and default != ""):
             return default
         value = m[key]
+        if value is None:  # `key:` with nothing after it
+            self.fail(self.line(m, key), f"'{key}' in {what} is empty; write the text")
+            return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(self.line(m, key), f"'{key}' in {what} must be text, "
                       f"not {_type_name(value)}")
@@ -497,7 +500,7 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
         what = f"section '{s.get('title', '?')}'"
         r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals"))
         minutes = r.number(s, "minutes", what, positive=True)
-        if "minutes" not in s and mode != "checklist":
+        if s.get("minutes") is None and mode != "checklist":
             r.fail(line, f"{what} has no 'minutes'; only checklist plans may leave them out")
         prompts = [
             p for p in (
@@ -578,7 +581,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     except OSError as err:
         return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
     value, problems = parse_bytes(data, label)
-    if problems or value is None:
+    if problems:
         return None, problems
     r = _Reader(label)
     if not isinstance(value, LMap):
@@ -611,6 +614,7 @@ def load_library(sources: Iterable[Source]) -> Library:
     always consistent and a typo in one user file never takes the built-in content down."""
     lib = Library()
     items: list[_Item] = []
+    left_out: dict[tuple[str, str], _Item] = {}
     for source in sources:
         defined: dict[tuple[str, str], _Item] = {}
         for path in _files_of(source):
@@ -618,6 +622,8 @@ def load_library(sources: Iterable[Source]) -> Library:
             item, problems = read_file(path, source.label)
             lib.problems.extend(problems)
             if item is None or problems:
+                if item is not None and item.id:
+                    left_out[(item.kind, item.id)] = item
                 continue
             key = (item.kind, item.id)
             label = _KIND_LABEL[item.kind]
@@ -636,8 +642,7 @@ def load_library(sources: Iterable[Source]) -> Library:
                                            f"{previous.where} ({previous.source})"))
             table[item.id] = item.obj
             items.append(item)
-    active = [i for i in items if lib.table(i.kind).get(i.id) is i.obj]
-    _check_refs(lib, active)
+    _check_refs(lib, items, left_out)
     return lib
 
 
@@ -646,34 +651,62 @@ def _suggest(name: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _check_refs(lib: Library, items: list[_Item]) -> None:
+def _check_refs(
+    lib: Library, items: list[_Item], left_out: dict[tuple[str, str], _Item]
+) -> None:
+    """Drop every item with a dangling reference, reporting all of its dangling references.
+    A dropped override gives way to the definition it overrode, so a broken user file never
+    takes a working built-in down."""
     reported: set[tuple[str, int, str]] = set()
+    dropped: set[int] = set()
     changed = True
     while changed:  # dropping one item can leave another's reference dangling
         changed = False
         criteria = {c.id for rubric in lib.rubrics.values() for c in rubric.criteria}
         for item in items:
-            if lib.table(item.kind).get(item.id) is not item.obj:
+            table = lib.table(item.kind)
+            if table.get(item.id) is not item.obj:
                 continue
-            for ref in item.refs:
-                problem = _ref_problem(lib, ref, criteria)
-                if problem is None:
-                    continue
+            problems = [
+                (ref, problem) for ref in item.refs
+                if (problem := _ref_problem(lib, ref, criteria, left_out)) is not None
+            ]
+            if not problems:
+                continue
+            for ref, problem in problems:
                 key = (ref.where.path, ref.where.line, problem)
                 if key not in reported:
                     reported.add(key)
                     lib.problems.append(Problem(ref.where.path, ref.where.line, problem))
-                del lib.table(item.kind)[item.id]
-                changed = True
-                break
+            dropped.add(id(item))
+            left_out[(item.kind, item.id)] = item
+            position = next(n for n, i in enumerate(items) if i is item)
+            earlier = [i for i in items[:position]
+                       if (i.kind, i.id) == (item.kind, item.id) and id(i) not in dropped]
+            if earlier:
+                table[item.id] = earlier[-1].obj
+            else:
+                del table[item.id]
+            changed = True
 
 
-def _ref_problem(lib: Library, ref: _Ref, criteria: set[str]) -> str | None:
+def _left_out(kind: str, target: str, left_out: dict[tuple[str, str], _Item]) -> str | None:
+    item = left_out.get((kind, target))
+    if item is None:
+        return None
+    return (f"{_KIND_LABEL[kind]} '{target}' was left out because of its problems "
+            f"(at {item.where}); fix those first")
+
+
+def _ref_problem(
+    lib: Library, ref: _Ref, criteria: set[str], left_out: dict[tuple[str, str], _Item]
+) -> str | None:
     if ref.kind == "question":
         bank_id, _, question_id = ref.target.partition("/")
         bank = lib.banks.get(bank_id)
         if bank is None:
-            return f"unknown bank '{bank_id}' in '{ref.target}'{_suggest(bank_id, lib.banks)}"
+            return _left_out("bank", bank_id, left_out) or (
+                f"unknown bank '{bank_id}' in '{ref.target}'{_suggest(bank_id, lib.banks)}")
         if bank.question(question_id) is None:
             return (f"bank '{bank_id}' has no question '{question_id}'"
                     f"{_suggest(question_id, [q.id for q in bank.questions])}")
@@ -681,7 +714,8 @@ def _ref_problem(lib: Library, ref: _Ref, criteria: set[str]) -> str | None:
     if ref.kind == "query":
         bank = lib.banks.get(ref.target)
         if bank is None:
-            return f"unknown bank '{ref.target}'{_suggest(ref.target, lib.banks)}"
+            return _left_out("bank", ref.target, left_out) or (
+                f"unknown bank '{ref.target}'{_suggest(ref.target, lib.banks)}")
         matches = _matching(bank, ref.detail, role=None, level=None)
         if len(matches) < ref.detail.count:
             return (f"the query asks for {ref.detail.count} question(s) of bank '{bank.id}' "
@@ -694,7 +728,8 @@ def _ref_problem(lib: Library, ref: _Ref, criteria: set[str]) -> str | None:
     table = lib.table(ref.kind)
     if ref.target not in table:
         label = _KIND_LABEL[ref.kind]
-        return f"unknown {label} '{ref.target}'{_suggest(ref.target, table)}"
+        return _left_out(ref.kind, ref.target, left_out) or (
+            f"unknown {label} '{ref.target}'{_suggest(ref.target, table)}")
     return None
 
 
@@ -706,12 +741,20 @@ def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
         else:
             files.append(path)
-    wanted = {str(p) for p in files}
     base = list(base)
-    # Files already inside a loaded folder are checked in place rather than loaded twice.
-    loaded = {str(p) for s in base for p in _files_of(s)}
-    extra = tuple(p for p in files if str(p) not in loaded)
-    lib = load_library([*base, Source("given files", (), extra)])
+    # Files already inside a loaded folder are checked in place rather than loaded twice
+    # (compared resolved, so `validate banks/x.yaml` from the checkout finds the built-in).
+    loaded = {p.resolve(): p for s in base for p in _files_of(s)}
+    wanted: set[str] = set()
+    extra: dict[Path, Path] = {}
+    for path in files:
+        resolved = path.resolve()
+        if resolved in loaded:
+            wanted.add(str(loaded[resolved]))
+        else:
+            wanted.add(str(path))
+            extra.setdefault(resolved, path)
+    lib = load_library([*base, Source("given files", (), tuple(extra.values()))])
     lib.problems = [p for p in lib.problems if p.path in wanted]
     lib.notices = [n for n in lib.notices if n.path in wanted]
     return lib
@@ -762,7 +805,7 @@ def draw(
     avoiding `exclude` when enough others are left, weighted by the criteria a question names."""
     pool = _matching(bank, query, role, level)
     if rng is None:
-        return pool[: query.count]
+        return [q for q in pool if f"{bank.id}/{q.id}" not in exclude][: query.count]
     fresh = [q for q in pool if f"{bank.id}/{q.id}" not in exclude]
     stale = [q for q in pool if f"{bank.id}/{q.id}" in exclude]
     if len(fresh) < query.count:
@@ -807,7 +850,7 @@ def resolve_plan(
                     prompts.append(_prompt_of(bank, question))
             elif isinstance(spec, TagQuery):
                 bank = lib.banks[spec.bank]
-                taken = {p.id for p in prompts}
+                taken = {p.id for s in sections for p in s.prompts} | {p.id for p in prompts}
                 for q in draw(bank, spec, role, level, randomised, exclude | taken, weights):
                     prompts.append(_prompt_of(bank, q))
             else:

@@ -3,7 +3,7 @@ resolved plan a session snapshots when it starts. No I/O here, no Textual."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Mode = Literal["interview", "practice", "checklist"]

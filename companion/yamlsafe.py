@@ -52,8 +52,9 @@ class LList(list[Any]):
 
 
 class _Converter:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, report_aliases: bool = True) -> None:
         self.path = path
+        self.report_aliases = report_aliases
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self._constructor = yaml.constructor.SafeConstructor()
@@ -67,7 +68,9 @@ class _Converter:
             self.fail(line, f"nesting deeper than {MAX_DEPTH} levels; flatten this content")
             return None
         if id(node) in self._seen:
-            self.fail(line, "anchors and aliases (&name / *name) are not allowed; write it out")
+            if self.report_aliases:
+                self.fail(line, "anchors and aliases (&name / *name) are not allowed; "
+                          "write it out")
             return None
         self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -128,6 +131,46 @@ def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, max(0, position)) + 1
 
 
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_NODE = (yaml.ScalarEvent, yaml.AliasEvent, *_OPEN)
+
+
+def _prescan(text: str, path: str) -> tuple[list[Problem], bool]:
+    """Walk the parser's events before composing: the parser keeps its own stack, so this
+    never recurses. Stops at nesting deeper than MAX_DEPTH (libyaml's composer recurses in C
+    and crashes the process on ~100,000 open brackets) and reports every anchor and alias on
+    the line where it is written. Returns (problems, too_deep)."""
+    problems: list[Problem] = []
+    reported: set[int] = set()
+    depth = 0
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        if isinstance(event, _NODE):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if depth > MAX_DEPTH:
+                return [Problem(path, line, f"nesting deeper than {MAX_DEPTH} levels; "
+                                "flatten this content")], True
+            if event.anchor is not None and line not in reported:
+                reported.add(line)
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                problems.append(Problem(path, line, f"anchors and aliases are not allowed "
+                                        f"({sign}{event.anchor}); write the content out"))
+            if isinstance(event, _OPEN):
+                depth += 1
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+    return problems, False
+
+
+def _bad_character(text: str, character: Any) -> tuple[int, str]:
+    """The line of a character the YAML reader refused, and how to name it. libyaml gives a
+    byte offset, the Python reader a character offset: find the character itself instead."""
+    char = chr(character) if isinstance(character, int) else str(character or "")
+    position = text.find(char) if char else -1
+    name = f"U+{ord(char):04X}" if len(char) == 1 else repr(char)
+    return _line_of(text, position), name
+
+
 def parse_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text into LMap / LList / scalars, or report why not. Never raises."""
     if not text.strip() or all(
@@ -135,14 +178,23 @@ def parse_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     ):
         return None, [Problem(path, 1, "the file is empty; add content or remove the file")]
     try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate: only possible from str input
+        return None, [Problem(path, _line_of(text, err.start), f"character "
+                              f"U+{ord(text[err.start]):04X} is not valid Unicode; remove it")]
+    try:
+        alias_problems, too_deep = _prescan(text, path)
+        if too_deep:
+            return None, alias_problems
         node = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.reader.ReaderError as err:
-        line = _line_of(text, err.position)
+        line, name = _bad_character(text, err.character)
         return None, [
             Problem(
                 path,
                 line,
-                f"character {err.character!r} is not allowed in YAML; remove it",
+                f"character {name} (a control or non-printable character) is not allowed "
+                "in YAML; remove it",
             )
         ]
     except yaml.MarkedYAMLError as err:
@@ -154,14 +206,16 @@ def parse_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, 1, f"nesting deeper than {MAX_DEPTH} levels; flatten it")]
     except yaml.YAMLError as err:
         return None, [Problem(path, 1, f"YAML error: {err}")]
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""
+                        and node.tag == "tag:yaml.org,2002:null"):  # also `---` alone
         return None, [Problem(path, 1, "the file is empty; add content or remove the file")]
-    converter = _Converter(path)
+    converter = _Converter(path, report_aliases=not alias_problems)
     try:
         value = converter.convert(node)
     except RecursionError:  # pragma: no cover - MAX_DEPTH stops us long before
         return None, [Problem(path, 1, f"nesting deeper than {MAX_DEPTH} levels; flatten it")]
-    return value, converter.problems
+    problems = sorted(alias_problems + converter.problems, key=lambda p: p.line)
+    return value, problems
 
 
 def parse_bytes(data: bytes, path: str) -> tuple[Any, list[Problem]]:

@@ -1,0 +1,59 @@
+"""Opening the app from the command line: builds the CompanionApp (the same factory the
+tests use) on the real clock, and turns database trouble into a message, not a traceback."""
+
+from __future__ import annotations
+
+import click
+
+from companion.clock import Clock, RealClock
+from companion.config import Config
+from companion.content import Library
+from companion.errors import CompanionError
+from companion.model import SessionPlan
+from companion.session import Session, new_session_id
+from companion.store import Store, StoreError
+
+
+def create_app(store: Store, clock: Clock, library: Library | None,
+               session: Session | None = None, draft: str = "", tick: float = 0.5):  # type: ignore[no-untyped-def]
+    from companion.tui.app import CompanionApp, Start
+
+    return CompanionApp(store, clock, library, Start(session, draft), tick=tick)
+
+
+def _run(app) -> None:  # type: ignore[no-untyped-def]
+    try:
+        app.run()
+    except StoreError as err:  # raised outside a screen handler, e.g. while starting
+        raise CompanionError(str(err)) from None
+
+
+def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
+            level: str, interviewer: str, library: Library | None = None) -> None:
+    clock = RealClock()
+    session_id = new_session_id()
+    try:
+        session = Session.start(plan, clock, store.sink(session_id), session_id=session_id,
+                                candidate=candidate,
+                                candidate_id=candidate_id, role=role, level=level,
+                                interviewer=interviewer)
+    except StoreError as err:
+        raise CompanionError(str(err)) from None
+    _run(create_app(store, clock, library, session))
+    click.echo(f"Session {session.id} saved. Resume it with `companion resume {session.id}`.")
+
+
+def run_resume(store: Store, session_id: str, library: Library | None = None) -> None:
+    clock = RealClock()
+    try:
+        session = Session.reopen(store.events(session_id), clock, store.sink(session_id))
+        draft = store.draft(session_id)
+    except StoreError as err:
+        raise CompanionError(str(err)) from None
+    _run(create_app(store, clock, library, session, draft))
+    click.echo(f"Session {session.id} saved.")
+
+
+def open_home(config: Config, library: Library) -> None:
+    click.echo("The home screen is not built yet. Start a session with "
+               "`companion run PLAN --candidate NAME` (`companion plans` lists the plans).")

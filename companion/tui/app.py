@@ -1,0 +1,78 @@
+"""The Textual app: a thin composition. Everything it needs is passed in (store, clock,
+content, what to open), so the CLI and the tests build it the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from companion.clock import Clock
+from companion.content import Library
+from companion.session import Session
+from companion.store import Store
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the app opens on: a session (new or reopened) or, with None, the home screen."""
+
+    session: Session | None = None
+    draft: str = ""
+
+
+class CompanionApp(App[None]):
+    CSS_PATH: ClassVar[str] = str(Path(__file__).with_name("companion.tcss"))
+    TITLE = "companion"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
+                 *, tick: float = 0.5) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.library = library
+        self.start = start
+        self.tick = tick
+        self.theme = "textual-dark"
+
+    def on_mount(self) -> None:
+        if self.start.session is not None:
+            self.open_live(self.start.session, self.start.draft)
+
+    def open_live(self, session: Session, draft: str = "") -> None:
+        from companion.tui.screens.live import LiveScreen
+
+        self.push_screen(LiveScreen(session, self.store, tick=self.tick, draft=draft))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every action of the current screen, with its key."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding in getattr(screen, "BINDINGS", []):
+            if not isinstance(binding, Binding) or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                binding.tooltip or binding.description,
+                _runner(screen, binding.action),
+            )
+
+    async def action_quit(self) -> None:
+        prepare = getattr(self.screen, "prepare_to_leave", None)
+        problem = prepare() if prepare is not None else None
+        self.exit(message=problem)
+
+
+def _runner(screen: Screen[object], action: str):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run

@@ -1,0 +1,69 @@
+"""Help: every key of the screen it was opened from, with what it does, and the note syntax."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+NOTE_SYNTAX = """Notes
+  Enter saves the note line as a note, stamped with the session and section time.
+  -15 text   back-dates the note by 15 seconds (-2m text: two minutes); ^L does the same.
+  ^F saves the line as a flagged key moment (★); with an empty line it flags the last note.
+  The note line's draft is saved every half second, so a crash loses at most that.
+
+Modes
+  ✎ TYPING: the note line has focus. Letters go to the note; ctrl and F keys act.
+  ⌘ COMMAND (Esc): single keys act. Enter or i returns to typing.
+  ^P opens the command palette: every action, searchable.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "dismiss", "Close", tooltip="Close the help",
+                id="help.close"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%; border: round $accent;
+        background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, owner: Screen[object]) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def compose(self) -> ComposeResult:
+        lines = Text()
+        lines.append("Keys (Esc, F1 or q closes this)\n\n", style="bold")
+        seen: set[str] = set()
+        for binding in getattr(self.owner, "BINDINGS", []):
+            if not isinstance(binding, Binding) or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in
+                             binding.key.split(","))
+            if binding.action.startswith("tick("):
+                if "tick" in seen:
+                    continue
+                seen.add("tick")
+                keys, text = "1 … 9, 0", "Tick or untick signal 1-10 of this section"
+            else:
+                text = binding.tooltip or binding.description
+            lines.append(f"  {keys:<16}", style="bold")
+            lines.append(f"{text}\n")
+        lines.append("\n")
+        lines.append(NOTE_SYNTAX)
+        with VerticalScroll():
+            yield Static(lines)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

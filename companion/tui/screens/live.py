@@ -1,0 +1,478 @@
+"""The live screen: one interview beside a video call.
+
+Two key modes. Typing: the note line has focus, letters go to the note, and only ctrl and
+function keys act. Command (Esc): single keys act. Every action is one session operation,
+written through the store at once; nothing lives only in widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from companion.session import Session, SessionError, parse_note
+from companion.store import Store, StoreError
+from companion.tui.screens.text_prompt import TextPrompt
+from companion.tui.text import clean
+from companion.tui.widgets.modebar import ModeBar
+from companion.tui.widgets.panes import (
+    SIGNAL_KEYS,
+    NotesView,
+    PromptPane,
+    PromptRow,
+    SectionList,
+    SignalPane,
+    SignalRow,
+)
+from companion.tui.widgets.timer import TimerBar, phase
+
+WIDE = 100
+BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
+
+
+class NoteLine(Input):
+    """The note line. Enter commits synchronously, and the typing-mode keys are bound here
+    rather than as priority bindings on the screen: keys then act in the order they were
+    typed, so a note followed at once by ^N lands in the section it was typed in."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "screen.next_section", "Next", tooltip="End this section and "
+                "start the next", id="note.next_section"),
+        Binding("ctrl+t", "screen.toggle_pause", "Pause", tooltip="Pause or resume the timer",
+                id="note.toggle_pause"),
+        Binding("ctrl+f", "screen.flag", "Flag", tooltip="Save the note line as a flagged key "
+                "moment, or flag the last note", id="note.flag"),
+        Binding("ctrl+l", "screen.cycle_backdate", "Back-date", tooltip="Back-date the next "
+                "note: 15, 30, 60 s", id="note.cycle_backdate"),
+        Binding("ctrl+r", "screen.rubric", "Rubric", tooltip="Score the rubric",
+                id="note.rubric"),
+    ]
+
+    def __init__(self, commit: Callable[[], bool], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._commit = commit
+
+    async def action_submit(self) -> None:
+        self._commit()
+
+
+def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True,
+       priority: bool = False, key_display: str | None = None) -> Binding:
+    return Binding(key, action, description, show=show, priority=priority, tooltip=tooltip,
+                   id=f"live.{action.split('(')[0]}", key_display=key_display)
+
+
+class LiveScreen(Screen[None]):
+    """Sections, countdown, questions, signals, notes and the note line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # The same ctrl keys are bound on the note line for typing mode (see NoteLine).
+        _b("ctrl+n", "next_section", "Next", "End this section and start the next"),
+        _b("ctrl+t", "toggle_pause", "Pause", "Pause or resume the timer"),
+        _b("ctrl+f", "flag", "Flag", "Save the note line as a flagged key moment, or flag "
+           "the last note"),
+        _b("ctrl+l", "cycle_backdate", "Back-date", "Back-date the next note: 15, 30, 60 s"),
+        _b("ctrl+r", "rubric", "Rubric", "Score the rubric"),
+        _b("f1", "help", "Help", "All keys and the note syntax", priority=True),
+        _b("escape", "command_mode", "Keys", "Command mode: single keys act"),
+        # Command mode: single keys (swallowed by the note line while typing).
+        _b("i", "typing_mode", "Type", "Back to the note line", show=False),
+        *[
+            _b(key, f"tick({index})", f"Tick signal {key}", f"Tick or untick signal {key}",
+               show=False)
+            for index, key in enumerate(SIGNAL_KEYS)
+        ],
+        _b("n", "next_section", "Next section", "End this section, start the next", show=False),
+        _b("p", "previous_section", "Previous section", "Back to the previous section",
+           show=False),
+        _b("s", "skip_section", "Skip section", "Skip this section", show=False),
+        _b("space", "toggle_pause", "Pause/resume", "Pause or resume the timer", show=False),
+        _b("j,down", "cursor(1)", "Next question", "Highlight the next question", show=False),
+        _b("k,up", "cursor(-1)", "Previous question", "Highlight the previous question",
+           show=False),
+        _b("a", "toggle_asked", "Mark asked", "Mark the highlighted question asked (or not)",
+           show=False),
+        _b("q", "add_question", "Add question", "Add an ad-hoc question to this section",
+           show=False),
+        _b("plus", "add_signal('good')", "Add good signal", "Add an ad-hoc good signal",
+           show=False),
+        _b("minus", "add_signal('bad')", "Add bad signal", "Add an ad-hoc bad signal",
+           show=False),
+        _b("f", "flag", "Flag last note", "Flag or unflag the last note", show=False),
+        _b("e", "edit_note", "Edit last note", "Edit the last note", show=False),
+        _b("x", "retract_note", "Retract last note", "Retract the last note (kept, struck)",
+           show=False),
+        _b("u", "undo_tick", "Undo last tick", "Untick the signal ticked last", show=False),
+        _b("A", "add_gap", "Add away time", "Count the time away into this section",
+           show=False),
+        _b("w", "toggle_bell", "Bell", "Ring the terminal bell at 2 minutes left and at zero",
+           show=False),
+        _b("r", "rubric", "Rubric", "Score the rubric", show=False),
+        _b("question_mark", "help", "Help", "All keys", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LiveScreen #sections { width: 30; border-right: solid $panel; padding: 0 1; }
+    LiveScreen.-narrow #sections { display: none; }
+    LiveScreen #title { height: 1; padding: 0 1; background: $panel; }
+    LiveScreen #away { height: auto; padding: 0 1; display: none; }
+    LiveScreen #away.-shown { display: block; }
+    LiveScreen #guidance { height: auto; padding: 0 1; color: $text-muted; }
+    LiveScreen PromptPane, LiveScreen SignalPane, LiveScreen NotesView {
+        border-top: solid $panel; padding: 0 1; height: auto;
+    }
+    LiveScreen PromptRow.-cursor { background: $boost; }
+    LiveScreen #note { border: none; height: 1; padding: 0 1; background: $boost; }
+    LiveScreen #note:focus { background: $primary 20%; }
+    """
+
+    def __init__(self, session: Session, store: Store, *, tick: float = 0.5,
+                 draft: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.store = store
+        self.tick = tick
+        self.cursor = 0
+        self.backdate = 0.0
+        self.bell = False
+        self.notice = ""
+        self._draft = draft
+        self._draft_dirty = False
+        self._last_phase = ""
+        self._last_section = -1
+        self._tick_history: list[tuple[int, str]] = []
+
+    # --- building -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", markup=False)
+        yield TimerBar(self.session, id="timer")
+        yield Static(id="away", markup=False)
+        with Horizontal(id="body"):
+            yield SectionList(id="sections")
+            with VerticalScroll(id="main"):
+                yield Static(id="guidance", markup=False)
+                yield PromptPane(id="prompts")
+                yield SignalPane(id="signals")
+                yield NotesView(id="notes")
+        yield NoteLine(self._commit_note, self._draft,
+                       placeholder="Type a note; Enter saves it. Esc: command keys.",
+                       id="note", select_on_focus=False)
+        yield ModeBar(id="mode")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        note = self.query_one("#note", Input)
+        note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
+        self._apply_width(self.app.size.width)
+        self.refresh_view()
+        note.focus()
+        self.set_interval(self.tick, self.on_tick)
+
+    @property
+    def state(self) -> Any:
+        return self.session.state
+
+    @property
+    def typing(self) -> bool:
+        return self.focused is self.query_one("#note", Input)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < WIDE, "-narrow")
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        state = self.session.state
+        now = self.session.now()
+        if state.current != self._last_section:
+            self._last_section = state.current
+            self.cursor = 0
+        prompts = state.section.prompts
+        self.cursor = max(0, min(self.cursor, len(prompts) - 1)) if prompts else 0
+        title = f" {clean(state.plan.title)} · {clean(state.candidate)}"
+        if state.role:
+            title += f" · {clean(state.role)}"
+        self.query_one("#title", Static).update(title)
+        self.query_one("#timer", TimerBar).refresh()
+        self.query_one("#sections", SectionList).show(state, now)
+        guidance = state.section.plan.guidance
+        self.query_one("#guidance", Static).update(f"ⓘ {clean(guidance)}" if guidance else "")
+        self.query_one("#prompts", PromptPane).show(state, self.cursor)
+        self.query_one("#signals", SignalPane).show(state)
+        self.query_one("#notes", NotesView).show(state)
+        away = self.query_one("#away", Static)
+        if state.away > 0 and not state.finished:
+            away.update(f"⏸ Reopened after {_duration(state.away)} away. "
+                        "Esc then A counts that time into this section; ^T resumes without it.")
+            away.add_class("-shown")
+        else:
+            away.remove_class("-shown")
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
+                                              self.notice)
+
+    def on_tick(self) -> None:
+        """Recompute the clock display; save the draft if it changed (at most a tick late)."""
+        state = self.session.state
+        now = self.session.now()
+        self.query_one("#timer", TimerBar).refresh()
+        current = phase(state.section_left(state.current, now),
+                        state.sections[state.current].planned)
+        if current != self._last_phase:
+            if self.bell and state.running and current in ("warning", "overtime"):
+                self.app.bell()
+            self._last_phase = current
+            self.query_one("#sections", SectionList).show(state, now)
+        self._flush_draft()
+
+    def _flush_draft(self) -> None:
+        if not self._draft_dirty:
+            return
+        try:
+            self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
+            self._draft_dirty = False
+        except StoreError as err:
+            self._say(f"Draft not saved yet: {err}", error=True)
+
+    # --- focus and modes ----------------------------------------------------------------
+
+    def on_descendant_focus(self) -> None:
+        self._show_mode()
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._show_mode)
+
+    def action_command_mode(self) -> None:
+        self.set_focus(None)
+        self._show_mode()
+
+    def action_typing_mode(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def key_enter(self) -> None:
+        if not self.typing:
+            self.action_typing_mode()
+
+    # --- doing --------------------------------------------------------------------------
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.notify(message, severity="error" if error else "warning",
+                    timeout=8 if error else 4, markup=False)
+
+    def _do(self, operation: Any, *args: Any) -> Any:
+        """Run one session operation; a refused or failed write is told at once."""
+        try:
+            result = operation(*args)
+        except SessionError as err:
+            self._say(str(err))
+            return None
+        except StoreError as err:
+            self._say(f"NOT SAVED: {err}", error=True)
+            return None
+        self.refresh_view()
+        return result
+
+    @on(Input.Changed, "#note")
+    def note_changed(self, event: Input.Changed) -> None:
+        self._draft = event.value
+        self._draft_dirty = True
+
+    def _commit_note(self, flagged: bool = False) -> bool:
+        note_line = self.query_one("#note", Input)
+        raw = note_line.value
+        if not raw.strip():
+            return False
+        text, back = parse_note(raw)
+        back = back or self.backdate
+        if self._do(self.session.add_note, text, back, flagged) is None:
+            return False  # the text stays in the note line; nothing typed is lost
+        note_line.value = ""
+        self.backdate = 0.0
+        self._draft, self._draft_dirty = "", True
+        self._flush_draft()
+        self._show_mode()
+        return True
+
+    def action_flag(self) -> None:
+        if self.typing and self.query_one("#note", Input).value.strip():
+            self._commit_note(flagged=True)
+            return
+        last = self.session.last_note()
+        if last is None:
+            self._say("No note to flag yet.")
+            return
+        self._do(self.session.flag_note, last.id, not last.flagged)
+
+    def action_cycle_backdate(self) -> None:
+        steps = BACKDATE_STEPS
+        self.backdate = steps[(steps.index(self.backdate) + 1) % len(steps)] if (
+            self.backdate in steps) else 0.0
+        self._show_mode()
+
+    def action_next_section(self) -> None:
+        if self.state.finished:
+            return
+        was_last = self.state.current == len(self.state.sections) - 1
+        self._do(self.session.next_section)
+        if was_last:
+            self._say("That was the last section: the timer stopped. r or ^R scores the "
+                      "rubric.")
+
+    def action_previous_section(self) -> None:
+        if self._do(self.session.previous_section) is False:
+            self._say("Already at the first section.")
+
+    def action_skip_section(self) -> None:
+        if not self.state.finished:
+            self._do(self.session.next_section, True)
+
+    def action_toggle_pause(self) -> None:
+        if self.state.finished:
+            return
+        self._do(self.session.toggle_pause)
+
+    def action_add_gap(self) -> None:
+        gap = self.state.away
+        if gap <= 0:
+            self._say("No time away to add.")
+            return
+        self._do(self.session.add_gap)
+        self._say(f"Added {_duration(gap)} to this section.")
+
+    def action_tick(self, index: int) -> None:
+        section = self.state.section
+        signals = [*section.good, *section.bad]
+        if index >= len(signals):
+            self._say(f"No signal {SIGNAL_KEYS[index]} in this section.")
+            return
+        self._toggle_signal(signals[index].id)
+
+    def _toggle_signal(self, signal_id: str) -> None:
+        on = self._do(self.session.toggle_signal, signal_id)
+        if on:
+            self._tick_history.append((self.state.current, signal_id))
+
+    def action_undo_tick(self) -> None:
+        while self._tick_history:
+            section, signal_id = self._tick_history.pop()
+            if section == self.state.current and signal_id in self.state.section.ticked:
+                self._do(self.session.toggle_signal, signal_id)
+                return
+        self._say("No tick to undo in this section.")
+
+    def action_cursor(self, step: int) -> None:
+        count = len(self.state.section.prompts)
+        if count:
+            self.cursor = (self.cursor + step) % count
+            self.query_one("#prompts", PromptPane).show(self.state, self.cursor)
+
+    def action_toggle_asked(self) -> None:
+        prompts = self.state.section.prompts
+        if prompts:
+            self._do(self.session.toggle_asked, prompts[self.cursor].id)
+
+    @on(PromptRow.Toggled)
+    def prompt_clicked(self, event: PromptRow.Toggled) -> None:
+        ids = [p.id for p in self.state.section.prompts]
+        if event.prompt_id in ids:
+            self.cursor = ids.index(event.prompt_id)
+            self._do(self.session.toggle_asked, event.prompt_id)
+
+    @on(SignalRow.Toggled)
+    def signal_clicked(self, event: SignalRow.Toggled) -> None:
+        self._toggle_signal(event.signal_id)
+
+    def action_add_question(self) -> None:
+        def done(text: str | None) -> None:
+            if text:
+                self._do(self.session.add_prompt, text)
+                self.cursor = len(self.state.section.prompts) - 1
+                self.refresh_view()
+
+        self.app.push_screen(TextPrompt("Ad-hoc question for this section"), done)
+
+    def action_add_signal(self, polarity: str) -> None:
+        def done(text: str | None) -> None:
+            if text:
+                signal = self._do(self.session.add_signal, text, polarity)
+                if signal is not None:
+                    self._toggle_signal(signal.id)
+
+        self.app.push_screen(TextPrompt(f"Ad-hoc {polarity} signal (ticked when added)"), done)
+
+    def action_edit_note(self) -> None:
+        last = self.session.last_note()
+        if last is None:
+            self._say("No note to edit yet.")
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None and text != last.text:
+                self._do(self.session.edit_note, last.id, text)
+
+        self.app.push_screen(TextPrompt("Edit the last note", last.text), done)
+
+    def action_retract_note(self) -> None:
+        last = self.session.last_note()
+        if last is None:
+            self._say("No note to retract.")
+            return
+        self._do(self.session.retract_note, last.id)
+        self._say("Last note retracted (kept in the record, struck through).")
+
+    def action_toggle_bell(self) -> None:
+        self.bell = not self.bell
+        self._show_mode()
+        self._say("Bell on: rings at the warning and at zero." if self.bell else "Bell off.")
+
+    def action_rubric(self) -> None:
+        opener = getattr(self.app, "open_rubric", None)
+        if opener is None:
+            self._say("The rubric screen is not available in this build.")
+            return
+        self._flush_draft()
+        opener(self.session)
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def prepare_to_leave(self) -> str | None:
+        """On quit: save the draft, and pause a running timer (an event, so a reopen knows
+        when the session stopped). Returns what could not be saved, for the exit message."""
+        try:
+            self._draft = self.query_one("#note", Input).value
+            self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
+            if self.state.running:
+                self.session.pause()
+        except StoreError as err:
+            return f"{err} (every note saved before this is safe)"
+        return None
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h {minutes}m"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"

@@ -1,0 +1,187 @@
+"""The live screen's panes. Each renders from the session state it is given ("attributes
+down"); clicks become messages to the screen ("messages up"). State is always shown with a
+glyph or a word as well as colour."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from companion.clock import mmss
+from companion.session import SessionState
+from companion.tui.text import clean, plain
+
+SIGNAL_KEYS = "1234567890"
+
+
+class SectionList(Static):
+    """Every section with its minutes and state: done ✓, current ▶, skipped ⤼, over ⏰."""
+
+    def show(self, state: SessionState, now: float) -> None:
+        lines = Text()
+        for index, section in enumerate(state.sections):
+            used = state.section_used(index, now)
+            planned = section.planned
+            over = planned is not None and used > planned
+            if index == state.current and not state.finished:
+                glyph, style = ("⏰" if over else "▶"), "bold reverse" if over else "bold"
+            elif section.skipped:
+                glyph, style = "⤼", "dim"
+            elif section.ended:
+                glyph, style = ("✓+" if over else "✓"), "dim"
+            else:
+                glyph, style = "·", ""
+            minutes = f"{section.plan.minutes:g}m" if section.plan.minutes else "untimed"
+            times = f"{mmss(used)}/{minutes}" if used >= 1 else minutes
+            head = f"{glyph:<2}{index + 1}. "
+            room = max(4, self.size.width - 2 - len(head) - len(times) - 1) if (
+                self.size.width) else 20
+            title = clean(section.plan.title)
+            if len(title) > room:
+                title = title[: room - 1] + "…"
+            lines.append(head, style=style)
+            lines.append(title, style=style)
+            lines.append(" " * max(1, room - len(title) + 1) + times + "\n", style="dim")
+        self.update(lines)
+
+
+class PromptRow(Static):
+    """One question. Click to mark it asked (or not)."""
+
+    class Toggled(Message):
+        def __init__(self, prompt_id: str) -> None:
+            super().__init__()
+            self.prompt_id = prompt_id
+
+    def __init__(self, prompt_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.prompt_id = prompt_id
+
+    def on_click(self) -> None:
+        self.post_message(self.Toggled(self.prompt_id))
+
+
+class SignalRow(Static):
+    """One signal checkbox: `[✓]` ticked, `[ ]` not. Click to toggle."""
+
+    class Toggled(Message):
+        def __init__(self, signal_id: str) -> None:
+            super().__init__()
+            self.signal_id = signal_id
+
+    def __init__(self, signal_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.signal_id = signal_id
+
+    def on_click(self) -> None:
+        self.post_message(self.Toggled(self.signal_id))
+
+
+class _RowsPane(Static):
+    """A pane of rows, remounted only when the set of rows changes."""
+
+    def _sync_rows(self, kind: type[Static], ids: list[str]) -> list[Static]:
+        rows = list(self.query(kind))
+        if [getattr(r, "row_id", None) for r in rows] != ids:
+            for row in rows:
+                row.remove()
+            rows = []
+            for ident in ids:
+                row = kind(ident)  # type: ignore[call-arg]
+                row.row_id = ident  # type: ignore[attr-defined]
+                rows.append(row)
+            self.mount_all(rows)
+        return rows
+
+
+class PromptPane(_RowsPane):
+    DEFAULT_CSS = "PromptPane { height: auto; }"
+
+    def show(self, state: SessionState, cursor: int, reveal_follow_ups: bool = True) -> None:
+        section = state.section
+        rows = self._sync_rows(PromptRow, [p.id for p in section.prompts])
+        if not section.prompts:
+            self.border_title = "Questions: none in this section (q adds one)"
+        else:
+            asked = len(section.asked)
+            self.border_title = f"Questions {asked}/{len(section.prompts)} asked"
+        for index, (prompt, row) in enumerate(zip(section.prompts, rows, strict=False)):
+            is_asked = prompt.id in section.asked
+            here = index == cursor
+            text = Text()
+            text.append("›" if here else " ", style="bold")
+            text.append("[✓] " if is_asked else "[ ] ", style="dim" if is_asked else "bold")
+            text.append_text(plain(prompt.text, "dim" if is_asked and not here else ""))
+            if is_asked:
+                text.append(f"  asked {mmss(section.asked[prompt.id])}", style="dim italic")
+            if prompt.source == "ad hoc":
+                text.append("  (ad hoc)", style="dim italic")
+            if here:
+                if reveal_follow_ups:
+                    for follow_up in prompt.follow_ups:
+                        text.append("\n     ↳ ", style="dim")
+                        text.append_text(plain(follow_up))
+                for look in prompt.look_for:
+                    text.append("\n     ◆ look for: ", style="dim")
+                    text.append_text(plain(look, "italic"))
+            row.set_class(here, "-cursor")
+            row.update(text)
+
+
+class SignalPane(_RowsPane):
+    DEFAULT_CSS = "SignalPane { height: auto; }"
+
+    def show(self, state: SessionState) -> None:
+        section = state.section
+        signals = [("good", s) for s in section.good] + [("bad", s) for s in section.bad]
+        rows = self._sync_rows(SignalRow, [s.id for _, s in signals])
+        if not signals:
+            self.border_title = "Signals: none here (+ / - add one)"
+        else:
+            ticked = len(section.ticked)
+            self.border_title = f"Signals {ticked} ticked"
+        for index, ((polarity, signal), row) in enumerate(zip(signals, rows, strict=False)):
+            on = signal.id in section.ticked
+            key = SIGNAL_KEYS[index] if index < len(SIGNAL_KEYS) else " "
+            text = Text()
+            text.append("[✓] " if on else "[ ] ", style="bold" if on else "")
+            text.append(f"{key} ", style="bold")
+            text.append("+ good " if polarity == "good" else "− bad  ",
+                        style="green" if polarity == "good" else "red")
+            text.append_text(plain(signal.text, "bold" if on else ""))
+            if on:
+                text.append(f"  {mmss(section.ticked[signal.id])}", style="dim italic")
+            row.set_class(on, "-on")
+            row.update(text)
+
+
+class NotesView(Static):
+    """The current section's notes: stamps as session time (and section time), ★ flagged."""
+
+    def show(self, state: SessionState) -> None:
+        notes = [n for n in state.notes if n.section == state.current]
+        if not notes:
+            self.update(Text("No notes in this section yet. Type below; Enter saves.",
+                             style="dim"))
+            return
+        text = Text()
+        for note in notes:
+            line = Text()
+            line.append(f"{mmss(note.t)} ", style="bold")
+            line.append(f"({mmss(note.section_offset)}) ", style="dim")
+            if note.flagged:
+                line.append("★ ", style="bold yellow")
+            if note.back:
+                line.append(f"⟲-{note.back:g}s ", style="dim")
+            if note.retracted:
+                line.append("✗ retracted: ", style="dim")
+                line.append_text(plain(note.text, "dim strike"))
+            else:
+                line.append_text(plain(note.text))
+            if note.edits and not note.retracted:
+                line.append(" ✎ edited", style="dim italic")
+            text.append_text(line)
+            text.append("\n")
+        text.rstrip()
+        self.update(text)
