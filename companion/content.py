@@ -602,7 +602,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     obj = _READERS[kind](r, value, refs)
     item = _Item(kind, obj.id, obj, Where(label, value.lines.get("id", value.line)), source,
                  refs)
-    return item, r.problems
+    return item, sorted(r.problems, key=lambda p: p.line)
 
 
 # --- The whole library --------------------------------------------------------------------

@@ -266,8 +266,13 @@ def apply(state: SessionState | None, event: Event) -> SessionState:
         if not state.finished:
             _start_run(state, t)
     elif kind == "gap_added":
-        state.sections[state.current].used += float(d.get("seconds", 0.0))
+        seconds = float(d.get("seconds", 0.0))
+        state.sections[state.current].used += seconds
         state.away = 0.0
+        if state.running and state.running_since is not None:
+            # Session time jumps by the gap after this event (Session.add_gap), so a run in
+            # progress must not count the gap a second time.
+            state.running_since += seconds
     elif kind == "questions_drawn" and section is not None:
         target = state.sections[section]
         target.prompts = [prompt_from_dict(p) for p in d.get("prompts", [])]

@@ -64,6 +64,19 @@ def _create_file(path: Path) -> None:
     """Create the database file with mode 0600 (it holds candidate data)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        # mkdir raises FileExistsError when the parent is a regular file: not "already there".
+        if isinstance(err, FileExistsError):
+            reason = f"{path.parent} is a file, not a folder"
+        elif isinstance(err, NotADirectoryError):
+            reason = f"part of {path.parent} is a file, not a folder"
+        else:
+            reason = err.strerror or str(err)
+        raise StoreError(
+            f"cannot create the database {path}: {reason}. Choose another place "
+            "with --db PATH or COMPANION_DB."
+        ) from None
+    try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
         os.close(fd)
     except FileExistsError:

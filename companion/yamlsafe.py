@@ -33,6 +33,12 @@ class Problem:
     line: int
     message: str
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a key or value quoted in the message may hold a line break.
+        if not self.message.isprintable():
+            shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
+            object.__setattr__(self, "message", shown)
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 
@@ -223,8 +229,10 @@ def parse_bytes(data: bytes, path: str) -> tuple[Any, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         return None, [
-            Problem(path, line, f"invalid UTF-8 at byte {err.start}; save the file as UTF-8")
+            Problem(path, line, f"invalid UTF-8 (byte 0x{data[err.start]:02X} at column "
+                    f"{column}); save the file as UTF-8")
         ]
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -119,7 +119,7 @@ class LiveScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    LiveScreen #sections { width: 30; border-right: solid $panel; padding: 0 1; }
+    LiveScreen #sections { width: 30; height: auto; border-right: solid $panel; padding: 0 1; }
     LiveScreen.-narrow #sections { display: none; }
     LiveScreen #title { height: 1; padding: 0 1; background: $panel; }
     LiveScreen #away { height: auto; padding: 0 1; display: none; }
@@ -207,13 +207,13 @@ class LiveScreen(Screen[None]):
         self.query_one("#timer", TimerBar).refresh()
         self.query_one("#sections", SectionList).show(state, now)
         guidance = state.section.plan.guidance
-        self.query_one("#guidance", Static).update(f"ⓘ {clean(guidance)}" if guidance else "")
+        self.query_one("#guidance", Static).update(f"» {clean(guidance)}" if guidance else "")
         self.query_one("#prompts", PromptPane).show(state, self.cursor)
         self.query_one("#signals", SignalPane).show(state)
         self.query_one("#notes", NotesView).show(state)
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
-            away.update(f"⏸ Reopened after {_duration(state.away)} away. "
+            away.update(f"‖ Reopened after {_duration(state.away)} away. "
                         "Esc then A counts that time into this section; ^T resumes without it.")
             away.add_class("-shown")
         else:

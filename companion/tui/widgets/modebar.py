@@ -23,7 +23,7 @@ class ModeBar(Static):
         if backdate:
             text.append(f" ⟲ next note -{backdate:g}s ", style="bold")
         if bell:
-            text.append(" 🔔 ", style="bold")
+            text.append(" ♪ bell ", style="bold")
         text.append(" ")
         if notice:
             text.append(notice, style="bold")

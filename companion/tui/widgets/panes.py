@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from companion.clock import mmss
@@ -15,35 +16,50 @@ from companion.tui.text import clean, plain
 SIGNAL_KEYS = "1234567890"
 
 
-class SectionList(Static):
-    """Every section with its minutes and state: done ✓, current ▶, skipped ⤼, over ⏰."""
+class SectionList(Widget):
+    """Every section with its minutes and state: done ✓, current ▶, skipped ↷, over ▲.
+    Drawn in render() so it always fits the width it has."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._state: SessionState | None = None
+        self._now = 0.0
 
     def show(self, state: SessionState, now: float) -> None:
+        self._state, self._now = state, now
+        self.refresh()
+
+    def render(self) -> Text:
+        state, now = self._state, self._now
         lines = Text()
+        if state is None:
+            return lines
+        width = self.size.width or 28
         for index, section in enumerate(state.sections):
             used = state.section_used(index, now)
             planned = section.planned
             over = planned is not None and used > planned
             if index == state.current and not state.finished:
-                glyph, style = ("⏰" if over else "▶"), "bold reverse" if over else "bold"
+                glyph, style = ("▲" if over else "▶"), "bold reverse" if over else "bold"
             elif section.skipped:
-                glyph, style = "⤼", "dim"
+                glyph, style = "↷", "dim"
             elif section.ended:
-                glyph, style = ("✓+" if over else "✓"), "dim"
+                glyph, style = ("✓▲" if over else "✓"), "dim"
             else:
                 glyph, style = "·", ""
             minutes = f"{section.plan.minutes:g}m" if section.plan.minutes else "untimed"
             times = f"{mmss(used)}/{minutes}" if used >= 1 else minutes
             head = f"{glyph:<2}{index + 1}. "
-            room = max(4, self.size.width - 2 - len(head) - len(times) - 1) if (
-                self.size.width) else 20
+            room = max(4, width - len(head) - len(times) - 1)
             title = clean(section.plan.title)
             if len(title) > room:
                 title = title[: room - 1] + "…"
             lines.append(head, style=style)
             lines.append(title, style=style)
-            lines.append(" " * max(1, room - len(title) + 1) + times + "\n", style="dim")
-        self.update(lines)
+            lines.append(" " * max(1, room - len(title) + 1) + times, style="dim")
+            if index < len(state.sections) - 1:
+                lines.append("\n")
+        return lines
 
 
 class PromptRow(Static):

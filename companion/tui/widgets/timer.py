@@ -52,17 +52,17 @@ class TimerBar(Widget):
         if state.finished:
             glyph, word, style = "■", state.status.upper(), "bold"
         elif not state.running:
-            glyph, word, style = "⏸", "PAUSED", "bold reverse"
+            glyph, word, style = "‖", "PAUSED", "bold reverse"
         elif current_phase == "overtime":
-            glyph, word, style = "⏰", "OVER TIME", "bold reverse red"
+            glyph, word, style = "▲", "OVER TIME", "bold reverse red"
         elif current_phase == "warning":
-            glyph, word, style = "⚠", "WRAP UP", "bold yellow"
+            glyph, word, style = "△", "WRAP UP", "bold yellow"
         else:
             glyph, word, style = "▶", "", "bold"
         if left is None:
             clock_text = f"{mmss(used)} used"
         elif left < 0:
-            clock_text = f"+{mmss(-left)} over"
+            clock_text = f"+{mmss(-left)}"
         else:
             clock_text = f"{mmss(left)} left"
         width = max(20, self.size.width - 2)
@@ -72,7 +72,7 @@ class TimerBar(Widget):
             line1.append(f"{word} ", style=style)
         line1.append(f"{clock_text}", style=style)
         title = clean(section.plan.title)
-        line1.append(f"  {index + 1}/{len(state.sections)} ")
+        line1.append(f" │ {index + 1}/{len(state.sections)} ")
         room = width - line1.cell_len
         line1.append(title if len(title) <= room else title[: max(0, room - 1)] + "…",
                      style="bold")
