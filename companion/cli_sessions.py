@@ -104,7 +104,7 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     store = open_store(ctx)
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
             role=role.strip(), level=level.strip(),
-            interviewer=interviewer.strip() or store.last_interviewer())
+            interviewer=interviewer.strip() or store.last_interviewer(), library=lib)
 
 
 @main.command()
@@ -121,4 +121,4 @@ def resume(ctx: click.Context, session_id: str | None) -> None:
                              "shows it")
     from companion.launch import run_resume
 
-    run_resume(store, sid)
+    run_resume(store, sid, load_content(ctx, quiet=True))

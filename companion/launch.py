@@ -55,5 +55,9 @@ def run_resume(store: Store, session_id: str, library: Library | None = None) ->
 
 
 def open_home(config: Config, library: Library) -> None:
-    click.echo("The home screen is not built yet. Start a session with "
-               "`companion run PLAN --candidate NAME` (`companion plans` lists the plans).")
+    try:
+        store = Store(config.db_path)
+    except StoreError as err:
+        raise CompanionError(str(err)) from None
+    with store:
+        _run(create_app(store, RealClock(), library))

@@ -196,6 +196,10 @@ class Store:
         elif self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a database file; "
                              "give a file path with --db")
+        elif 0 < self.path.stat().st_size < 100:
+            # Shorter than an SQLite header: SQLite would take a 1-byte file for an empty
+            # database and write over it.
+            raise _explain(self.path, sqlite3.DatabaseError("file is not a database"))
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
@@ -395,7 +399,8 @@ class Store:
 
     def search(self, query: str, candidate: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search; the query is taken as words, not FTS syntax."""
-        words = [w.replace('"', '""') for w in query.split()]
+        # A NUL ends an FTS5 string early ("unterminated string"): treat it as a space.
+        words = [w.replace('"', '""') for w in query.replace("\0", " ").split()]
         if not words:
             return []
         match = " ".join(f'"{w}"' for w in words)

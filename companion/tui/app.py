@@ -44,11 +44,46 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         if self.start.session is not None:
             self.open_live(self.start.session, self.start.draft)
+        else:
+            self.go_home()
+
+    # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
+    def _clear_to_base(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def open_live(self, session: Session, draft: str = "") -> None:
         from companion.tui.screens.live import LiveScreen
 
+        self._clear_to_base()
         self.push_screen(LiveScreen(session, self.store, tick=self.tick, draft=draft))
+
+    def open_rubric(self, session: Session) -> None:
+        from companion.tui.screens.rubric import RubricScreen
+
+        if session.state.plan.rubric is None:
+            self.open_close(session)
+            return
+        self.push_screen(RubricScreen(session))
+
+    def open_close(self, session: Session) -> None:
+        from companion.tui.screens.close import CloseScreen
+
+        if session.state.running:
+            session.pause()
+        self.push_screen(CloseScreen(session))
+
+    def open_summary(self, session: Session) -> None:
+        from companion.tui.screens.summary import SummaryScreen
+
+        self._clear_to_base()
+        self.push_screen(SummaryScreen(session))
+
+    def go_home(self) -> None:
+        from companion.tui.screens.home import HomeScreen
+
+        self._clear_to_base()
+        self.push_screen(HomeScreen(self.store, self.library, self.clock))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action of the current screen, with its key."""

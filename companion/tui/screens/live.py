@@ -439,12 +439,8 @@ class LiveScreen(Screen[None]):
         self._say("Bell on: rings at the warning and at zero." if self.bell else "Bell off.")
 
     def action_rubric(self) -> None:
-        opener = getattr(self.app, "open_rubric", None)
-        if opener is None:
-            self._say("The rubric screen is not available in this build.")
-            return
         self._flush_draft()
-        opener(self.session)
+        self.app.open_rubric(self.session)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

@@ -42,8 +42,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def keep(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        self.dismiss(text or None)
+        self.dismiss(event.value.strip())  # "" when kept empty; None only when cancelled
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,122 @@
+"""One session as a plain, complete record: what every export format renders from.
+
+Keys are stable (the JSON export is this dict; docs/session.schema.json describes it);
+times are ISO-8601 UTC; durations are seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from companion import __version__
+from companion.clock import iso
+from companion.session import Event, SessionState
+
+FORMAT_VERSION = 1
+
+
+def _seconds(value: float) -> float:
+    return round(value, 1)
+
+
+def report(state: SessionState, events: list[Event] | None = None) -> dict[str, Any]:
+    plan = state.plan
+    started = state.started_at
+    sections = []
+    for index, section in enumerate(state.sections):
+        prompts = {p.id: p for p in section.prompts}
+        signal_names = {s.id: ("good", s.text) for s in section.good}
+        signal_names |= {s.id: ("bad", s.text) for s in section.bad}
+        sections.append({
+            "index": index + 1,
+            "title": section.plan.title,
+            "planned_seconds": section.planned,
+            "used_seconds": _seconds(state.section_used(index)),
+            "state": ("skipped" if section.skipped else "done" if section.ended
+                      else "current" if index == state.current else
+                      "visited" if section.visited else "not reached"),
+            "questions": [
+                {
+                    "id": p.id,
+                    "text": p.text,
+                    "asked": p.id in section.asked,
+                    "asked_at_seconds": _seconds(section.asked[p.id])
+                    if p.id in section.asked else None,
+                    "ad_hoc": p.source == "ad hoc",
+                    "criteria": list(p.criteria),
+                }
+                for p in prompts.values()
+            ],
+            "signals": [
+                {
+                    "id": signal_id,
+                    "polarity": signal_names.get(signal_id, ("good", signal_id))[0],
+                    "text": signal_names.get(signal_id, ("", signal_id))[1],
+                    "at_seconds": _seconds(at),
+                }
+                for signal_id, at in sorted(section.ticked.items(), key=lambda kv: kv[1])
+            ],
+            "notes": [
+                {
+                    "id": note.id,
+                    "text": note.text,
+                    "at": iso(note.at),
+                    "session_seconds": _seconds(note.t),
+                    "section_seconds": _seconds(note.section_offset),
+                    "backdated_seconds": note.back,
+                    "flagged": note.flagged,
+                    "edited_from": list(note.edits),
+                    "retracted": note.retracted,
+                }
+                for note in state.notes if note.section == index
+            ],
+        })
+    rubric = plan.rubric
+    scores = []
+    if rubric is not None:
+        for criterion in rubric.criteria:
+            score = state.scores.get(criterion.id)
+            scores.append({
+                "criterion": criterion.id,
+                "title": criterion.title,
+                "score": score.score if score else None,
+                "anchor": criterion.anchors[score.score] if score else None,
+                "evidence": score.evidence if score else "",
+                "at": iso(score.at) if score else None,
+            })
+    return {
+        "format": "companion-session",
+        "format_version": FORMAT_VERSION,
+        "generator": f"companion {__version__}",
+        "session_id": state.id,
+        "plan": {"id": plan.id, "title": plan.title, "stage": plan.stage,
+                 "planned_seconds": state.planned_total},
+        "mode": state.mode,
+        "candidate": {"name": state.candidate, "id": state.candidate_id or None},
+        "role": state.role or None,
+        "level": state.level or None,
+        "interviewer": state.interviewer or None,
+        "status": state.status,
+        "started_at": iso(started),
+        "ended_at": iso(state.ended_at) if state.ended_at else None,
+        "used_seconds": _seconds(state.total_used()),
+        "sections": sections,
+        "rubric": None if rubric is None else {
+            "id": rubric.id,
+            "title": rubric.title,
+            "scores": scores,
+            "total": state.total,
+            "max": rubric.max_score,
+            "threshold": rubric.threshold,
+            "scored": len(state.scores),
+            "meets_threshold": state.passed,
+            "advice": rubric.advice if state.passed is False else None,
+        },
+        "recommendation": state.recommendation,
+        "recommendation_skipped": state.recommendation_skipped,
+        "summary": state.summary,
+        "postmortem": state.postmortem if state.mode == "practice" else None,
+        "events": None if events is None else [
+            {"seq": e.seq, "type": e.type, "at": iso(e.at), "t": e.t, "data": e.data}
+            for e in events
+        ],
+    }

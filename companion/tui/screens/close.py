@@ -1,0 +1,184 @@
+"""Closing a session, after the rubric: the recommendation on the plan's scale and a short
+written summary (interview), the summary alone (checklist), or the post-mortem (practice).
+The session ends only when what the mode asks for is given or explicitly skipped."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static, TextArea
+
+from companion.session import Session, SessionError
+from companion.store import StoreError
+from companion.tui.screens.confirm import Confirm
+from companion.tui.text import clean, plain
+
+POSTMORTEM_TEMPLATE = "What went well:\n\nWhat to change:\n\nWhat to drill next:\n"
+AUTOSAVE_IDLE_S = 2.0
+
+
+class ScalePicker(Widget, can_focus=True):
+    """The recommendation scale: `(●)` chosen, `( )` not. Digits choose, s skips."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[
+            Binding(str(n), f"choose({n - 1})", f"Choose {n}", show=False,
+                    tooltip=f"Choose option {n} of the scale", id=f"close.choose{n}")
+            for n in range(1, 10)
+        ],
+        Binding("s", "skip", "Skip", tooltip="Skip the recommendation (recorded as skipped)",
+                id="close.skip"),
+    ]
+    DEFAULT_CSS = """
+    ScalePicker { height: auto; padding: 0 1; border-left: blank; }
+    ScalePicker:focus { border-left: thick $accent; background: $boost; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="scale")
+        self.session = session
+
+    def render(self) -> Text:
+        state = self.session.state
+        count = len(state.plan.recommendation_scale)
+        text = Text(f"Recommendation (1-{count} chooses, s skips)\n", style="bold")
+        for number, option in enumerate(state.plan.recommendation_scale, 1):
+            chosen = state.recommendation == option
+            text.append(f"  {'(●)' if chosen else '( )'} {number} ",
+                        style="bold reverse" if chosen else "")
+            text.append_text(plain(option, "bold" if chosen else ""))
+            text.append("\n")
+        if state.recommendation_skipped and state.events and not state.recommendation:
+            text.append("  skipped", style="italic")
+        text.rstrip()
+        return text
+
+    def action_choose(self, index: int) -> None:
+        scale = self.session.state.plan.recommendation_scale
+        if index < len(scale):
+            self.screen.save(self.session.set_recommendation, scale[index])  # type: ignore[attr-defined]
+            self.refresh(layout=True)
+
+    def action_skip(self) -> None:
+        self.screen.save(self.session.set_recommendation, None)  # type: ignore[attr-defined]
+        self.refresh(layout=True)
+
+
+class CloseScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "end", "End session", tooltip="Save and end the session",
+                id="close.end"),
+        Binding("escape", "back", "Back", tooltip="Back to the rubric", id="close.back"),
+        Binding("f1", "help", "Help", tooltip="All keys", id="close.help"),
+    ]
+    DEFAULT_CSS = """
+    CloseScreen #close-title { height: 1; padding: 0 1; background: $panel; }
+    CloseScreen TextArea { height: 10; }
+    CloseScreen .label { padding: 1 1 0 1; text-style: bold; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.mode = session.state.mode
+        self._saved_text = self._current_saved()
+        self._last_edit = 0.0
+
+    def _current_saved(self) -> str:
+        state = self.session.state
+        return state.postmortem if self.mode == "practice" else state.summary
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="close-title", markup=False)
+        with VerticalScroll():
+            if self.mode == "interview":
+                yield ScalePicker(self.session)
+            label = ("Post-mortem: what went well, what to change, what to drill next"
+                     if self.mode == "practice" else "Summary for the debrief (a few lines)")
+            yield Static(label, classes="label", markup=False)
+            initial = self._saved_text or (POSTMORTEM_TEMPLATE if self.mode == "practice"
+                                           else "")
+            yield TextArea(initial, id="text", soft_wrap=True, show_line_numbers=False)
+            yield Static("Ctrl+S ends the session · Esc back to the rubric · Tab moves",
+                         classes="label", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        state = self.session.state
+        self.query_one("#close-title", Static).update(
+            f" Close · {clean(state.plan.title)} · {clean(state.candidate)}")
+        self.query_one("#text", TextArea).cursor_blink = False
+        first = "#scale" if self.mode == "interview" else "#text"
+        self.query_one(first).focus()
+        self.set_interval(1.0, self._autosave)
+
+    def save(self, operation, *args) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            operation(*args)
+        except SessionError as err:
+            self.notify(str(err), severity="warning", markup=False)
+            return False
+        except StoreError as err:
+            self.notify(f"NOT SAVED: {err}", severity="error", markup=False)
+            return False
+        return True
+
+    def on_text_area_changed(self) -> None:
+        self._last_edit = self.session.clock.monotonic()
+
+    def _text(self) -> str:
+        text = self.query_one("#text", TextArea).text
+        return "" if text.strip() == POSTMORTEM_TEMPLATE.strip() else text.strip()
+
+    def _autosave(self, force: bool = False) -> None:
+        """Save the text as an event once typing pauses, so nothing typed here is lost."""
+        text = self._text()
+        if text == self._saved_text:
+            return
+        idle = self.session.clock.monotonic() - self._last_edit
+        if force or idle >= AUTOSAVE_IDLE_S:
+            operation = (self.session.set_postmortem if self.mode == "practice"
+                         else self.session.set_summary)
+            if self.save(operation, text):
+                self._saved_text = text
+
+    def action_back(self) -> None:
+        self._autosave(force=True)
+        self.dismiss()
+
+    def action_end(self) -> None:
+        self._autosave(force=True)
+        state = self.session.state
+        if self.mode == "interview" and state.recommendation is None and not (
+                state.recommendation_skipped):
+            count = len(state.plan.recommendation_scale)
+            self.notify(f"Choose a recommendation (1-{count}) or skip it (s) first.",
+                        severity="warning")
+            self.query_one("#scale").focus()
+            return
+        if not self._text():
+            what = "post-mortem" if self.mode == "practice" else "summary"
+
+            def go(yes: bool | None) -> None:
+                if yes:
+                    self._end()
+
+            self.app.push_screen(Confirm(f"End without a {what}?",
+                                         "You can still add it later from the summary."), go)
+            return
+        self._end()
+
+    def _end(self) -> None:
+        if self.save(self.session.end):
+            self.app.open_summary(self.session)  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))

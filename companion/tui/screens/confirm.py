@@ -1,0 +1,40 @@
+"""A yes / no question over the current screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+
+class Confirm(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", tooltip="Yes, go ahead", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="No, go back", id="confirm.no"),
+    ]
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical {
+        width: 80%; max-width: 80; height: auto; border: round $warning;
+        background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, markup=False)
+            if self.detail:
+                yield Label(self.detail, markup=False, classes="detail")
+            yield Label("y: yes · n or Esc: no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

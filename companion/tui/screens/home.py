@@ -1,0 +1,312 @@
+"""Home: choose a plan (searchable, grouped by family and stage), say who the candidate is,
+start; or resume / abandon a session in progress; recent sessions with score and verdict."""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.clock import Clock
+from companion.content import Library, UnknownPlan, resolve_plan
+from companion.model import Plan
+from companion.session import Session, SessionError, new_session_id
+from companion.store import Store, StoreError
+from companion.tui.screens.confirm import Confirm
+from companion.tui.text import clean, plain
+
+RECENT = 8
+
+
+def plan_details(lib: Library, plan: Plan) -> Text:
+    """What `companion show` says first: minutes, sections, who, description."""
+    text = Text()
+    text.append_text(plain(plan.title, "bold"))
+    minutes = f"{plan.minutes:g} min" if plan.minutes else "untimed"
+    text.append(f"\n{plan.id} · {plan.mode} · {minutes}", style="dim")
+    if plan.stage:
+        text.append(f" · {plan.stage}", style="dim")
+    loops = lib.loops_of(plan.id)
+    if loops:
+        text.append("\nPart of: " + ", ".join(clean(lp.title) for lp in loops), style="dim")
+    if plan.participants:
+        text.append("\nWho: ")
+        text.append_text(plain(", ".join(plan.participants)))
+    if plan.description:
+        text.append("\n\n")
+        text.append_text(plain(plan.description))
+    text.append("\n\nSections\n", style="bold")
+    for number, section in enumerate(plan.sections, 1):
+        mins = f"{section.minutes:g}m" if section.minutes else "-"
+        text.append(f" {number}. ")
+        text.append_text(plain(section.title))
+        text.append(f"  {mins}\n", style="dim")
+    if plan.rubric and plan.rubric in lib.rubrics:
+        rubric = lib.rubrics[plan.rubric]
+        text.append(f"Rubric: {clean(rubric.title)} (pass {rubric.threshold}/"
+                    f"{rubric.max_score})", style="dim")
+    return text
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Start", tooltip="Start the chosen plan for this candidate",
+                id="home.start"),
+        Binding("ctrl+o", "resume", "Resume", tooltip="Resume the highlighted session in "
+                "progress", id="home.resume"),
+        Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
+                "progress (kept, marked abandoned)", id="home.abandon"),
+        Binding("f1", "help", "Help", tooltip="All keys", id="home.help"),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen #home-title { height: 1; padding: 0 1; background: $panel; }
+    HomeScreen #left { width: 1fr; min-width: 30; }
+    HomeScreen #right { width: 1fr; }
+    HomeScreen #plans { height: 1fr; min-height: 5; }
+    HomeScreen #details { height: auto; max-height: 14; padding: 0 1; }
+    HomeScreen #form Input { border: none; height: 1; background: $boost; margin-bottom: 1; }
+    HomeScreen #form Label { padding: 0 1; color: $text-muted; }
+    HomeScreen #in-progress { height: auto; max-height: 6; }
+    HomeScreen #recent { height: auto; padding: 0 1; color: $text-muted; }
+    HomeScreen .heading { padding: 0 1; text-style: bold; }
+    HomeScreen.-narrow #body { layout: vertical; }
+    """
+
+    def __init__(self, store: Store, library: Library | None, clock: Clock) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library or Library()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
+                     id="home-title", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder="Search plans (title, id, stage, tag)", id="filter")
+                yield OptionList(id="plans")
+            with VerticalScroll(id="right"):
+                yield Static(id="details", markup=False)
+                with Vertical(id="form"):
+                    yield Label("Candidate name")
+                    yield Input(id="candidate", placeholder="Name")
+                    yield Label("Candidate id (email or ATS id, optional)")
+                    yield Input(id="candidate-id", placeholder="Stable id")
+                    yield Label("Role (drives role-tagged questions) · level")
+                    yield Input(id="role", placeholder="e.g. backend, sre, data-engineering")
+                    yield Input(id="level", placeholder="e.g. junior, mid, senior")
+                    yield Label("Interviewer (you)")
+                    yield Input(id="interviewer", placeholder="Your name")
+                    yield Button("Start (Ctrl+S)", id="start", variant="primary")
+                yield Static("In progress (Enter or Ctrl+O resumes, Ctrl+G abandons)",
+                             classes="heading", markup=False)
+                yield OptionList(id="in-progress")
+                yield Static("Recent", classes="heading", markup=False)
+                yield Static(id="recent", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.cursor_blink = False
+        lib = self.library
+        roles = sorted({r for b in lib.banks.values() for q in b.questions for r in q.roles})
+        levels = sorted({lv for b in lib.banks.values() for q in b.questions for lv in q.levels})
+        self.query_one("#role", Input).suggester = SuggestFromList(roles, case_sensitive=False)
+        self.query_one("#level", Input).suggester = SuggestFromList(levels,
+                                                                    case_sensitive=False)
+        try:
+            known = [name for name, _ in self.store.candidates()]
+            self.query_one("#candidate", Input).suggester = SuggestFromList(
+                known, case_sensitive=False)
+            self.query_one("#interviewer", Input).value = self.store.last_interviewer()
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+        self.set_class(self.app.size.width < 100, "-narrow")
+        self._fill_plans("")
+        self._fill_sessions()
+        self.query_one("#filter", Input).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
+
+    # --- plans ----------------------------------------------------------------------------
+
+    def _fill_plans(self, query: str) -> None:
+        words = query.lower().split()
+        plans = sorted(self.library.plans.values(), key=lambda p: (p.family, p.stage, p.id))
+        options: list[Option | None] = []
+        family = None
+        for plan in plans:
+            hay = " ".join([plan.id, plan.title, plan.stage, plan.family, plan.mode,
+                            *plan.tags]).lower()
+            if not all(w in hay for w in words):
+                continue
+            if plan.family != family:
+                family = plan.family
+                options.append(Option(Text(f"── {family or 'other'} ──", style="bold"),
+                                      disabled=True))
+            minutes = f"{plan.minutes:g}m" if plan.minutes else "untimed"
+            label = Text(f"{plan.title}  ")
+            label.append(f"{minutes} · {plan.stage or plan.mode}", style="dim")
+            options.append(Option(label, id=plan.id))
+        plan_list = self.query_one("#plans", OptionList)
+        plan_list.clear_options()
+        plan_list.add_options([o for o in options if o is not None])
+        first = next((i for i, o in enumerate(options) if o and not o.disabled), None)
+        if first is not None:
+            plan_list.highlighted = first
+        self._show_details()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self._fill_plans(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one("#candidate", Input).focus()
+
+    @on(OptionList.OptionHighlighted, "#plans")
+    def plan_highlighted(self) -> None:
+        self._show_details()
+
+    @on(OptionList.OptionSelected, "#plans")
+    def plan_selected(self) -> None:
+        self.query_one("#candidate", Input).focus()
+
+    def _chosen_plan(self) -> Plan | None:
+        plan_list = self.query_one("#plans", OptionList)
+        if plan_list.highlighted is None:
+            return None
+        option = plan_list.get_option_at_index(plan_list.highlighted)
+        return self.library.plans.get(option.id or "")
+
+    def _show_details(self) -> None:
+        plan = self._chosen_plan()
+        details = self.query_one("#details", Static)
+        if plan is None:
+            details.update("No plan matches. Clear the search, or add plans to your config "
+                           "folder (`companion paths`).")
+        else:
+            details.update(plan_details(self.library, plan))
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    def _fill_sessions(self) -> None:
+        try:
+            open_rows = [r for r in self.store.sessions(limit=50)
+                         if r["status"] in ("running", "paused")]
+            recent = [r for r in self.store.sessions(limit=RECENT * 3)
+                      if r["status"] in ("ended", "abandoned")][:RECENT]
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        in_progress = self.query_one("#in-progress", OptionList)
+        in_progress.clear_options()
+        for row in open_rows:
+            label = Text(f"{row['id']}  ", style="dim")
+            label.append_text(plain(row["candidate"], "bold"))
+            label.append(f"  {clean(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
+                         style="dim")
+            in_progress.add_option(Option(label, id=row["id"]))
+        if not open_rows:
+            in_progress.add_option(Option(Text("none", style="dim"), disabled=True))
+        recent_text = Text()
+        for row in recent:
+            score = f"{row['score']}/{row['max_score']}" if row["score"] is not None else "-"
+            verdict = row["recommendation"] or row["status"]
+            recent_text.append(f"{(row['started_at'] or '')[:10]}  ")
+            recent_text.append_text(plain(row["candidate"], "bold"))
+            recent_text.append(f"  {clean(row['plan_title'])}  {score}  {clean(verdict)}\n")
+        if not recent:
+            recent_text.append("No finished sessions yet.", style="dim")
+        recent_text.rstrip()
+        self.query_one("#recent", Static).update(recent_text)
+
+    def _highlighted_session(self) -> str | None:
+        in_progress = self.query_one("#in-progress", OptionList)
+        if in_progress.highlighted is None:
+            return None
+        return in_progress.get_option_at_index(in_progress.highlighted).id
+
+    @on(OptionList.OptionSelected, "#in-progress")
+    def session_selected(self) -> None:
+        self.action_resume()
+
+    def action_resume(self) -> None:
+        sid = self._highlighted_session()
+        if sid is None:
+            self.notify("Highlight a session in progress first.", severity="warning")
+            return
+        try:
+            session = Session.reopen(self.store.events(sid), self.clock, self.store.sink(sid))
+            draft = self.store.draft(sid)
+        except (StoreError, SessionError) as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        self.app.open_live(session, draft)  # type: ignore[attr-defined]
+
+    def action_abandon(self) -> None:
+        sid = self._highlighted_session()
+        if sid is None:
+            self.notify("Highlight a session in progress first.", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                session = Session(self.store.events(sid), self.clock, self.store.sink(sid))
+                session.abandon()
+            except (StoreError, SessionError) as err:
+                self.notify(str(err), severity="error", markup=False)
+                return
+            self.notify(f"Session {sid} abandoned (kept in the record).")
+            self._fill_sessions()
+
+        self.app.push_screen(Confirm(f"Abandon session {sid}?",
+                                     "It stays in the database, marked abandoned."), confirmed)
+
+    # --- starting ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        plan = self._chosen_plan()
+        value = {w.id: w.value.strip() for w in self.query(Input) if w.id}
+        if plan is None:
+            self.notify("Choose a plan first.", severity="warning")
+            self.query_one("#plans").focus()
+            return
+        if not value["candidate"]:
+            self.notify("Type the candidate's name first.", severity="warning")
+            self.query_one("#candidate").focus()
+            return
+        try:
+            session_plan = resolve_plan(self.library, plan.id, value["role"] or None,
+                                        value["level"] or None, random.Random())
+            sid = new_session_id()
+            session = Session.start(
+                session_plan, self.clock, self.store.sink(sid), session_id=sid,
+                candidate=value["candidate"], candidate_id=value["candidate-id"],
+                role=value["role"], level=value["level"], interviewer=value["interviewer"],
+            )
+        except (UnknownPlan, StoreError, SessionError) as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        self.app.open_live(session)  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))

@@ -1,0 +1,282 @@
+"""The rubric: each criterion 0 / 1 / 2 with its anchor sentence and an evidence line, the
+evidence hints (ticked signals, flagged notes, asked questions that exercise it), and the
+total against the plan's pass mark. Every change is a score_set event."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from companion.clock import mmss
+from companion.model import Criterion
+from companion.session import Session, SessionError, SessionState
+from companion.store import StoreError
+from companion.tui.screens.confirm import Confirm
+from companion.tui.screens.text_prompt import TextPrompt
+from companion.tui.text import clean, plain
+
+
+def _b(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip,
+                   id=f"rubric.{action.split('(')[0]}")
+
+
+class CriterionRow(Widget, can_focus=True):
+    """One criterion. Focus it, then 0 / 1 / 2 scores it and Enter edits its evidence."""
+
+    DEFAULT_CSS = """
+    CriterionRow { height: auto; padding: 0 1; border-left: blank; }
+    CriterionRow:focus { border-left: thick $accent; background: $boost; }
+    """
+
+    def __init__(self, criterion: Criterion, number: int) -> None:
+        super().__init__(id=f"criterion-{criterion.id}")
+        self.criterion = criterion
+        self.number = number
+        self.state: SessionState | None = None
+
+    def show(self, state: SessionState) -> None:
+        self.state = state
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        c = self.criterion
+        score = self.state.scores.get(c.id) if self.state else None
+        text = Text()
+        text.append(f"{self.number}. ", style="bold")
+        text.append_text(plain(c.title, "bold"))
+        text.append("   ")
+        for level in range(3):
+            chosen = score is not None and score.score == level
+            text.append(f"[{level}]" if not chosen else f"({level}●)",
+                        style="bold reverse" if chosen else "dim")
+            text.append(" ")
+        if score is None:
+            text.append(" not scored", style="italic")
+        text.append("\n")
+        if score is not None:
+            text.append("   ")
+            text.append_text(plain(c.anchors[score.score], "italic"))
+            text.append("\n   evidence: ", style="dim")
+            if score.evidence.strip():
+                text.append_text(plain(score.evidence))
+            else:
+                text.append("none given (Enter adds it)", style="bold")
+        else:
+            for level in range(3):
+                text.append(f"   {level}: ", style="dim")
+                text.append_text(plain(c.anchors[level], "dim"))
+                text.append("\n")
+            text.rstrip()
+        return text
+
+
+class RubricScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("0", "score(0)", "Score 0", "Score the highlighted criterion 0"),
+        _b("1", "score(1)", "Score 1", "Score the highlighted criterion 1"),
+        _b("2", "score(2)", "Score 2", "Score the highlighted criterion 2"),
+        _b("enter,e", "evidence", "Evidence", "Write the evidence for the highlighted score"),
+        _b("c", "clear", "Clear", "Remove the highlighted score", show=False),
+        _b("j,down", "move(1)", "Next criterion", "Highlight the next criterion", show=False),
+        _b("k,up", "move(-1)", "Previous criterion", "Highlight the previous criterion",
+           show=False),
+        _b("ctrl+n", "finish", "Finish", "Go on: recommendation and summary, then end"),
+        _b("escape", "back", "Back", "Back to the live screen (scores are saved)"),
+        _b("f1,question_mark", "help", "Help", "All keys", show=False),
+    ]
+    DEFAULT_CSS = """
+    RubricScreen #rubric-title { height: auto; padding: 0 1; background: $panel; }
+    RubricScreen #total { height: auto; padding: 0 1; border-top: solid $panel; }
+    RubricScreen #hints { height: auto; padding: 0 1; color: $text-muted;
+                          border-top: solid $panel; }
+    """
+
+    def __init__(self, session: Session, *, can_go_back: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.can_go_back = can_go_back
+
+    @property
+    def rubric(self):  # type: ignore[no-untyped-def]
+        return self.session.state.plan.rubric
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="rubric-title", markup=False)
+        with VerticalScroll(id="criteria"):
+            if self.rubric is not None:
+                for number, criterion in enumerate(self.rubric.criteria, 1):
+                    yield CriterionRow(criterion, number)
+            yield Static(id="hints", markup=False)
+        yield Static(id="total", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        rows = list(self.query(CriterionRow))
+        if rows:
+            unscored = [r for r in rows if r.criterion.id not in self.session.state.scores]
+            (unscored or rows)[0].focus()
+
+    def refresh_view(self) -> None:
+        state = self.session.state
+        rubric = self.rubric
+        title = f" Rubric · {clean(state.plan.title)} · {clean(state.candidate)}"
+        if rubric is not None:
+            title += f" · {clean(rubric.title)}"
+        self.query_one("#rubric-title", Static).update(title)
+        for row in self.query(CriterionRow):
+            row.show(state)
+        self.query_one("#hints", Static).update(_hints(state, self._focused_criterion()))
+        self.query_one("#total", Static).update(_total_line(state))
+
+    def _focused_criterion(self) -> Criterion | None:
+        return self.focused.criterion if isinstance(self.focused, CriterionRow) else None
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#hints", Static).update(
+            _hints(self.session.state, self._focused_criterion()))
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.notify(message, severity="error" if error else "warning", markup=False)
+
+    def _set(self, criterion: Criterion, score: int | None, evidence: str) -> None:
+        try:
+            self.session.set_score(criterion.id, score, evidence)
+        except SessionError as err:
+            self._say(str(err))
+        except StoreError as err:
+            self._say(f"NOT SAVED: {err}", error=True)
+        self.refresh_view()
+
+    def action_move(self, step: int) -> None:
+        self.focus_next() if step > 0 else self.focus_previous()
+
+    def action_score(self, level: int) -> None:
+        criterion = self._focused_criterion()
+        if criterion is None:
+            return
+        current = self.session.state.scores.get(criterion.id)
+        if current is not None and current.evidence.strip():
+            self._set(criterion, level, current.evidence)
+            return
+        self._ask_evidence(criterion, level, "")
+
+    def _ask_evidence(self, criterion: Criterion, level: int, evidence: str) -> None:
+        def got(text: str | None) -> None:
+            if text:
+                self._set(criterion, level, text)
+                return
+            if text is None:
+                return  # cancelled: nothing changes
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._set(criterion, level, "")
+
+            self.app.push_screen(
+                Confirm(f"Save {criterion.title} = {level} with no evidence?",
+                        "A score without evidence is hard to defend in the debrief."),
+                confirmed,
+            )
+
+        self.app.push_screen(
+            TextPrompt(f"Evidence for {criterion.title} = {level}: what did you see or hear?",
+                       evidence),
+            got,
+        )
+
+    def action_evidence(self) -> None:
+        criterion = self._focused_criterion()
+        if criterion is None:
+            return
+        current = self.session.state.scores.get(criterion.id)
+        if current is None:
+            self._say("Score it first: 0, 1 or 2.")
+            return
+        self._ask_evidence(criterion, current.score, current.evidence)
+
+    def action_clear(self) -> None:
+        criterion = self._focused_criterion()
+        if criterion is not None and criterion.id in self.session.state.scores:
+            self._set(criterion, None, "")
+
+    def action_back(self) -> None:
+        if self.can_go_back:
+            self.dismiss()
+
+    def action_finish(self) -> None:
+        state = self.session.state
+        missing = [c.title for c in (self.rubric.criteria if self.rubric else ())
+                   if c.id not in state.scores]
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                self.app.open_close(self.session)  # type: ignore[attr-defined]
+
+        if missing:
+            self.app.push_screen(Confirm(f"Not scored yet: {', '.join(missing)}. Go on?",
+                                         "Unscored criteria show as gaps in the debrief."), go)
+        else:
+            go(True)
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+
+def _total_line(state: SessionState) -> Text:
+    rubric = state.plan.rubric
+    text = Text()
+    if rubric is None:
+        return Text("This plan has no rubric.")
+    scored = len(state.scores)
+    text.append(f"Total {state.total}/{rubric.max_score}", style="bold")
+    text.append(f"  ({scored}/{len(rubric.criteria)} scored, pass mark {rubric.threshold})  ")
+    if scored:
+        if state.total >= rubric.threshold:
+            text.append("✓ meets the pass mark", style="bold green")
+        else:
+            text.append("✗ below the pass mark", style="bold red")
+            if rubric.advice:
+                text.append("\n")
+                text.append_text(plain(rubric.advice, "italic"))
+    return text
+
+
+def _hints(state: SessionState, criterion: Criterion | None) -> Text:
+    """What bears on the highlighted criterion: asked questions that exercise it, then every
+    ticked signal and flagged note (the interviewer judges which apply)."""
+    text = Text("Evidence hints\n", style="bold")
+    if criterion is not None:
+        for index, section in enumerate(state.sections):
+            for prompt in section.prompts:
+                if criterion.id in prompt.criteria and prompt.id in section.asked:
+                    text.append(f"  ? {index + 1}. ", style="dim")
+                    text.append_text(plain(prompt.text))
+                    text.append("\n")
+    for section in state.sections:
+        names = {s.id: ("+", s.text) for s in section.good}
+        names |= {s.id: ("−", s.text) for s in section.bad}
+        for signal_id, at in section.ticked.items():
+            sign, label = names.get(signal_id, ("?", signal_id))
+            text.append(f"  {sign} {mmss(at)} ", style="dim")
+            text.append_text(plain(label))
+            text.append("\n")
+    for note in state.live_notes():
+        if note.flagged:
+            text.append(f"  ★ {mmss(note.t)} ", style="dim")
+            text.append_text(plain(note.text))
+            text.append("\n")
+    if len(text.plain.splitlines()) == 1:
+        text.append("  (no ticked signals or flagged notes)", style="dim")
+    text.rstrip()
+    return text

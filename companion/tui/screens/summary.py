@@ -1,0 +1,55 @@
+"""After the session: the whole scorecard (time per section against plan, questions,
+signals, scores with evidence, recommendation, notes by section) and how to export it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from companion.export.markdown import session_markdown
+from companion.export.report import report
+from companion.session import Session
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "home", "Home", tooltip="Back to the home screen", id="summary.home"),
+        Binding("c", "copy", "Copy scorecard", tooltip="Copy the Markdown scorecard to the "
+                "clipboard, for pasting into an applicant-tracking system",
+                id="summary.copy"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit companion", id="summary.quit"),
+        Binding("f1", "help", "Help", tooltip="All keys", id="summary.help"),
+    ]
+    DEFAULT_CSS = """
+    SummaryScreen #export-hint { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.markdown = session_markdown(report(session.state))
+
+    def compose(self) -> ComposeResult:
+        sid = self.session.id
+        yield Static(f" Saved. Export: companion export {sid} --format md|json|csv|html "
+                     f"-o FILE   ·   c copies the scorecard", id="export-hint", markup=False)
+        with VerticalScroll():
+            yield Markdown(self.markdown, id="scorecard")
+        yield Footer()
+
+    def action_home(self) -> None:
+        self.app.go_home()  # type: ignore[attr-defined]
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.markdown)
+        self.notify("Scorecard copied (Markdown). Paste it into the ATS.", markup=False)
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
