@@ -93,7 +93,7 @@ class _Builder:
         while True:
             event = get_event()
             if isinstance(event, _NODE_EVENTS):
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 1
                 if len(stack) > MAX_DEPTH:
                     message = f"nesting deeper than {MAX_DEPTH} levels; flatten this content"
                     return None, [Problem(self.path, line, message)], False

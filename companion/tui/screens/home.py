@@ -79,6 +79,9 @@ class HomeScreen(Screen[None]):
     HomeScreen #recent { height: auto; padding: 0 1; color: $text-muted; }
     HomeScreen .heading { padding: 0 1; text-style: bold; }
     HomeScreen.-narrow #body { layout: vertical; }
+    HomeScreen.-narrow #left { height: 11; }
+    HomeScreen.-narrow #right { height: 1fr; }
+    HomeScreen.-narrow #details { max-height: 7; }
     """
 
     def __init__(self, store: Store, library: Library | None, clock: Clock) -> None:
