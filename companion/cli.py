@@ -39,10 +39,10 @@ def _add_plans(ctx: click.Context, _param: click.Parameter, value: tuple[str, ..
 def common_options(f: F) -> F:
     """--db, --banks and --plans, accepted before or after the subcommand name."""
     f = click.option("--plans", "plans_dirs", multiple=True, expose_value=False,
-                     callback=_add_plans, type=click.Path(file_okay=False),
+                     callback=_add_plans, type=click.Path(exists=True, file_okay=False),
                      help="Extra folder of session plans (repeatable).")(f)
     f = click.option("--banks", "banks_dirs", multiple=True, expose_value=False,
-                     callback=_add_banks, type=click.Path(file_okay=False),
+                     callback=_add_banks, type=click.Path(exists=True, file_okay=False),
                      help="Extra folder of banks, signal sets and rubrics (repeatable).")(f)
     f = click.option("--db", "db_path", expose_value=False, callback=_set_db,
                      type=click.Path(dir_okay=False),
@@ -244,4 +244,5 @@ def paths(ctx: click.Context) -> None:
             click.echo(f"{source.label}: {directory}{state}")
 
 
-from companion import cli_sessions  # noqa: E402,F401  (registers the session commands)
+# Registers the session, export, search and purge commands on `main`.
+from companion import cli_export, cli_sessions  # noqa: E402,F401

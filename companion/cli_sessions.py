@@ -122,3 +122,104 @@ def resume(ctx: click.Context, session_id: str | None) -> None:
     from companion.launch import run_resume
 
     run_resume(store, sid, load_content(ctx, quiet=True))
+
+
+@main.command()
+@click.argument("plan_id", required=False)
+@click.option("--candidate", default="me", show_default=True,
+              help="Whose practice this is (your name; history and draws follow it).")
+@click.option("--role", default="", help="Role, for role-tagged questions (e.g. backend).")
+@click.option("--level", default="", help="Level (e.g. mid, senior).")
+@click.option("--question", default=None,
+              help="Practise this question (BANK/QUESTION, or a question id of the plan).")
+@click.option("--focus-weak", is_flag=True,
+              help="Draw questions that exercise your weakest criterion 4x as often.")
+@click.option("--think", type=click.IntRange(0, 3600), default=0,
+              help="Seconds to think before the clock starts (default: starts at once).")
+@click.option("--seed", type=int, default=None, hidden=True)
+@common_options
+@click.pass_context
+def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str, level: str,
+             question: str | None, focus_weak: bool, think: int, seed: int | None) -> None:
+    """Practise alone: drawn questions, a hard timer, self-scoring, a post-mortem.
+
+    Questions you saw in your last 5 sessions of the plan are not drawn again (while the
+    bank has others). With no PLAN_ID, opens the home screen on the practice plans."""
+    lib = load_content(ctx)
+    store = open_store(ctx)
+    from companion.launch import open_practice_home, run_new
+    from companion.practice import PracticeError, practice_plan
+
+    if plan_id is None:
+        open_practice_home(store, lib)
+        return
+    plan = lib.plans.get(plan_id)
+    if plan is not None and plan.mode != "practice":
+        raise CompanionError(f"'{plan_id}' is a {plan.mode} plan; practice plans: "
+                             + ", ".join(sorted(p.id for p in lib.plans.values()
+                                                if p.mode == "practice")))
+    try:
+        session_plan = practice_plan(lib, store, plan_id, candidate=candidate.strip() or "me",
+                                     role=role or None, level=level or None,
+                                     rng=random.Random(seed), focus_weak=focus_weak,
+                                     question=question)
+    except (UnknownPlan, PracticeError) as err:
+        raise CompanionError(str(err)) from None
+    run_new(store, session_plan, candidate=candidate.strip() or "me", candidate_id="",
+            role=role, level=level, interviewer="", library=lib, think=think)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
+@click.option("--plan", "plan_id", default=None, help="Only this practice plan.")
+@click.option("--candidate", default=None, help="Only this candidate's practice.")
+@common_options
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
+          candidate: str | None) -> None:
+    """Your practice trend: totals, weakest criterion, time per section, reps, advice."""
+    from companion.practice import practice_history
+    from companion.stats import practice_stats
+
+    lib = load_content(ctx, quiet=True)
+    with open_store(ctx) as store:
+        try:
+            history = practice_history(store, candidate, plan_id)
+        except StoreError as err:
+            raise CompanionError(str(err)) from None
+    result = practice_stats(history, lib)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(stats_text(result))
+
+
+def stats_text(result: dict[str, Any]) -> str:
+    if not result["sessions"]:
+        return ("No practice yet. Start with `companion practice` (pick a plan) or "
+                "`companion practice practice-coding`; your trend shows here after a few.")
+    lines = [f"{result['sessions']} practice session(s), {result['scored']} scored."]
+    if result["totals"]:
+        series = " ".join(f"{t['total']}/{t['max']}" for t in result["totals"][-10:])
+        lines.append(f"Totals (oldest first): {series}")
+    if result["weakest"]:
+        w = result["weakest"]
+        lines.append(f"Weakest criterion: {w['title']} (average {w['average']:.2f}/2)")
+        lines.append("Averages: " + ", ".join(f"{c['title']} {c['average']:.2f}"
+                                              for c in result["criteria"]))
+    lines.append("Reps per plan: " + ", ".join(f"{k} {v}" for k, v in
+                                              result["reps_per_plan"].items()))
+    lines.append("Reps per week: " + ", ".join(f"{k} {v}" for k, v in
+                                              result["reps_per_week"].items()))
+    for row in result["section_times"]:
+        planned = row["planned_seconds"]
+        planned_text = f"{planned / 60:g} min" if planned else "untimed"
+        lines.append(f"  {row['plan_id']} / {row['section']}: "
+                     f"{row['average_used_seconds'] / 60:.1f} min used of {planned_text}")
+    for entry in result["advice"]:
+        verdict = "below" if entry["below"] else "at or above"
+        lines.append(f"{entry['plan_id']}: average {entry['average']:.1f}/{entry['max']} over "
+                     f"the last {entry['last']}, {verdict} the pass mark {entry['threshold']}.")
+        if entry.get("suggestion"):
+            lines.append(f"  {entry['suggestion']}")
+    return "\n".join(lines)

@@ -15,10 +15,13 @@ from companion.store import Store, StoreError
 
 
 def create_app(store: Store, clock: Clock, library: Library | None,
-               session: Session | None = None, draft: str = "", tick: float = 0.5):  # type: ignore[no-untyped-def]
+               session: Session | None = None, draft: str = "", tick: float = 0.5,
+               *, think: float = 0.0, home_filter: str = "", seed: int | None = None):  # type: ignore[no-untyped-def]
+    """The one app factory, used by the commands and the tests."""
     from companion.tui.app import CompanionApp, Start
 
-    return CompanionApp(store, clock, library, Start(session, draft), tick=tick)
+    return CompanionApp(store, clock, library, Start(session, draft, think, home_filter),
+                        tick=tick, seed=seed)
 
 
 def _run(app) -> None:  # type: ignore[no-untyped-def]
@@ -29,17 +32,18 @@ def _run(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
-            level: str, interviewer: str, library: Library | None = None) -> None:
+            level: str, interviewer: str, library: Library | None = None,
+            think: float = 0.0) -> None:
     clock = RealClock()
     session_id = new_session_id()
     try:
         session = Session.start(plan, clock, store.sink(session_id), session_id=session_id,
                                 candidate=candidate,
                                 candidate_id=candidate_id, role=role, level=level,
-                                interviewer=interviewer)
+                                interviewer=interviewer, run=not think)
     except StoreError as err:
         raise CompanionError(str(err)) from None
-    _run(create_app(store, clock, library, session))
+    _run(create_app(store, clock, library, session, think=think))
     click.echo(f"Session {session.id} saved. Resume it with `companion resume {session.id}`.")
 
 
@@ -61,3 +65,9 @@ def open_home(config: Config, library: Library) -> None:
         raise CompanionError(str(err)) from None
     with store:
         _run(create_app(store, RealClock(), library))
+
+
+def open_practice_home(store: Store, library: Library) -> None:
+    """The home screen with the plan list narrowed to practice plans."""
+    with store:
+        _run(create_app(store, RealClock(), library, home_filter="practice"))

@@ -23,6 +23,7 @@ EVENT_TYPES = (
     "session_started",
     "questions_drawn",
     "section_started",
+    "section_restarted",
     "section_paused",
     "section_resumed",
     "section_ended",
@@ -244,6 +245,12 @@ def apply(state: SessionState | None, event: Event) -> SessionState:
     kind = event.type
     section = event.section
     if kind == "section_started" and section is not None:
+        _go_to(state, section, t)
+    elif kind == "section_restarted" and section is not None:
+        # Practice: a redraw before answering starts the section's clock again.
+        _close_run(state, t)
+        state.sections[section].used = 0.0
+        state.sections[section].ended = state.sections[section].skipped = False
         _go_to(state, section, t)
     elif kind == "section_ended" and section is not None:
         _close_run(state, t)
@@ -519,10 +526,23 @@ class Session:
         self.append("prompt_added", section=self.state.current, text=text)
         return self.state.section.prompts[-1]
 
-    def draw_questions(self, prompts: list[Prompt], section: int | None = None) -> None:
+    def draw_questions(self, prompts: list[Prompt], section: int | None = None,
+                       restart: bool = False) -> None:
+        """Replace a section's questions (a practice redraw); `restart` starts its clock
+        again, as a redraw before answering does."""
         index = self.state.current if section is None else section
         self.append("questions_drawn", section=index,
                     prompts=[_prompt_dict(p) for p in prompts])
+        if restart:
+            self.append("section_restarted", section=index)
+
+    def start_running(self) -> None:
+        """Start the first section's clock (after think time, in practice)."""
+        if not self.state.finished and not self.state.running:
+            if any(s.visited for s in self.state.sections):
+                self.resume()
+            else:
+                self.append("section_started", section=0)
 
     def toggle_signal(self, signal_id: str) -> bool:
         section = self.state.current

@@ -437,3 +437,95 @@ class Store:
             "AND source = 'local' ORDER BY started_at DESC LIMIT 1"
         )
         return str(rows[0]["interviewer"]) if rows else ""
+
+    # --- search with places, and retention (export, search and purge commands) ----------
+
+    def search_places(
+        self, query: str, candidate: str | None = None, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Like `search`, with what a reader needs to place each hit: the event's seq, the
+        section (for an edited note, the note's own section) and its title from the plan the
+        session snapshotted, the plan title, whether the note was retracted or edited later."""
+        words = [w.replace('"', '""') for w in query.replace("\0", " ").split()]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        sql = (
+            "SELECT h.*, json_extract(st.data, '$.plan.sections[' || h.section || '].title') "
+            "AS section_title FROM ("
+            " SELECT t.session_id, t.seq, t.kind, s.candidate, s.candidate_id, s.plan_id,"
+            "  s.plan_title, s.mode, s.started_at, e.type, e.at, e.t,"
+            "  coalesce(t.section, e.section, n.section) AS section,"
+            "  CASE WHEN e.type = 'note_added' THEN e.seq"
+            "   WHEN e.type = 'note_edited' THEN json_extract(e.data, '$.note') END AS note,"
+            "  snippet(texts_fts, 0, '[', ']', '…', 12) AS snippet, rank"
+            " FROM texts_fts JOIN texts t ON t.rowid = texts_fts.rowid"
+            " JOIN sessions s ON s.id = t.session_id"
+            " JOIN events e ON e.session_id = t.session_id AND e.seq = t.seq"
+            " LEFT JOIN events n ON e.type = 'note_edited' AND n.session_id = e.session_id"
+            "  AND n.seq = json_extract(e.data, '$.note')"
+            " WHERE texts_fts MATCH ?"
+        )
+        params: list[Any] = [match]
+        if candidate:
+            sql += " AND (lower(s.candidate) = lower(?) OR s.candidate_id = ?)"
+            params += [candidate, candidate]
+        sql += (
+            ") h JOIN events st ON st.session_id = h.session_id AND st.seq = 1 "
+            "ORDER BY h.rank LIMIT ?"
+        )
+        params.append(limit)
+        rows = [dict(r) for r in self._query(sql, params)]
+        for row in rows:
+            row.pop("rank", None)
+            row["retracted"] = False
+            row["edited_later"] = False
+            if row["note"] is not None:
+                later = self._query(
+                    "SELECT type FROM events WHERE session_id = ? AND seq > ? AND "
+                    "type IN ('note_edited', 'note_retracted') AND "
+                    "json_extract(data, '$.note') = ?",
+                    (row["session_id"], row["seq"], row["note"]),
+                )
+                kinds = {r["type"] for r in later}
+                row["retracted"] = "note_retracted" in kinds
+                row["edited_later"] = "note_edited" in kinds
+        return rows
+
+    def session_ids_older_than(self, cutoff: float, candidate: str | None = None) -> list[str]:
+        """Ids of the sessions started before `cutoff` (epoch seconds), oldest first;
+        `candidate` narrows to one candidate (the name, any case, or the stable id)."""
+        sql = "SELECT id FROM sessions WHERE started_at < ?"
+        params: list[Any] = [iso(cutoff)]
+        if candidate:
+            sql += " AND (lower(candidate) = lower(?) OR candidate_id = ?)"
+            params += [candidate, candidate]
+        sql += " ORDER BY started_at, rowid"
+        return [r["id"] for r in self._query(sql, params)]
+
+    def purge(self, session_ids: list[str]) -> dict[str, Any]:
+        """Delete whole sessions with every row that holds their data, then make sure the text
+        is gone from the files too: secure_delete zeroes freed pages, the FTS index is
+        rebuilt from what is left, VACUUM rewrites the file and a TRUNCATE checkpoint empties
+        the WAL. Returns counts, and `busy` when another connection kept the WAL from
+        being emptied (the deleted text may then linger there until it closes)."""
+        counts = {"sessions": 0, "events": 0, "texts": 0, "drafts": 0}
+        ids = list(dict.fromkeys(session_ids))
+        try:
+            self.conn.execute("PRAGMA secure_delete=ON")
+            with self.transaction():
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    marks = ", ".join("?" for _ in chunk)
+                    for table, column in (("texts", "session_id"), ("events", "session_id"),
+                                          ("drafts", "session_id"), ("sessions", "id")):
+                        cursor = self.conn.execute(
+                            f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                        counts[table] += cursor.rowcount
+            self.conn.execute("INSERT INTO texts_fts(texts_fts) VALUES('rebuild')")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.conn.execute("VACUUM")
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+        return {**counts, "busy": bool(busy)}

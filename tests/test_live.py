@@ -279,7 +279,9 @@ async def test_help_lists_every_key(live: Live) -> None:
     app = live.app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f1")
-        text = _export(app)
+        from textual.widgets import Static
+
+        text = str(app.screen.query_one(Static).render())
         for word in ("Tick or untick signal", "Pause or resume", "Back-date", "Retract",
                      "-15 text"):
             assert word in text

@@ -26,6 +26,14 @@ def escape_block(text: str) -> str:
     return "  \n".join(lines)
 
 
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9._@+-]+$")
+
+
+def code(text: str) -> str:
+    """An id as a code span when it is a plain id, escaped text otherwise."""
+    return f"`{text}`" if _PLAIN_ID.match(str(text)) else escape_inline(text)
+
+
 def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "-"
@@ -33,28 +41,31 @@ def _clock(seconds: float | None) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def session_markdown(r: dict[str, Any]) -> str:
-    """A scorecard as CommonMark with GitHub tables, from `report()`."""
+def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
+    """A scorecard as CommonMark with GitHub tables, from `report()`. `level` is the level of
+    its top heading (the debrief nests scorecards one level down)."""
     esc = escape_inline
+    h1, h2, h3 = ("#" * min(6, level + n) for n in range(3))
     out: list[str] = []
     cand = r["candidate"]
     who = esc(cand["name"]) + (f" ({esc(cand['id'])})" if cand.get("id") else "")
-    out += [f"# {esc(r['plan']['title'])}: {who}", ""]
+    out += [f"{h1} {esc(r['plan']['title'])}: {who}", ""]
     facts = [
-        ("Session", f"`{r['session_id']}`"),
-        ("Plan", f"`{r['plan']['id']}`"),
+        ("Session", code(r["session_id"])),
+        ("Plan", code(r["plan"]["id"])),
         ("Mode", r["mode"]),
         ("Role", esc(r["role"] or "-")),
         ("Level", esc(r["level"] or "-")),
         ("Interviewer", esc(r["interviewer"] or "-")),
         ("Started", r["started_at"]),
-        ("Ended", r["ended_at"] or f"not ended ({r['status']})"),
+        ("Ended", (f"abandoned at {r['ended_at']}" if r["status"] == "abandoned" else
+                   r["ended_at"]) if r["ended_at"] else f"not ended ({r['status']})"),
         ("Time", f"{_clock(r['used_seconds'])} of {_clock(r['plan']['planned_seconds'])}"),
     ]
     out += [f"- **{k}:** {v}" for k, v in facts] + [""]
     rubric = r["rubric"]
     if rubric:
-        out += [f"## Rubric: {esc(rubric['title'])}", "",
+        out += [f"{h2} Rubric: {esc(rubric['title'])}", "",
                 "| Criterion | Score | Anchor | Evidence |", "| --- | --- | --- | --- |"]
         for s in rubric["scores"]:
             score = "-" if s["score"] is None else str(s["score"])
@@ -74,10 +85,12 @@ def session_markdown(r: dict[str, Any]) -> str:
             "skipped" if r["recommendation_skipped"] else "not given")
         out += [f"**Recommendation:** {rec}", ""]
     if r["summary"]:
-        out += ["## Summary", "", escape_block(r["summary"]), ""]
+        out += [f"{h2} Summary", "", escape_block(r["summary"]), ""]
     if r.get("postmortem"):
-        out += ["## Post-mortem", "", escape_block(r["postmortem"]), ""]
-    out += ["## Sections", "", "| # | Section | Planned | Used | State |",
+        out += [f"{h2} Post-mortem", "", escape_block(r["postmortem"]), ""]
+    elif r["mode"] == "practice":
+        out += [f"{h2} Post-mortem", "", "*not written yet*", ""]
+    out += [f"{h2} Sections", "", "| # | Section | Planned | Used | State |",
             "| --- | --- | --- | --- | --- |"]
     for s in r["sections"]:
         out.append(f"| {s['index']} | {esc(s['title'])} | {_clock(s['planned_seconds'])} | "
@@ -87,7 +100,7 @@ def session_markdown(r: dict[str, Any]) -> str:
         asked = [q for q in s["questions"] if q["asked"]]
         if not (asked or s["signals"] or s["notes"]):
             continue
-        out += [f"### {s['index']}. {esc(s['title'])}", ""]
+        out += [f"{h3} {s['index']}. {esc(s['title'])}", ""]
         for q in asked:
             extra = " (ad hoc)" if q["ad_hoc"] else ""
             out.append(f"- Asked at {_clock(q['asked_at_seconds'])}: {esc(q['text'])}{extra}")
@@ -104,8 +117,96 @@ def session_markdown(r: dict[str, Any]) -> str:
             if n["edited_from"]:
                 marks.append("edited, was: " + "; ".join(f"“{esc(t)}”" for t in n["edited_from"]))
             suffix = f" ({', '.join(marks)})" if marks else ""
-            body = f"~~{esc(n['text'])}~~ (retracted)" if n["retracted"] else esc(n["text"])
+            lines = [esc(line) for line in n["text"].splitlines() if line.strip()] or [""]
+            if n["retracted"]:
+                lines = [f"~~{line}~~" for line in lines]
+                lines[-1] += " (retracted)"
+            body = "  \n  ".join(lines)  # hard breaks, indented to stay in the list item
             out.append(f"- Note at {_clock(n['session_seconds'])} "
                        f"(section {_clock(n['section_seconds'])}): {body}{suffix}")
         out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _score_cell(cell: dict[str, Any]) -> str:
+    if cell["score"] is None:
+        return "-"
+    return str(cell["score"]) + ("" if cell["evidence"].strip() else " (no evidence)")
+
+
+def debrief_markdown(d: dict[str, Any]) -> str:
+    """Every interview session of one candidate side by side, from `debrief()`."""
+    esc = escape_inline
+    cand = d["candidate"]
+    who = esc(cand["name"] or "unnamed candidate") + (
+        f" ({esc(cand['id'])})" if cand.get("id") else "")
+    out = [f"# Debrief: {who}", ""]
+    plans = ", ".join(esc(c["plan_title"]) for c in d["recommendations"]) or "none"
+    out += [f"- **Scorecards:** {len(d['sessions'])} ({plans})",
+            f"- **Missing scorecards:** {len(d['missing'])}"]
+    if d["practice_left_out"]:
+        out.append(f"- **Practice sessions left out:** {d['practice_left_out']}")
+    if len(d["candidate_ids"]) > 1:
+        ids = ", ".join(code(i) for i in d["candidate_ids"])
+        out.append(f"- **Warning:** these sessions carry different candidate ids ({ids}): "
+                   "they may be different people with the same name.")
+    out.append("")
+    if d["missing"]:
+        out += ["## Missing scorecards", "",
+                "| Session | Plan | Interviewer | Started | State |",
+                "| --- | --- | --- | --- | --- |"]
+        for m in d["missing"]:
+            out.append(f"| {code(m['session_id'])} | {esc(m['plan_title'])} | "
+                       f"{esc(m['interviewer'])} | {m['started_at']} | {m['status']} |")
+        out.append("")
+    if d["recommendations"]:
+        out += ["## Recommendations", "", "| Interviewer | Plan | Recommendation | Score |",
+                "| --- | --- | --- | --- |"]
+        totals = {t["session_id"]: t for rb in d["rubrics"] for t in rb["totals"]}
+        for rec in d["recommendations"]:
+            total = totals.get(rec["session_id"])
+            score = f"{total['total']}/{total['max']}" if total and total["scored"] else "-"
+            out.append(f"| {esc(rec['interviewer'])} | {esc(rec['plan_title'])} | "
+                       f"{esc(rec['recommendation'])} | {score} |")
+        out.append("")
+    for rb in d["rubrics"]:
+        out += [f"## Rubric: {esc(rb['title'])} (pass mark {rb['threshold']}/{rb['max']})", ""]
+        heads = [f"{esc(c['interviewer'])} · {esc(c['plan_title'])}" for c in rb["columns"]]
+        out += ["| Criterion | " + " | ".join(heads) + " |",
+                "| --- |" + " --- |" * len(heads)]
+        for row in rb["rows"]:
+            cells = " | ".join(_score_cell(c) for c in row["cells"])
+            out.append(f"| {esc(row['title'])} | {cells} |")
+        totals = " | ".join(f"**{t['total']}/{t['max']}**" if t["scored"] else "-"
+                            for t in rb["totals"])
+        out += [f"| **Total** | {totals} |", ""]
+        conflicts = [c for c in d["conflicts"] if c["rubric"] == rb["id"]]
+        gaps = [g for g in d["gaps"] if g["rubric"] == rb["id"]]
+        if conflicts:
+            out += ["**Conflicts** (scores two apart):", ""]
+            for c in conflicts:
+                given = "; ".join(
+                    f"{esc(s['interviewer'])} gave {s['score']}"
+                    + (f" (“{esc(s['evidence'])}”)" if s["evidence"].strip() else "")
+                    for s in c["scores"])
+                out.append(f"- {esc(c['title'])}: {given}")
+            out.append("")
+        if gaps:
+            out += ["**Gaps** (nobody has evidence):", ""]
+            for g in gaps:
+                by = ", ".join(esc(n) for n in g["scored_by"])
+                scored = f" (scored without evidence by {by})" if by else " (not scored)"
+                out.append(f"- {esc(g['title'])}{scored}")
+            out.append("")
+        if not conflicts and not gaps:
+            out += ["No conflicts and no gaps on this rubric.", ""]
+    if d["summaries"]:
+        out += ["## Summaries", ""]
+        for s in d["summaries"]:
+            out += [f"### {esc(s['interviewer'])} · {esc(s['plan_title'])}", "",
+                    escape_block(s["summary"]) if s["summary"].strip() else "*no summary*", ""]
+    if d["sessions"]:
+        out += ["## Sessions in full", ""]
+        for r in d["sessions"]:
+            out += [session_markdown(r, level=3).rstrip(), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -3,6 +3,7 @@ content, what to open), so the CLI and the tests build it the same way."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.screen import Screen
 
 from companion.clock import Clock
 from companion.content import Library
+from companion.model import Prompt
 from companion.session import Session
 from companion.store import Store
 
@@ -24,6 +26,8 @@ class Start:
 
     session: Session | None = None
     draft: str = ""
+    think: float = 0.0  # practice: seconds before the clock starts
+    home_filter: str = ""
 
 
 class CompanionApp(App[None]):
@@ -32,8 +36,9 @@ class CompanionApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
-                 *, tick: float = 0.5) -> None:
+                 *, tick: float = 0.5, seed: int | None = None) -> None:
         super().__init__()
+        self.rng = random.Random(seed)
         self.store = store
         self.clock = clock
         self.library = library
@@ -43,20 +48,31 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         if self.start.session is not None:
-            self.open_live(self.start.session, self.start.draft)
+            self.open_live(self.start.session, self.start.draft, think=self.start.think)
         else:
-            self.go_home()
+            self.go_home(self.start.home_filter)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
     def _clear_to_base(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def open_live(self, session: Session, draft: str = "") -> None:
+    def open_live(self, session: Session, draft: str = "", think: float = 0.0) -> None:
         from companion.tui.screens.live import LiveScreen
 
         self._clear_to_base()
-        self.push_screen(LiveScreen(session, self.store, tick=self.tick, draft=draft))
+        self.push_screen(LiveScreen(session, self.store, tick=self.tick, draft=draft,
+                                    think=think))
+
+    def redraw_questions(self, session: Session) -> list[Prompt] | None:
+        """Practice: other questions for the current section (None when it has no draw)."""
+        from companion.practice import practice_history, redraw, seen_questions
+
+        if self.library is None:
+            return None
+        state = session.state
+        recent = seen_questions(practice_history(self.store, state.candidate, state.plan.id))
+        return redraw(self.library, state, state.current, self.rng, recent)
 
     def open_rubric(self, session: Session) -> None:
         from companion.tui.screens.rubric import RubricScreen
@@ -79,11 +95,17 @@ class CompanionApp(App[None]):
         self._clear_to_base()
         self.push_screen(SummaryScreen(session))
 
-    def go_home(self) -> None:
+    def go_home(self, query: str = "") -> None:
         from companion.tui.screens.home import HomeScreen
 
         self._clear_to_base()
-        self.push_screen(HomeScreen(self.store, self.library, self.clock))
+        self.push_screen(HomeScreen(self.store, self.library, self.clock, self.rng,
+                                    query=query))
+
+    def open_stats(self, candidate: str | None = None) -> None:
+        from companion.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.store, self.library, candidate))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action of the current screen, with its key."""

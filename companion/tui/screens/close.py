@@ -12,15 +12,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from companion.session import Session, SessionError
 from companion.store import StoreError
 from companion.tui.screens.confirm import Confirm
 from companion.tui.text import clean, plain
+from companion.tui.widgets.autosave import AutosaveArea
 
 POSTMORTEM_TEMPLATE = "What went well:\n\nWhat to change:\n\nWhat to drill next:\n"
-AUTOSAVE_IDLE_S = 2.0
 
 
 class ScalePicker(Widget, can_focus=True):
@@ -87,8 +87,6 @@ class CloseScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.mode = session.state.mode
-        self._saved_text = self._current_saved()
-        self._last_edit = 0.0
 
     def _current_saved(self) -> str:
         state = self.session.state
@@ -102,9 +100,11 @@ class CloseScreen(Screen[None]):
             label = ("Post-mortem: what went well, what to change, what to drill next"
                      if self.mode == "practice" else "Summary for the debrief (a few lines)")
             yield Static(label, classes="label", markup=False)
-            initial = self._saved_text or (POSTMORTEM_TEMPLATE if self.mode == "practice"
-                                           else "")
-            yield TextArea(initial, id="text", soft_wrap=True, show_line_numbers=False)
+            template = POSTMORTEM_TEMPLATE if self.mode == "practice" else ""
+            operation = (self.session.set_postmortem if self.mode == "practice"
+                         else self.session.set_summary)
+            yield AutosaveArea(self._current_saved(), lambda text: self.save(operation, text),
+                               self.session.clock, template=template, id="text")
             yield Static("Ctrl+S ends the session · Esc back to the rubric · Tab moves",
                          classes="label", markup=False)
         yield Footer()
@@ -113,10 +113,8 @@ class CloseScreen(Screen[None]):
         state = self.session.state
         self.query_one("#close-title", Static).update(
             f" Close · {clean(state.plan.title)} · {clean(state.candidate)}")
-        self.query_one("#text", TextArea).cursor_blink = False
         first = "#scale" if self.mode == "interview" else "#text"
         self.query_one(first).focus()
-        self.set_interval(1.0, self._autosave)
 
     def save(self, operation, *args) -> bool:  # type: ignore[no-untyped-def]
         try:
@@ -129,31 +127,17 @@ class CloseScreen(Screen[None]):
             return False
         return True
 
-    def on_text_area_changed(self) -> None:
-        self._last_edit = self.session.clock.monotonic()
-
-    def _text(self) -> str:
-        text = self.query_one("#text", TextArea).text
-        return "" if text.strip() == POSTMORTEM_TEMPLATE.strip() else text.strip()
-
-    def _autosave(self, force: bool = False) -> None:
-        """Save the text as an event once typing pauses, so nothing typed here is lost."""
-        text = self._text()
-        if text == self._saved_text:
-            return
-        idle = self.session.clock.monotonic() - self._last_edit
-        if force or idle >= AUTOSAVE_IDLE_S:
-            operation = (self.session.set_postmortem if self.mode == "practice"
-                         else self.session.set_summary)
-            if self.save(operation, text):
-                self._saved_text = text
+    @property
+    def text_area(self) -> AutosaveArea:
+        return self.query_one("#text", AutosaveArea)
 
     def action_back(self) -> None:
-        self._autosave(force=True)
+        self.text_area.autosave(force=True)
         self.dismiss()
 
     def action_end(self) -> None:
-        self._autosave(force=True)
+        if not self.text_area.autosave(force=True):
+            return
         state = self.session.state
         if self.mode == "interview" and state.recommendation is None and not (
                 state.recommendation_skipped):
@@ -162,7 +146,7 @@ class CloseScreen(Screen[None]):
                         severity="warning")
             self.query_one("#scale").focus()
             return
-        if not self._text():
+        if not self.text_area.value:
             what = "post-mortem" if self.mode == "practice" else "summary"
 
             def go(yes: bool | None) -> None:

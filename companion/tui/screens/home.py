@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from companion.clock import Clock
 from companion.content import Library, UnknownPlan, resolve_plan
 from companion.model import Plan
+from companion.practice import practice_plan
 from companion.session import Session, SessionError, new_session_id
 from companion.store import Store, StoreError
 from companion.tui.screens.confirm import Confirm
@@ -65,6 +66,8 @@ class HomeScreen(Screen[None]):
                 "progress", id="home.resume"),
         Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
                 "progress (kept, marked abandoned)", id="home.abandon"),
+        Binding("ctrl+t", "stats", "Trend", tooltip="Your practice trend: totals, weakest "
+                "criterion, reps", id="home.stats"),
         Binding("f1", "help", "Help", tooltip="All keys", id="home.help"),
     ]
     DEFAULT_CSS = """
@@ -84,11 +87,14 @@ class HomeScreen(Screen[None]):
     HomeScreen.-narrow #details { max-height: 7; }
     """
 
-    def __init__(self, store: Store, library: Library | None, clock: Clock) -> None:
+    def __init__(self, store: Store, library: Library | None, clock: Clock,
+                 rng: random.Random | None = None, *, query: str = "") -> None:
         super().__init__()
         self.store = store
         self.library = library or Library()
         self.clock = clock
+        self.rng = rng or random.Random()
+        self.query_text = query
 
     def compose(self) -> ComposeResult:
         yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
@@ -134,7 +140,8 @@ class HomeScreen(Screen[None]):
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
         self.set_class(self.app.size.width < 100, "-narrow")
-        self._fill_plans("")
+        self.query_one("#filter", Input).value = self.query_text
+        self._fill_plans(self.query_text)
         self._fill_sessions()
         self.query_one("#filter", Input).focus()
 
@@ -291,13 +298,21 @@ class HomeScreen(Screen[None]):
             self.notify("Choose a plan first.", severity="warning")
             self.query_one("#plans").focus()
             return
+        if plan.mode == "practice" and not value["candidate"]:
+            value["candidate"] = "me"  # practising alone: the history follows this name
         if not value["candidate"]:
             self.notify("Type the candidate's name first.", severity="warning")
             self.query_one("#candidate").focus()
             return
         try:
-            session_plan = resolve_plan(self.library, plan.id, value["role"] or None,
-                                        value["level"] or None, random.Random())
+            if plan.mode == "practice":
+                session_plan = practice_plan(self.library, self.store, plan.id,
+                                             candidate=value["candidate"],
+                                             role=value["role"] or None,
+                                             level=value["level"] or None, rng=self.rng)
+            else:
+                session_plan = resolve_plan(self.library, plan.id, value["role"] or None,
+                                            value["level"] or None)
             sid = new_session_id()
             session = Session.start(
                 session_plan, self.clock, self.store.sink(sid), session_id=sid,
@@ -308,6 +323,9 @@ class HomeScreen(Screen[None]):
             self.notify(str(err), severity="error", markup=False)
             return
         self.app.open_live(session)  # type: ignore[attr-defined]
+
+    def action_stats(self) -> None:
+        self.app.open_stats()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

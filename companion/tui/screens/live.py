@@ -13,9 +13,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from companion.session import Session, SessionError, parse_note
 from companion.store import Store, StoreError
@@ -37,23 +37,28 @@ WIDE = 100
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
 
 
+TYPING_BINDINGS: list[BindingType] = [
+    Binding("ctrl+n", "screen.next_section", "Next", tooltip="End this section and start "
+            "the next", id="typing.next_section"),
+    Binding("ctrl+t", "screen.toggle_pause", "Pause", tooltip="Pause or resume the timer",
+            id="typing.toggle_pause"),
+    Binding("ctrl+f", "screen.flag", "Flag", tooltip="Save the note line as a flagged key "
+            "moment, or flag the last note", id="typing.flag"),
+    Binding("ctrl+l", "screen.cycle_backdate", "Back-date", tooltip="Back-date the next "
+            "note: 15, 30, 60 s", id="typing.cycle_backdate"),
+    Binding("ctrl+r", "screen.rubric", "Rubric", tooltip="Score the rubric",
+            id="typing.rubric"),
+    Binding("ctrl+o", "screen.redraw", "Redraw", tooltip="Practice: draw another question "
+            "(before you answer; the clock restarts)", id="typing.redraw"),
+]
+
+
 class NoteLine(Input):
     """The note line. Enter commits synchronously, and the typing-mode keys are bound here
     rather than as priority bindings on the screen: keys then act in the order they were
     typed, so a note followed at once by ^N lands in the section it was typed in."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "screen.next_section", "Next", tooltip="End this section and "
-                "start the next", id="note.next_section"),
-        Binding("ctrl+t", "screen.toggle_pause", "Pause", tooltip="Pause or resume the timer",
-                id="note.toggle_pause"),
-        Binding("ctrl+f", "screen.flag", "Flag", tooltip="Save the note line as a flagged key "
-                "moment, or flag the last note", id="note.flag"),
-        Binding("ctrl+l", "screen.cycle_backdate", "Back-date", tooltip="Back-date the next "
-                "note: 15, 30, 60 s", id="note.cycle_backdate"),
-        Binding("ctrl+r", "screen.rubric", "Rubric", tooltip="Score the rubric",
-                id="note.rubric"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
 
     def __init__(self, commit: Callable[[], bool], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +66,12 @@ class NoteLine(Input):
 
     async def action_submit(self) -> None:
         self._commit()
+
+
+class ScratchArea(TextArea):
+    """Practice: the candidate's own multi-line notes, saved like the note line's draft."""
+
+    BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True,
@@ -80,6 +91,10 @@ class LiveScreen(Screen[None]):
            "the last note"),
         _b("ctrl+l", "cycle_backdate", "Back-date", "Back-date the next note: 15, 30, 60 s"),
         _b("ctrl+r", "rubric", "Rubric", "Score the rubric"),
+        _b("ctrl+o", "redraw", "Redraw", "Practice: draw another question (before you "
+           "answer; the clock restarts)"),
+        _b("f2", "reveal_follow_up", "Follow-up", "Practice: show the next follow-up of "
+           "the question, as an interviewer would probe"),
         _b("f1", "help", "Help", "All keys and the note syntax", priority=True),
         _b("escape", "command_mode", "Keys", "Command mode: single keys act"),
         # Command mode: single keys (swallowed by the note line while typing).
@@ -130,13 +145,21 @@ class LiveScreen(Screen[None]):
     }
     LiveScreen PromptRow.-cursor { background: $boost; }
     LiveScreen #note { border: none; height: 1; padding: 0 1; background: $boost; }
+    LiveScreen ScratchArea#note { height: 6; }
     LiveScreen #note:focus { background: $primary 20%; }
     """
 
     def __init__(self, session: Session, store: Store, *, tick: float = 0.5,
-                 draft: str = "") -> None:
+                 draft: str = "", think: float = 0.0) -> None:
         super().__init__()
         self.session = session
+        self.practice = session.state.mode == "practice"
+        self.think_until: float | None = (
+            session.clock.monotonic() + think
+            if think > 0 and not any(s.visited for s in session.state.sections) else None)
+        self.follow_ups_shown: dict[str, int] = {}
+        self.time_up = False
+        self._scratch_saved = ""
         self.store = store
         self.tick = tick
         self.cursor = 0
@@ -162,14 +185,17 @@ class LiveScreen(Screen[None]):
                 yield PromptPane(id="prompts")
                 yield SignalPane(id="signals")
                 yield NotesView(id="notes")
-        yield NoteLine(self._commit_note, self._draft,
-                       placeholder="Type a note; Enter saves it. Esc: command keys.",
-                       id="note", select_on_focus=False)
+        if self.practice:
+            yield ScratchArea(self._draft, id="note", soft_wrap=True, show_line_numbers=False)
+        else:
+            yield NoteLine(self._commit_note, self._draft,
+                           placeholder="Type a note; Enter saves it. Esc: command keys.",
+                           id="note", select_on_focus=False)
         yield ModeBar(id="mode")
         yield Footer()
 
     def on_mount(self) -> None:
-        note = self.query_one("#note", Input)
+        note = self.query_one("#note")
         note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
         self._apply_width(self.app.size.width)
         self.refresh_view()
@@ -182,7 +208,12 @@ class LiveScreen(Screen[None]):
 
     @property
     def typing(self) -> bool:
-        return self.focused is self.query_one("#note", Input)
+        return self.focused is self.query_one("#note")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("redraw", "reveal_follow_up"):
+            return self.practice
+        return True
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -208,7 +239,7 @@ class LiveScreen(Screen[None]):
         self.query_one("#sections", SectionList).show(state, now)
         guidance = state.section.plan.guidance
         self.query_one("#guidance", Static).update(f"» {clean(guidance)}" if guidance else "")
-        self.query_one("#prompts", PromptPane).show(state, self.cursor)
+        self._show_prompts()
         self.query_one("#signals", SignalPane).show(state)
         self.query_one("#notes", NotesView).show(state)
         away = self.query_one("#away", Static)
@@ -220,6 +251,16 @@ class LiveScreen(Screen[None]):
             away.remove_class("-shown")
         self._show_mode()
 
+    def _show_prompts(self) -> None:
+        """In practice the follow-ups appear one at a time (F2) and the look-fors only at
+        scoring, as with a real interviewer; in an interview they all show."""
+        pane = self.query_one("#prompts", PromptPane)
+        if self.practice:
+            pane.show(self.state, self.cursor, follow_ups=self.follow_ups_shown,
+                      look_for=False)
+        else:
+            pane.show(self.state, self.cursor)
+
     def _show_mode(self) -> None:
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               self.notice)
@@ -228,7 +269,14 @@ class LiveScreen(Screen[None]):
         """Recompute the clock display; save the draft if it changed (at most a tick late)."""
         state = self.session.state
         now = self.session.now()
-        self.query_one("#timer", TimerBar).refresh()
+        timer = self.query_one("#timer", TimerBar)
+        if self.think_until is not None:
+            left = self.think_until - self.session.clock.monotonic()
+            timer.think_left = max(0.0, left)
+            if left <= 0:
+                self.think_until = timer.think_left = None
+                self._do(self.session.start_running)
+        timer.refresh()
         current = phase(state.section_left(state.current, now),
                         state.sections[state.current].planned)
         if current != self._last_phase:
@@ -236,7 +284,26 @@ class LiveScreen(Screen[None]):
                 self.app.bell()
             self._last_phase = current
             self.query_one("#sections", SectionList).show(state, now)
+            if self.practice and current == "overtime" and state.running:
+                self._time_is_up()
         self._flush_draft()
+
+    def _time_is_up(self) -> None:
+        """Practice has a hard stop: the screen says so, the overrun keeps counting for the
+        record, and the next key goes to scoring."""
+        self.time_up = True
+        self.set_focus(None)
+        self.notice = "TIME IS UP: the overrun is being counted. Press any key to score."
+        self._show_mode()
+        self.app.bell()
+
+    def on_key(self, event: Key) -> None:
+        if self.time_up and self.practice:
+            event.stop()
+            event.prevent_default()
+            self.time_up = False
+            self.notice = ""
+            self.action_rubric()
 
     def _flush_draft(self) -> None:
         if not self._draft_dirty:
@@ -260,7 +327,7 @@ class LiveScreen(Screen[None]):
         self._show_mode()
 
     def action_typing_mode(self) -> None:
-        self.query_one("#note", Input).focus()
+        self.query_one("#note").focus()
 
     def key_enter(self) -> None:
         if not self.typing:
@@ -285,9 +352,14 @@ class LiveScreen(Screen[None]):
         self.refresh_view()
         return result
 
+    def _note_text(self) -> str:
+        note = self.query_one("#note")
+        return note.text if isinstance(note, TextArea) else note.value  # type: ignore[attr-defined]
+
     @on(Input.Changed, "#note")
-    def note_changed(self, event: Input.Changed) -> None:
-        self._draft = event.value
+    @on(TextArea.Changed, "#note")
+    def note_changed(self) -> None:
+        self._draft = self._note_text()
         self._draft_dirty = True
 
     def _commit_note(self, flagged: bool = False) -> bool:
@@ -307,7 +379,7 @@ class LiveScreen(Screen[None]):
         return True
 
     def action_flag(self) -> None:
-        if self.typing and self.query_one("#note", Input).value.strip():
+        if self.typing and not self.practice and self._note_text().strip():
             self._commit_note(flagged=True)
             return
         last = self.session.last_note()
@@ -377,7 +449,7 @@ class LiveScreen(Screen[None]):
         count = len(self.state.section.prompts)
         if count:
             self.cursor = (self.cursor + step) % count
-            self.query_one("#prompts", PromptPane).show(self.state, self.cursor)
+            self._show_prompts()
 
     def action_toggle_asked(self) -> None:
         prompts = self.state.section.prompts
@@ -440,7 +512,43 @@ class LiveScreen(Screen[None]):
 
     def action_rubric(self) -> None:
         self._flush_draft()
+        if self.practice:
+            # The scratch area goes into the record as a note (once per change).
+            text = self._note_text().strip()
+            if text and text != self._scratch_saved:
+                if self._do(self.session.add_note, text) is None:
+                    return
+                self._scratch_saved = text
+            if self.state.running:
+                self._do(self.session.pause)
         self.app.open_rubric(self.session)  # type: ignore[attr-defined]
+
+    def action_redraw(self) -> None:
+        if not self.practice:
+            return
+        if self._note_text().strip() or self.state.section.asked:
+            self._say("Redraw is for before you answer: clear the scratch area first.")
+            return
+        prompts = self.app.redraw_questions(self.session)  # type: ignore[attr-defined]
+        if not prompts:
+            self._say("This section has no bank to draw from.")
+            return
+        self.follow_ups_shown.clear()
+        self.time_up = False
+        self._do(self.session.draw_questions, prompts, None, True)
+        self._say("New question; the clock started again.")
+
+    def action_reveal_follow_up(self) -> None:
+        prompts = self.state.section.prompts
+        if not prompts:
+            return
+        prompt = prompts[self.cursor]
+        shown = self.follow_ups_shown.get(prompt.id, 0)
+        if shown >= len(prompt.follow_ups):
+            self._say("No more follow-ups for this question.")
+            return
+        self.follow_ups_shown[prompt.id] = shown + 1
+        self._show_prompts()
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen
@@ -451,7 +559,7 @@ class LiveScreen(Screen[None]):
         """On quit: save the draft, and pause a running timer (an event, so a reopen knows
         when the session stopped). Returns what could not be saved, for the exit message."""
         try:
-            self._draft = self.query_one("#note", Input).value
+            self._draft = self._note_text()
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
             if self.state.running:
                 self.session.pause()

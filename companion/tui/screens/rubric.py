@@ -18,9 +18,11 @@ from companion.clock import mmss
 from companion.model import Criterion
 from companion.session import Session, SessionError, SessionState
 from companion.store import StoreError
+from companion.tui.screens.close import POSTMORTEM_TEMPLATE
 from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import clean, plain
+from companion.tui.widgets.autosave import AutosaveArea
 
 
 def _b(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
@@ -97,6 +99,9 @@ class RubricScreen(Screen[None]):
     RubricScreen #total { height: auto; padding: 0 1; border-top: solid $panel; }
     RubricScreen #hints { height: auto; padding: 0 1; color: $text-muted;
                           border-top: solid $panel; }
+    RubricScreen #look-fors { height: auto; padding: 0 1; border-bottom: solid $panel; }
+    RubricScreen .label { padding: 1 1 0 1; text-style: bold; }
+    RubricScreen #postmortem { height: 8; }
     """
 
     def __init__(self, session: Session, *, can_go_back: bool = True) -> None:
@@ -108,13 +113,26 @@ class RubricScreen(Screen[None]):
     def rubric(self):  # type: ignore[no-untyped-def]
         return self.session.state.plan.rubric
 
+    @property
+    def practice(self) -> bool:
+        return self.session.state.mode == "practice"
+
     def compose(self) -> ComposeResult:
         yield Static(id="rubric-title", markup=False)
         with VerticalScroll(id="criteria"):
+            if self.practice:
+                # Revealed only now, for honest self-scoring.
+                yield Static(_look_fors(self.session.state), id="look-fors", markup=False)
             if self.rubric is not None:
                 for number, criterion in enumerate(self.rubric.criteria, 1):
                     yield CriterionRow(criterion, number)
             yield Static(id="hints", markup=False)
+            if self.practice:
+                yield Static("Post-mortem (saved as you pause typing; Tab moves)",
+                             classes="label", markup=False)
+                yield AutosaveArea(self.session.state.postmortem, self._save_postmortem,
+                                   self.session.clock, template=POSTMORTEM_TEMPLATE,
+                                   id="postmortem")
         yield Static(id="total", markup=False)
         yield Footer()
 
@@ -159,10 +177,23 @@ class RubricScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         self.focus_next() if step > 0 else self.focus_previous()
 
+    def _save_postmortem(self, text: str) -> bool:
+        try:
+            self.session.set_postmortem(text)
+        except (SessionError, StoreError) as err:
+            self._say(f"Post-mortem NOT SAVED: {err}", error=True)
+            return False
+        return True
+
+    def _flush_postmortem(self) -> bool:
+        areas = self.query(AutosaveArea)
+        return areas.first().autosave(force=True) if areas else True
+
     def action_score(self, level: int) -> None:
         criterion = self._focused_criterion()
         if criterion is None:
             return
+        self._flush_postmortem()
         current = self.session.state.scores.get(criterion.id)
         if current is not None and current.evidence.strip():
             self._set(criterion, level, current.evidence)
@@ -209,16 +240,23 @@ class RubricScreen(Screen[None]):
             self._set(criterion, None, "")
 
     def action_back(self) -> None:
+        self._flush_postmortem()
         if self.can_go_back:
             self.dismiss()
 
     def action_finish(self) -> None:
+        if not self._flush_postmortem():
+            return
         state = self.session.state
         missing = [c.title for c in (self.rubric.criteria if self.rubric else ())
                    if c.id not in state.scores]
 
         def go(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            if self.practice:
+                self._end_practice()
+            else:
                 self.app.open_close(self.session)  # type: ignore[attr-defined]
 
         if missing:
@@ -227,10 +265,47 @@ class RubricScreen(Screen[None]):
         else:
             go(True)
 
+    def _end_practice(self) -> None:
+        """Practice ends here: the post-mortem is on this screen."""
+
+        def end(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            try:
+                self.session.end()
+            except (SessionError, StoreError) as err:
+                self._say(str(err), error=True)
+                return
+            self.app.open_summary(self.session)  # type: ignore[attr-defined]
+
+        if not self.session.state.postmortem.strip():
+            self.app.push_screen(Confirm("End without a post-mortem?",
+                                         "Writing one is what makes the next rep better."),
+                                 end)
+        else:
+            end()
+
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+
+def _look_fors(state: SessionState) -> Text:
+    text = Text("What a strong answer shows\n", style="bold")
+    for section in state.sections:
+        for prompt in section.prompts:
+            if not section.visited:
+                continue
+            text.append("? ", style="dim")
+            text.append_text(plain(prompt.text, "italic"))
+            text.append("\n")
+            for look in prompt.look_for:
+                text.append("  ◆ ", style="dim")
+                text.append_text(plain(look))
+                text.append("\n")
+    text.rstrip()
+    return text
 
 
 def _total_line(state: SessionState) -> Text:
@@ -249,6 +324,9 @@ def _total_line(state: SessionState) -> Text:
             if rubric.advice:
                 text.append("\n")
                 text.append_text(plain(rubric.advice, "italic"))
+    if state.mode == "practice":
+        pm = "written" if state.postmortem.strip() else "not written yet (needed for a 2)"
+        text.append(f"\nPost-mortem: {pm}", style="dim")
     return text
 
 

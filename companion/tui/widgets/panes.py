@@ -114,7 +114,9 @@ class _RowsPane(Static):
 class PromptPane(_RowsPane):
     DEFAULT_CSS = "PromptPane { height: auto; }"
 
-    def show(self, state: SessionState, cursor: int, reveal_follow_ups: bool = True) -> None:
+    def show(self, state: SessionState, cursor: int,
+             follow_ups: dict[str, int] | None = None, look_for: bool = True) -> None:
+        """`follow_ups`: how many follow-ups to show per prompt id (None: all)."""
         section = state.section
         rows = self._sync_rows(PromptRow, [p.id for p in section.prompts])
         if not section.prompts:
@@ -134,11 +136,15 @@ class PromptPane(_RowsPane):
             if prompt.source == "ad hoc":
                 text.append("  (ad hoc)", style="dim italic")
             if here:
-                if reveal_follow_ups:
-                    for follow_up in prompt.follow_ups:
-                        text.append("\n     ↳ ", style="dim")
-                        text.append_text(plain(follow_up))
-                for look in prompt.look_for:
+                count = len(prompt.follow_ups) if follow_ups is None else follow_ups.get(
+                    prompt.id, 0)
+                for follow_up in prompt.follow_ups[:count]:
+                    text.append("\n     ↳ ", style="dim")
+                    text.append_text(plain(follow_up))
+                if count < len(prompt.follow_ups):
+                    text.append(f"\n     ↳ {len(prompt.follow_ups) - count} follow-up(s) "
+                                "hidden: F2 shows the next", style="dim italic")
+                for look in prompt.look_for if look_for else ():
                     text.append("\n     ◆ look for: ", style="dim")
                     text.append_text(plain(look, "italic"))
             row.set_class(here, "-cursor")

@@ -39,6 +39,7 @@ class TimerBar(Widget):
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
+        self.think_left: float | None = None  # practice think time before the clock runs
 
     def render(self) -> Text:
         state = self.session.state
@@ -49,12 +50,16 @@ class TimerBar(Widget):
         used = state.section_used(index, now)
         left = None if planned is None else planned - used
         current_phase = phase(left, planned)
-        if state.finished:
+        if self.think_left is not None:
+            glyph, word, style = "…", f"THINK {mmss(self.think_left)}, then the clock starts", (
+                "bold")
+        elif state.finished:
             glyph, word, style = "■", state.status.upper(), "bold"
         elif not state.running:
             glyph, word, style = "‖", "PAUSED", "bold reverse"
         elif current_phase == "overtime":
-            glyph, word, style = "▲", "OVER TIME", "bold reverse red"
+            word = "TIME UP" if state.mode == "practice" else "OVER TIME"
+            glyph, style = "▲", "bold reverse red"
         elif current_phase == "warning":
             glyph, word, style = "△", "WRAP UP", "bold yellow"
         else:

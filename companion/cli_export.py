@@ -1,0 +1,270 @@
+"""Commands for the debrief: export, search, purge. None imports Textual."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from companion.cli import common_options, main
+from companion.cli_sessions import open_store, resolve_session_id
+from companion.errors import CompanionError
+from companion.store import Store, StoreError
+
+FORMATS = ("md", "json", "csv", "html")
+DEBRIEF_FORMATS = ("md", "html")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".html": "html",
+             ".htm": "html"}
+DAY = 86_400.0
+
+
+def _one_line(text: Any) -> str:
+    """User text for a terminal line: no control characters (escape sequences), no breaks."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text or ""))
+
+
+def write_private(path: Path, text: str, force: bool) -> None:
+    """Write `text` to a new file with mode 0600; an existing file only with `force`."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    if hasattr(os, "O_CLOEXEC"):
+        flags |= os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise CompanionError(f"{path} already exists; add --force to overwrite it") from None
+    except IsADirectoryError:
+        raise CompanionError(f"{path} is a folder; give a file name with -o") from None
+    except OSError as err:
+        raise CompanionError(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        os.fchmod(fd, 0o600)  # an overwritten file keeps its old mode otherwise
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            fd = -1
+            out.write(text)
+    except OSError as err:
+        raise CompanionError(f"cannot write {path}: {err.strerror or err}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _reports(store: Store, session_ids: list[str]) -> list[dict[str, Any]]:
+    from companion.export.report import report
+    from companion.session import replay
+
+    out = []
+    for sid in session_ids:
+        events = store.events(sid)
+        if events:
+            out.append(report(replay(events), events))
+    return out
+
+
+def _render_session(r: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        from companion.export.json_export import session_json
+
+        return session_json(r)
+    if fmt == "csv":
+        from companion.export.csv_export import session_csv
+
+        return session_csv(r)
+    if fmt == "html":
+        from companion.export.html import session_html
+
+        return session_html(r)
+    from companion.export.markdown import session_markdown
+
+    return session_markdown(r)
+
+
+def _render_debrief(d: dict[str, Any], fmt: str) -> str:
+    if fmt == "html":
+        from companion.export.html import debrief_html
+
+        return debrief_html(d)
+    from companion.export.markdown import debrief_markdown
+
+    return debrief_markdown(d)
+
+
+@main.command()
+@click.argument("session_id", required=False)
+@click.option("--candidate", metavar="NAME_OR_ID",
+              help="Debrief: every interview session of this candidate (name, any case, or "
+                   "stable id) side by side, instead of one session.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="md (default), json, csv or html; the debrief: md or html. Without it, "
+                   "taken from the -o file's extension.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (created with mode 0600) instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@common_options
+@click.pass_context
+def export(ctx: click.Context, session_id: str | None, candidate: str | None,
+           fmt: str | None, output: Path | None, force: bool) -> None:
+    """Export one session (SESSION_ID, or a unique prefix of it), or with --candidate a
+    debrief of every interview session of one candidate.
+
+    Prints to stdout unless -o PATH is given."""
+    if bool(session_id) == bool(candidate):
+        raise CompanionError("give either a SESSION_ID or --candidate NAME_OR_ID "
+                             "(`companion sessions` lists them)")
+    if fmt is None:
+        fmt = _SUFFIXES.get(output.suffix.lower(), "md") if output and str(output) != "-" \
+            else "md"
+    if candidate and fmt not in DEBRIEF_FORMATS:
+        raise CompanionError(f"a debrief comes as md or html, not {fmt}; export single "
+                             "sessions for json or csv")
+    with open_store(ctx) as store:
+        try:
+            if candidate:
+                text, what = _debrief_text(store, candidate.strip(), fmt)
+            else:
+                sid = resolve_session_id(store, session_id)
+                (r,) = _reports(store, [sid])
+                text = _render_session(r, fmt)
+                what = f"session {sid} ({_one_line(r['candidate']['name'])})"
+        except StoreError as err:
+            raise CompanionError(str(err)) from None
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    write_private(output, text, force)
+    click.echo(f"wrote {what} as {fmt} to {output}", err=True)
+
+
+def _debrief_text(store: Store, candidate: str, fmt: str) -> tuple[str, str]:
+    from companion.export.debrief import debrief
+
+    rows = store.sessions(candidate=candidate)
+    if not rows:
+        raise CompanionError(f"no sessions for candidate '{_one_line(candidate)}'; "
+                             "`companion sessions` lists them")
+    reports = _reports(store, [row["id"] for row in rows])
+    d = debrief(reports)
+    if not d["sessions"] and not d["missing"]:
+        raise CompanionError(
+            f"'{_one_line(candidate)}' has only practice sessions "
+            f"({d['practice_left_out']}); a debrief covers interview sessions")
+    if len(d["candidate_ids"]) > 1:
+        click.echo(f"warning: '{_one_line(candidate)}' matches sessions with different "
+                   f"candidate ids ({', '.join(map(_one_line, d['candidate_ids']))}); use "
+                   "--candidate ID to take one person", err=True)
+    if d["missing"]:
+        click.echo(f"note: {len(d['missing'])} session(s) not ended: listed as missing "
+                   "scorecards", err=True)
+    what = (f"debrief of {_one_line(d['candidate']['name'])} ({len(d['sessions'])} "
+            f"scorecard(s))")
+    return _render_debrief(d, fmt), what
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
+@click.option("--candidate", metavar="NAME_OR_ID",
+              help="Only this candidate (name, any case, or stable id).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="At most this many hits, best first.")
+@common_options
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate: str | None,
+           limit: int) -> None:
+    """Search notes, score evidence, summaries and post-mortems. Every word must match."""
+    from companion.search import search as run_search
+
+    words = " ".join(query)
+    if not words.split():
+        raise CompanionError("give some words to search for")
+    with open_store(ctx) as store:
+        try:
+            hits = run_search(store, words, candidate=candidate, limit=limit)
+        except StoreError as err:
+            raise CompanionError(str(err)) from None
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        scope = f" for {_one_line(candidate)}" if candidate else ""
+        click.echo(f"No matches for '{_one_line(words)}'{scope}. Search looks in notes, score "
+                   "evidence, summaries and post-mortems; every word must appear.")
+        return
+    for h in hits:
+        cand = _one_line(h.candidate) + (f" ({_one_line(h.candidate_id)})"
+                                         if h.candidate_id else "")
+        click.echo(f"{cand} · {_one_line(h.plan_title or h.plan_id)} · {_one_line(h.where)}"
+                   f" · {h.stamp} on {h.date} · {h.label} · session {h.session_id}")
+        click.echo(f"    {_one_line(h.snippet)}")
+    click.echo(f"{len(hits)} match(es)" + (f" (showing the best {limit})"
+                                           if len(hits) == limit else ""))
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    """Whether there is someone at a terminal to answer a confirmation."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@main.command()
+@click.option("--older-than", "days", type=click.IntRange(min=0), required=True,
+              metavar="DAYS", help="Delete sessions started more than DAYS days ago "
+                                   "(0: every session up to now).")
+@click.option("--candidate", metavar="NAME_OR_ID",
+              help="Only this candidate's sessions (name, any case, or stable id).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common_options
+@click.pass_context
+def purge(ctx: click.Context, days: int, candidate: str | None, yes: bool) -> None:
+    """Delete whole sessions for good: events, notes, scores, drafts and the search index,
+    then compact the database so the text is gone from the files too."""
+    from companion.clock import RealClock
+
+    cutoff = RealClock().wall() - days * DAY
+    with open_store(ctx) as store:
+        try:
+            ids = store.session_ids_older_than(cutoff, candidate=candidate)
+            scope = (f"started more than {days} day(s) ago" if days else "started up to now")
+            if candidate:
+                scope += f" for candidate '{_one_line(candidate)}'"
+            if not ids:
+                click.echo(f"No sessions {scope}: nothing deleted.")
+                return
+            click.echo(f"{len(ids)} session(s) {scope}:")
+            for sid in ids[:20]:
+                row = store.session(sid) or {}
+                when = str(row.get("started_at") or "")[:16].replace("T", " ")
+                click.echo(f"  {sid}  {when}  {row.get('status', ''):<9}  "
+                           f"{_one_line(row.get('candidate'))[:24]:<24}  {row.get('plan_id')}")
+            if len(ids) > 20:
+                click.echo(f"  ... and {len(ids) - 20} more")
+            if not yes:
+                if not _interactive():
+                    raise CompanionError(
+                        f"not deleting {len(ids)} session(s) without confirmation, and there "
+                        "is no terminal to ask on; add --yes to delete them")
+                if not click.confirm(f"Delete these {len(ids)} session(s) and all their notes "
+                                     "for good?", default=False):
+                    click.echo("Nothing deleted.")
+                    ctx.exit(1)
+            counts = store.purge(ids)
+        except StoreError as err:
+            raise CompanionError(str(err)) from None
+    click.echo(f"Deleted {counts['sessions']} session(s) ({counts['events']} events, "
+               f"{counts['texts']} texts, {counts['drafts']} drafts); the database was "
+               "compacted.")
+    if counts["busy"]:
+        click.echo("warning: another program has the database open, so its write-ahead log "
+                   "could not be emptied; the deleted text may stay in the -wal file until "
+                   "that program closes. Run purge again afterwards to be sure.", err=True)

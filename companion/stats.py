@@ -1,0 +1,106 @@
+"""The practice trend: totals over time, the average per criterion with the weakest named,
+time used against planned per section, reps per plan and per week, and the seeds' rule on
+the last five sessions of a plan ("consistently below 8/12: shorten scope, increase reps")."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from companion.clock import iso
+from companion.content import Library
+from companion.session import SessionState
+
+LAST = 5
+
+
+def _week(stamp: float) -> str:
+    year, week, _ = datetime.fromtimestamp(stamp, UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def practice_stats(history: list[SessionState], lib: Library | None = None) -> dict[str, Any]:
+    """`history`: practice sessions (any order). Only scored sessions count toward totals."""
+    sessions = sorted(history, key=lambda s: s.started_at)
+    scored = [s for s in sessions if s.scores and s.plan.rubric]
+    totals = [
+        {"session_id": s.id, "plan_id": s.plan.id, "date": iso(s.started_at),
+         "total": s.total, "max": s.max_score,
+         "threshold": s.plan.rubric.threshold if s.plan.rubric else None}
+        for s in scored
+    ]
+    titles: dict[str, str] = {}
+    per_criterion: dict[str, list[int]] = defaultdict(list)
+    for s in scored:
+        for c in s.plan.rubric.criteria if s.plan.rubric else ():
+            titles[c.id] = c.title
+            if c.id in s.scores:
+                per_criterion[c.id].append(s.scores[c.id].score)
+    criteria = [
+        {"id": cid, "title": titles[cid], "average": round(sum(v) / len(v), 2),
+         "sessions": len(v)}
+        for cid, v in per_criterion.items()
+    ]
+    weakest = min(criteria, key=lambda c: (c["average"], c["id"])) if criteria else None
+    section_times: dict[tuple[str, str], list[tuple[float, float | None]]] = defaultdict(list)
+    for s in sessions:
+        for index, section in enumerate(s.sections):
+            if section.visited:
+                section_times[(s.plan.id, section.plan.title)].append(
+                    (s.section_used(index), section.planned))
+    time_rows = [
+        {"plan_id": plan_id, "section": title,
+         "planned_seconds": pairs[0][1],
+         "average_used_seconds": round(sum(u for u, _ in pairs) / len(pairs), 1),
+         "sessions": len(pairs)}
+        for (plan_id, title), pairs in section_times.items()
+    ]
+    reps_per_plan = Counter(s.plan.id for s in sessions)
+    reps_per_week = Counter(_week(s.started_at) for s in sessions)
+    advice = []
+    for plan_id in sorted(reps_per_plan):
+        recent = [s for s in scored if s.plan.id == plan_id][-LAST:]
+        if not recent:
+            continue
+        average = sum(s.total for s in recent) / len(recent)
+        rubric = recent[-1].plan.rubric
+        if rubric is None:
+            continue
+        below = average < rubric.threshold
+        entry: dict[str, Any] = {
+            "plan_id": plan_id, "last": len(recent), "average": round(average, 2),
+            "max": rubric.max_score, "threshold": rubric.threshold, "below": below,
+        }
+        if below:
+            entry["suggestion"] = _suggestion(plan_id, recent[-1], lib, reps_per_week)
+        advice.append(entry)
+    return {
+        "sessions": len(sessions),
+        "scored": len(scored),
+        "totals": totals,
+        "criteria": sorted(criteria, key=lambda c: c["average"]),
+        "weakest": weakest,
+        "section_times": time_rows,
+        "reps_per_plan": dict(sorted(reps_per_plan.items())),
+        "reps_per_week": dict(sorted(reps_per_week.items())),
+        "advice": advice,
+    }
+
+
+def _suggestion(plan_id: str, last: SessionState, lib: Library | None,
+                reps_per_week: Counter[str]) -> str:
+    minutes = last.plan.minutes
+    shorter = None
+    if lib is not None:
+        options = [p for p in lib.plans.values()
+                   if p.mode == "practice" and p.id != plan_id and 0 < p.minutes < minutes]
+        same_stage = [p for p in options if p.stage == last.plan.stage]
+        pool = same_stage or options
+        if pool:
+            shorter = max(pool, key=lambda p: p.minutes)
+    scope = (f"try the shorter plan {shorter.id} ({shorter.minutes:g} min)" if shorter
+             else f"narrow the scope of {plan_id}: one question, solved end to end")
+    this_week = max(reps_per_week.values()) if reps_per_week else 0
+    return (f"Below the pass mark on average over the last {LAST}: {scope}, and increase "
+            f"reps (your busiest week had {this_week}; aim for more, shorter sessions).")

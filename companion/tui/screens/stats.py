@@ -1,0 +1,114 @@
+"""The practice trend: totals over time as a Sparkline, averages per criterion with the
+weakest named, time per section against plan, reps, and the advice on the last five."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from companion.content import Library
+from companion.practice import practice_history
+from companion.stats import practice_stats
+from companion.store import Store, StoreError
+from companion.tui.text import plain
+
+
+def stats_body(result: dict[str, object]) -> Text:
+    text = Text()
+    if not result["sessions"]:
+        text.append("No practice yet.\n\n", style="bold")
+        text.append("Start one from home (pick a plan in the practice group) or with "
+                    "`companion practice`. After a few sessions this shows your totals, "
+                    "your weakest criterion and what to change.")
+        return text
+    totals = result["totals"]
+    text.append(f"{result['sessions']} practice session(s), {result['scored']} scored\n",
+                style="bold")
+    if totals:
+        series = "  ".join(f"{t['total']}/{t['max']}" for t in totals[-12:])  # type: ignore[index]
+        text.append(f"Totals, oldest first: {series}\n")
+    weakest = result["weakest"]
+    if weakest:
+        text.append("\nWeakest: ", style="bold")
+        text.append_text(plain(str(weakest["title"])))  # type: ignore[index]
+        text.append(f" (average {weakest['average']:.2f}/2)\n")  # type: ignore[index]
+        for c in result["criteria"]:  # type: ignore[attr-defined]
+            bar = "█" * round(c["average"] * 5) + "░" * (10 - round(c["average"] * 5))
+            text.append(f"  {bar} {c['average']:.2f}  ")
+            text.append_text(plain(c["title"]))
+            text.append("\n")
+    text.append("\nAdvice on the last five of each plan\n", style="bold")
+    for entry in result["advice"]:  # type: ignore[attr-defined]
+        mark = "✗ below" if entry["below"] else "✓ at or above"
+        text.append(f"  {entry['plan_id']}: {entry['average']:.1f}/{entry['max']} "
+                    f"({mark} {entry['threshold']})\n")
+        if entry.get("suggestion"):
+            text.append(f"    {entry['suggestion']}\n", style="italic")
+    text.append("\nTime per section, average against plan\n", style="bold")
+    for row in result["section_times"]:  # type: ignore[attr-defined]
+        planned = row["planned_seconds"]
+        plan_text = f"{planned / 60:g} min" if planned else "untimed"
+        text.append(f"  {row['plan_id']} / ")
+        text.append_text(plain(row["section"]))
+        text.append(f": {row['average_used_seconds'] / 60:.1f} min of {plan_text}\n")
+    text.append("\nReps per week: " + ", ".join(
+        f"{week} {count}" for week, count in result["reps_per_week"].items()))  # type: ignore[attr-defined]
+    return text
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,h", "app.pop_screen", "Back", tooltip="Back", id="stats.back"),
+        Binding("f1", "help", "Help", tooltip="All keys", id="stats.help"),
+    ]
+    DEFAULT_CSS = """
+    StatsScreen #stats-title { height: 1; padding: 0 1; background: $panel; }
+    StatsScreen Sparkline { height: 3; margin: 1 1 0 1; }
+    StatsScreen #stats-body { padding: 0 1; }
+    """
+
+    def __init__(self, store: Store, library: Library | None,
+                 candidate: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.candidate = candidate
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Practice trend (totals over time)", id="stats-title", markup=False)
+        yield Sparkline([], id="trend")
+        with VerticalScroll():
+            yield Static(id="stats-body", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-body", Static).update("Reading your practice history…")
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        """Replaying every practice session is a long read: off the UI thread, on its own
+        connection (a connection belongs to the thread that made it)."""
+        try:
+            with Store(self.store.path) as store:
+                history = practice_history(store, self.candidate)
+        except StoreError as err:
+            self.app.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            history = []
+        self.app.call_from_thread(self.show, practice_stats(history, self.library))
+
+    def show(self, result: dict[str, Any]) -> None:
+        self.query_one("#trend", Sparkline).data = [t["total"] for t in result["totals"]]
+        self.query_one("#stats-body", Static).update(stats_body(result))
+
+    def action_help(self) -> None:
+        from companion.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))

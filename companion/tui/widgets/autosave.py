@@ -1,0 +1,48 @@
+"""A text area whose text becomes a session event once typing pauses (and when leaving), so
+a summary or post-mortem is never lost, without an event per keystroke."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.widgets import TextArea
+
+from companion.clock import Clock
+
+IDLE_SECONDS = 2.0
+
+
+class AutosaveArea(TextArea):
+    def __init__(self, text: str, save: Callable[[str], bool], clock: Clock, *,
+                 template: str = "", **kwargs: Any) -> None:
+        super().__init__(text or template, soft_wrap=True, show_line_numbers=False, **kwargs)
+        self._save = save
+        self._clock = clock
+        self.template = template
+        self.saved = text
+        self._last_edit = 0.0
+
+    def on_mount(self) -> None:
+        self.cursor_blink = False
+        self.set_interval(1.0, self.autosave)
+
+    def on_text_area_changed(self) -> None:
+        self._last_edit = self._clock.monotonic()
+
+    @property
+    def value(self) -> str:
+        """The text, with an untouched template counting as nothing written."""
+        text = self.text.strip()
+        return "" if text == self.template.strip() else text
+
+    def autosave(self, force: bool = False) -> bool:
+        """Save if changed and typing paused (or forced). False if a save failed."""
+        text = self.value
+        if text == self.saved:
+            return True
+        if force or self._clock.monotonic() - self._last_edit >= IDLE_SECONDS:
+            if not self._save(text):
+                return False
+            self.saved = text
+        return True

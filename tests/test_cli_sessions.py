@@ -1,0 +1,185 @@
+"""`companion sessions`: the listing, its JSON, filters, where the database comes from, and a
+bad database reported as `error:` with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from helpers import make_plan, stored_session
+
+from companion.cli import main
+from companion.clock import FakeClock
+from companion.store import Store
+
+KEYS = {"id", "plan_id", "mode", "candidate", "candidate_id", "interviewer", "started_at",
+        "ended_at", "status", "score", "max_score"}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def listed(*args: str) -> list[dict[str, Any]]:
+    result = run("sessions", "--json", *args)
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list)
+    return rows
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Four sessions, oldest first: a1 (ended, scored), b1 (abandoned), a2 (running, same
+    candidate as a1 by stable id), p1 (paused, practice plan)."""
+    path = tmp_path / "cli.db"
+    clock = FakeClock()
+    with Store(path) as store:
+        stored_session(store, clock, "a1aa0001", candidate="Alice Smith",
+                       candidate_id="alice@example.com", scores={"c1": 2, "c2": 2},
+                       recommendation="strong yes")
+        clock.advance(3600)
+        stored_session(store, clock, "b1bb0002", candidate="Bob", interviewer="",
+                       finish="abandon")
+        clock.advance(3600)
+        stored_session(store, clock, "a2aa0003", candidate="ALICE SMITH",
+                       candidate_id="alice@example.com", finish=None)
+        clock.advance(3600)
+        paused = stored_session(store, clock, "p1pp0004", candidate="Pat",
+                                plan=make_plan(plan_id="practice-1", mode="practice"),
+                                finish=None)
+        paused.pause()
+    return path
+
+
+def test_empty_database_prints_a_friendly_message(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    result = run("sessions", "--db", str(path))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("No sessions yet.")
+    assert "companion run" in result.stdout
+    assert result.stderr == ""
+    assert json.loads(run("sessions", "--json", "--db", str(path)).stdout) == []
+
+
+def test_json_shape_and_order(db: Path) -> None:
+    rows = listed("--db", str(db))
+    assert [r["id"] for r in rows] == ["p1pp0004", "a2aa0003", "b1bb0002", "a1aa0001"]
+    for row in rows:
+        assert set(row) >= KEYS
+        started = datetime.fromisoformat(row["started_at"])
+        assert started.utcoffset() is not None  # a zone is stated
+        if row["ended_at"] is not None:
+            assert datetime.fromisoformat(row["ended_at"]) >= started
+    by_id = {r["id"]: r for r in rows}
+    a1 = by_id["a1aa0001"]
+    assert a1["status"] == "ended" and a1["score"] == 4 and a1["max_score"] == 6
+    assert a1["plan_id"] == "screen" and a1["mode"] == "interview"
+    assert a1["candidate"] == "Alice Smith" and a1["candidate_id"] == "alice@example.com"
+    assert a1["interviewer"] == "Ada" and a1["recommendation"] == "strong yes"
+    assert by_id["b1bb0002"]["status"] == "abandoned"
+    assert by_id["b1bb0002"]["interviewer"] is None
+    assert by_id["a2aa0003"]["status"] == "running"
+    assert by_id["a2aa0003"]["ended_at"] is None and by_id["a2aa0003"]["score"] is None
+    assert by_id["p1pp0004"]["status"] == "paused"
+    assert by_id["p1pp0004"]["mode"] == "practice"
+    # datetimes sort the same way the listing does
+    starts = [datetime.fromisoformat(r["started_at"]) for r in rows]
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_candidate_filter(db: Path) -> None:
+    for who in ("alice smith", "Alice Smith", "ALICE SMITH", "alice@example.com"):
+        assert [r["id"] for r in listed("--db", str(db), "--candidate", who)] == [
+            "a2aa0003", "a1aa0001"], who
+    assert [r["id"] for r in listed("--db", str(db), "--candidate", "bob")] == ["b1bb0002"]
+    assert listed("--db", str(db), "--candidate", "Alice") == []  # the whole name
+    assert listed("--db", str(db), "--candidate", "nobody") == []
+    result = run("sessions", "--db", str(db), "--candidate", "nobody")
+    assert result.exit_code == 0
+
+
+def test_status_filter(db: Path) -> None:
+    assert [r["id"] for r in listed("--db", str(db), "--status", "ended")] == ["a1aa0001"]
+    assert [r["id"] for r in listed("--db", str(db), "--status", "running")] == ["a2aa0003"]
+    assert [r["id"] for r in listed("--db", str(db), "--status", "paused")] == ["p1pp0004"]
+    assert [r["id"] for r in listed("--db", str(db), "--status", "abandoned")] == [
+        "b1bb0002"]
+    assert [r["id"] for r in listed("--db", str(db), "--status", "ended",
+                                    "--candidate", "alice smith")] == ["a1aa0001"]
+    result = CliRunner().invoke(main, ["sessions", "--db", str(db), "--status", "finished"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_plain_listing(db: Path) -> None:
+    result = run("sessions", "--db", str(db))
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "p1pp0004", "a2aa0003", "b1bb0002", "a1aa0001"]
+    assert "4/6" in lines[-1] and "(strong yes)" in lines[-1] and "ended" in lines[-1]
+    assert "practice-1" in lines[0]
+
+
+def test_plain_listing_keeps_user_text_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.db"
+    with Store(path) as store:
+        stored_session(store, FakeClock(), "odd00001", candidate="Eve\x1b[31m\nRed")
+    result = run("sessions", "--db", str(path))
+    assert len(result.stdout.splitlines()) == 1
+    assert "\x1b" not in result.stdout
+    assert json.loads(run("sessions", "--json", "--db", str(path)).stdout)[0][
+        "candidate"] == "Eve\x1b[31m\nRed"  # JSON keeps the text as it was
+
+
+def test_db_before_and_after_the_subcommand(db: Path) -> None:
+    before = run("--db", str(db), "sessions", "--json")
+    after = run("sessions", "--json", "--db", str(db))
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(before.stdout) == json.loads(after.stdout)
+    assert len(json.loads(before.stdout)) == 4
+
+
+def test_companion_db_environment_variable(db: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPANION_DB", str(db))
+    assert len(listed()) == 4
+    assert len(json.loads(run("sessions", "--json", env={"COMPANION_DB": str(db)}).stdout)) == 4
+    # --db wins over the environment
+    other = tmp_path / "other.db"
+    assert listed("--db", str(other)) == []
+    assert other.exists()
+
+
+@pytest.mark.parametrize("where", ["before", "after", "env"])
+def test_not_a_database_is_an_error(tmp_path: Path, where: str) -> None:
+    path = tmp_path / "notes.txt"
+    content = random.Random(11).randbytes(4096)
+    path.write_bytes(content)
+    if where == "before":
+        result = run("--db", str(path), "sessions")
+    elif where == "after":
+        result = run("sessions", "--json", "--db", str(path))
+    else:
+        result = run("sessions", env={"COMPANION_DB": str(path)})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error:")
+    assert str(path) in result.stderr and "not a companion database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert path.read_bytes() == content
+
+
+def test_a_folder_as_the_database_is_an_error(tmp_path: Path) -> None:
+    result = run("sessions", "--db", str(tmp_path))  # click's own check on the option
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    result = run("sessions", env={"COMPANION_DB": str(tmp_path)})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error:") and "is a folder" in result.stderr
