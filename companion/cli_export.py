@@ -192,7 +192,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
     if not hits:
-        scope = f" for {_one_line(candidate)}" if candidate else ""
+        scope = f" for candidate '{_one_line(candidate)}'" if candidate else ""
         click.echo(f"No matches for '{_one_line(words)}'{scope}. Search looks in notes, score "
                    "evidence, summaries and post-mortems; every word must appear.")
         return

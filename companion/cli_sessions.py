@@ -155,7 +155,8 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
         return
     plan = lib.plans.get(plan_id)
     if plan is not None and plan.mode != "practice":
-        raise CompanionError(f"'{plan_id}' is a {plan.mode} plan; practice plans: "
+        raise CompanionError(f"'{plan_id}' is not a practice plan (its mode is {plan.mode}); "
+                             "practice plans: "
                              + ", ".join(sorted(p.id for p in lib.plans.values()
                                                 if p.mode == "practice")))
     try:

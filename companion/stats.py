@@ -73,7 +73,7 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> d
             "max": rubric.max_score, "threshold": rubric.threshold, "below": below,
         }
         if below:
-            entry["suggestion"] = _suggestion(plan_id, recent[-1], lib, reps_per_week)
+            entry["suggestion"] = _suggestion(plan_id, recent, lib, reps_per_week)
         advice.append(entry)
     return {
         "sessions": len(sessions),
@@ -88,8 +88,9 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> d
     }
 
 
-def _suggestion(plan_id: str, last: SessionState, lib: Library | None,
+def _suggestion(plan_id: str, recent: list[SessionState], lib: Library | None,
                 reps_per_week: Counter[str]) -> str:
+    last = recent[-1]
     minutes = last.plan.minutes
     shorter = None
     if lib is not None:
@@ -102,5 +103,5 @@ def _suggestion(plan_id: str, last: SessionState, lib: Library | None,
     scope = (f"try the shorter plan {shorter.id} ({shorter.minutes:g} min)" if shorter
              else f"narrow the scope of {plan_id}: one question, solved end to end")
     this_week = max(reps_per_week.values()) if reps_per_week else 0
-    return (f"Below the pass mark on average over the last {LAST}: {scope}, and increase "
+    return (f"Below the pass mark on average over the last {len(recent)}: {scope}, and increase "
             f"reps (your busiest week had {this_week}; aim for more, shorter sessions).")

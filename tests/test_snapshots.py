@@ -127,3 +127,34 @@ def test_summary(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyp
 
     app = create_app(store, clock, lib, tick=10_000)
     assert snap_compare(app, run_before=show_summary, terminal_size=(100, 40))
+
+
+def test_stats(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from companion.practice import practice_plan
+
+    lib = _fixture_library()
+    store = Store(tmp_path / "stats.db")
+    clock = FakeClock()
+    rng = random.Random(4)
+    for number, (clarity, depth) in enumerate(((0, 1), (1, 1), (2, 1), (2, 2))):
+        plan = practice_plan(lib, store, "t-practice", candidate="me", rng=rng)
+        sid = f"stat000{number}"
+        session = Session.start(plan, clock, store.sink(sid), session_id=sid, candidate="me")
+        clock.advance(500 + 60 * number)
+        session.next_section()
+        session.set_postmortem("numbers first next time")
+        session.set_score("clarity", clarity, "seen")
+        session.set_score("depth", depth, "seen")
+        session.end()
+        clock.advance(2 * 86_400)
+
+    async def open_stats(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.open_stats()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = create_app(store, clock, lib, tick=10_000)
+    assert snap_compare(app, run_before=open_stats, terminal_size=(100, 34))

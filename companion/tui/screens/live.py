@@ -263,7 +263,7 @@ class LiveScreen(Screen[None]):
 
     def _show_mode(self) -> None:
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
-                                              self.notice)
+                                              self.notice, self.practice)
 
     def on_tick(self) -> None:
         """Recompute the clock display; save the draft if it changed (at most a tick late)."""
