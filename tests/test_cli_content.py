@@ -323,14 +323,20 @@ def test_without_the_source_options_the_fixture_plan_is_unknown() -> None:
 
 
 def test_paths_lists_every_source(tmp_path: Path) -> None:
-    result = run("--banks", str(BANKS), "paths", "--plans", str(tmp_path / "missing"))
+    result = run("--banks", str(BANKS), "paths")
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("database: ")
     assert "built-in: " in out
     assert "user config: " in out
     assert f"--banks {BANKS}: {BANKS}\n" in out
-    assert "(not there)" in out
+    assert "(not there)" in out  # the user config folders do not exist in a fresh home
+
+
+def test_missing_content_folder_is_an_error(tmp_path: Path) -> None:
+    result = run("paths", "--plans", str(tmp_path / "missing"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
 
 
 def test_db_option_before_and_after(tmp_path: Path) -> None:
