@@ -12,6 +12,8 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -407,3 +409,26 @@ def test_export_errors(db: Path, args: list[str], message: str) -> None:
 def test_export_into_a_missing_folder_is_an_error(db: Path, tmp_path: Path) -> None:
     result = run("--db", str(db), "export", SID, "-o", str(tmp_path / "no" / "such.md"))
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_exports_search_and_purge_never_import_textual(db: Path) -> None:
+    """The domain and these commands stay free of Textual (and of its start-up cost)."""
+    code = (
+        "import sys; from click.testing import CliRunner; from companion.cli import main; "
+        "import companion.export.report, companion.export.markdown, companion.export.html, "
+        "companion.export.json_export, companion.export.csv_export, "
+        "companion.export.debrief, companion.search; "
+        f"db = {str(db)!r}; codes = []; "
+        "codes.append(CliRunner().invoke(main, ['--db', db, 'export', 'fixed', '--format', "
+        "'html']).exit_code); "
+        "codes.append(CliRunner().invoke(main, ['--db', db, 'export', '--candidate', "
+        "'zoe@example.org']).exit_code); "
+        "codes.append(CliRunner().invoke(main, ['--db', db, 'search', 'redis']).exit_code); "
+        "codes.append(CliRunner().invoke(main, ['--db', db, 'purge', '--older-than', '9999', "
+        "'--yes']).exit_code); "
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'); "
+        "assert not loaded, loaded; assert codes == [0, 0, 0, 0], codes"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr

@@ -25,6 +25,7 @@ h2 { font-size: 13pt; margin: 7mm 0 2mm; padding-bottom: 1mm;
   border-bottom: 1.5px solid var(--ink); }
 h3 { font-size: 11pt; margin: 5mm 0 1.5mm; }
 h4 { font-size: 10.5pt; margin: 3mm 0 1mm; color: var(--muted); }
+h5, h6 { font-size: 10pt; margin: 2.5mm 0 1mm; color: var(--muted); }
 p { margin: 1mm 0 2mm; }
 .sub { color: var(--muted); margin: 0 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
@@ -362,13 +363,13 @@ def debrief_html(d: dict[str, Any]) -> str:
         out.append(f'<p class="warning">These sessions carry different candidate ids ({ids}): '
                    "they may be different people with the same name.</p>")
     if d["missing"]:
-        rows = "".join(
+        missing = "".join(
             f"<tr><td>{esc(m['session_id'])}</td><td>{esc(m['plan_title'])}</td>"
             f"<td>{esc(m['interviewer'])}</td><td>{_when(m['started_at'])}</td>"
             f"<td>{esc(m['status'])}</td></tr>" for m in d["missing"])
         out.append("<h2>Missing scorecards</h2><table><thead><tr><th>Session</th><th>Plan</th>"
                    "<th>Interviewer</th><th>Started</th><th>State</th></tr></thead><tbody>"
-                   f"{rows}</tbody></table>")
+                   f"{missing}</tbody></table>")
     if d["recommendations"]:
         totals = {t["session_id"]: t for rb in d["rubrics"] for t in rb["totals"]}
         rows = []

@@ -177,9 +177,9 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         for row in rb["rows"]:
             cells = " | ".join(_score_cell(c) for c in row["cells"])
             out.append(f"| {esc(row['title'])} | {cells} |")
-        totals = " | ".join(f"**{t['total']}/{t['max']}**" if t["scored"] else "-"
-                            for t in rb["totals"])
-        out += [f"| **Total** | {totals} |", ""]
+        total_cells = " | ".join(f"**{t['total']}/{t['max']}**" if t["scored"] else "-"
+                                 for t in rb["totals"])
+        out += [f"| **Total** | {total_cells} |", ""]
         conflicts = [c for c in d["conflicts"] if c["rubric"] == rb["id"]]
         gaps = [g for g in d["gaps"] if g["rubric"] == rb["id"]]
         if conflicts:
