@@ -272,6 +272,7 @@ def apply(state: SessionState | None, event: Event) -> SessionState:
     elif kind == "section_resumed":
         if not state.finished:
             _start_run(state, t)
+        state.away = 0.0  # resumed without adding it: the offer lapses
     elif kind == "gap_added":
         seconds = float(d.get("seconds", 0.0))
         state.sections[state.current].used += seconds
@@ -386,6 +387,12 @@ def new_session_id() -> str:
 
 
 Sink = Callable[[Event, dict[str, Any]], None]
+# Events after which the sessions listing (summary_of) differs by more than its stamp.
+_LISTING_EVENTS = frozenset({
+    "session_started", "section_started", "section_restarted", "section_paused",
+    "section_resumed", "section_ended", "section_skipped", "session_reopened", "gap_added",
+    "score_set", "recommendation_set", "session_ended", "session_abandoned",
+})
 
 
 def summary_of(state: SessionState) -> dict[str, Any]:
@@ -466,9 +473,16 @@ class Session:
         if self.state.finished and kind not in ("summary_set", "postmortem_set"):
             raise SessionError("the session has ended; it can no longer change")
         event = Event(len(self.events) + 1, kind, round(self.now(), 3), self.clock.wall(), data)
-        # Work out the new state on a replay copy first, so a failed write changes nothing.
-        new_state = replay([*self.events, event])
-        self._sink(event, summary_of(new_state))
+        if kind in _LISTING_EVENTS:
+            # These change the sessions listing (status, score...): work the new state out
+            # on a replay copy first, so a failed write changes nothing.
+            new_state = replay([*self.events, event])
+            self._sink(event, summary_of(new_state))
+        else:
+            # Notes, ticks and the like (the hot path) change only the last-event stamp in
+            # the listing: write first, then apply in place, without a replay.
+            self._sink(event, summary_of(self.state) | {"last_event_at": event.at})
+            new_state = apply(self.state, event)
         self.events.append(event)
         self.state = new_state
         return event

@@ -493,14 +493,23 @@ def test_add_gap_counts_the_away_time_into_the_current_section(clock: FakeClock)
     assert replay(rec.events) == s.state
 
 
-def test_add_gap_while_running_counts_the_gap_once(clock: FakeClock) -> None:
+def test_resuming_without_the_gap_declines_it(clock: FakeClock) -> None:
     _, s, rec = _crash_and_reopen(clock, 900)
     s.resume()
+    assert s.state.away == 0, "resuming without adding the gap leaves it out"
     clock.advance(10)
+    assert s.add_gap() == 0
+    assert used(s, 0) == 110
+    assert replay(rec.events).away == 0
+
+
+def test_gap_added_then_running_counts_it_once(clock: FakeClock) -> None:
+    _, s, rec = _crash_and_reopen(clock, 900)
     s.add_gap()
+    s.resume()
+    clock.advance(10)
     assert used(s, 0) == 1010
     clock.advance(10)
-    assert used(s, 0) == 1020
     s.pause()
     assert s.state.section_used(0) == 1020
     assert replay(rec.events).section_used(0) == 1020
