@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso
 from companion.session import Event
+
+if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
+    import sqlite_utils
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
@@ -219,7 +220,6 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
-            self.db = sqlite_utils.Database(self.conn)
             self._migrate(version, target_version)
         except sqlite3.Error as err:
             self.conn.close()
@@ -229,9 +229,14 @@ class Store:
             raise
 
     def _migrate(self, version: int, target: int) -> None:
+        if version >= target:
+            return
+        import sqlite_utils
+
+        db = sqlite_utils.Database(self.conn)
         for number in range(version + 1, target + 1):
             with self.transaction():
-                MIGRATIONS[number - 1](self.db)
+                MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
     @property

@@ -213,9 +213,9 @@ def test_migration_from_version_1(db_path: Path) -> None:
         assert [(h.session_id, h.kind, h.section) for h in hits] == [("old1", "note", 0)]
         assert "[zookeeper]" in hits[0].snippet
         assert [h.kind for h in store.search("sharding")] == ["evidence"]
-        notes = store.db.execute("SELECT note, text, t FROM notes").fetchall()
+        notes = store.conn.execute("SELECT note, text, t FROM notes").fetchall()
         assert notes == [(3, "legacy zookeeper story", 42.0), (4, "", 50.0)]
-        scores = store.db.execute("SELECT criterion, score, evidence FROM scores").fetchall()
+        scores = store.conn.execute("SELECT criterion, score, evidence FROM scores").fetchall()
         assert scores == [("c2", 1, "partial sharding answer")]
         state = replay(store.events("old1"))
         assert state.status == ENDED and state.total == 1
@@ -334,7 +334,7 @@ def test_drafts_upsert(db_path: Path, clock: FakeClock) -> None:
         clock.advance(1)
         store.save_draft("s1", "half a thought", clock.wall())
         assert store.draft("s1") == "half a thought"
-        rows = store.db.execute("SELECT session_id, text, updated_at FROM drafts").fetchall()
+        rows = store.conn.execute("SELECT session_id, text, updated_at FROM drafts").fetchall()
         assert rows == [("s1", "half a thought", iso(clock.wall()))]
         store.save_draft("s1", "", clock.wall())
         assert store.draft("s1") == ""
