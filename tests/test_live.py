@@ -310,3 +310,33 @@ async def test_small_terminals_do_not_crash(live: Live, size: tuple[int, int]) -
             text = _export(app)
             assert "left" in text and "TYPING" in text
             assert app.screen.query_one(TimerBar).region.height == 2
+
+
+async def test_failed_write_keeps_the_note_and_retries(live: Live, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from companion.store import Store, StoreError
+
+    real_append = Store.append
+    failing = {"on": True}
+
+    def flaky_append(self, session_id, event, summary):  # type: ignore[no-untyped-def]
+        if failing["on"]:
+            raise StoreError("the disk is full")
+        return real_append(self, session_id, event, summary)
+
+    monkeypatch.setattr(Store, "append", flaky_append)
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        note = app.screen.query_one("#note", Input)
+        note.value = "must not be lost"
+        await pilot.press("enter")
+        assert note.value == "must not be lost"
+        assert "NOT SAVED" in _export(app)
+        app.screen.on_tick()  # type: ignore[attr-defined]
+        assert live.rows("note_added") == []
+        failing["on"] = False
+        app.screen.on_tick()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert [r["text"] for r in live.rows("note_added")] == ["must not be lost"]
+        assert note.value == ""
+        app.screen.on_tick()  # type: ignore[attr-defined]
+        assert len(live.rows("note_added")) == 1, "saved exactly once"

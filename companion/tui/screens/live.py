@@ -170,6 +170,8 @@ class LiveScreen(Screen[None]):
         self._draft_dirty = False
         self._last_phase = ""
         self._last_section = -1
+        self._last_failure = ""
+        self._retry_note: bool | None = None  # a note whose write failed: flagged or not
         self._tick_history: list[tuple[int, str]] = []
 
     # --- building -----------------------------------------------------------------------
@@ -262,8 +264,11 @@ class LiveScreen(Screen[None]):
             pane.show(self.state, self.cursor)
 
     def _show_mode(self) -> None:
+        notice = self.notice
+        if self._retry_note is not None:
+            notice = "NOT SAVED YET: the note stays in the line and is retried every tick"
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
-                                              self.notice, self.practice)
+                                              notice, self.practice)
 
     def on_tick(self) -> None:
         """Recompute the clock display; save the draft if it changed (at most a tick late)."""
@@ -286,6 +291,8 @@ class LiveScreen(Screen[None]):
             self.query_one("#sections", SectionList).show(state, now)
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
+        if self._retry_note is not None and self._note_text().strip():
+            self._commit_note(self._retry_note)
         self._flush_draft()
 
     def _time_is_up(self) -> None:
@@ -312,7 +319,13 @@ class LiveScreen(Screen[None]):
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
             self._draft_dirty = False
         except StoreError as err:
-            self._say(f"Draft not saved yet: {err}", error=True)
+            # Stays dirty, so the next tick tries again; say it once, not every tick.
+            self._fail_once(f"Draft not saved yet (retrying): {err}")
+
+    def _fail_once(self, message: str) -> None:
+        if message != self._last_failure:
+            self._last_failure = message
+            self._say(message, error=True)
 
     # --- focus and modes ----------------------------------------------------------------
 
@@ -347,8 +360,9 @@ class LiveScreen(Screen[None]):
             self._say(str(err))
             return None
         except StoreError as err:
-            self._say(f"NOT SAVED: {err}", error=True)
+            self._fail_once(f"NOT SAVED: {err}")
             return None
+        self._last_failure = ""
         self.refresh_view()
         return result
 
@@ -370,7 +384,14 @@ class LiveScreen(Screen[None]):
         text, back = parse_note(raw)
         back = back or self.backdate
         if self._do(self.session.add_note, text, back, flagged) is None:
-            return False  # the text stays in the note line; nothing typed is lost
+            # The text stays in the note line (nothing typed is lost) and, if the write
+            # failed, every tick tries again until it is saved.
+            self._retry_note = flagged if self._last_failure else None
+            self._show_mode()
+            return False
+        if self._retry_note is not None:
+            self._retry_note = None
+            self._say("Saved now.")
         note_line.value = ""
         self.backdate = 0.0
         self._draft, self._draft_dirty = "", True
