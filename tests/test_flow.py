@@ -154,3 +154,22 @@ async def test_ended_session_cannot_change(tmp_path: Path, library: Library) -> 
     session.end()
     with pytest.raises(Exception, match="ended"):
         session.add_note("too late")
+
+
+async def test_search_from_home(tmp_path: Path, library: Library) -> None:
+    store = Store(tmp_path / "s.db")
+    clock = FakeClock()
+    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("srch0001"),
+                            session_id="srch0001", candidate="Findable Person")
+    session.add_note("mentioned consistent hashing for the cache tier")
+    app = create_app(store, clock, library, tick=10_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+f")
+        app.screen.query_one("#query", Input).value = "hashing"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#hits").render())
+        assert "Findable Person" in text and "[hashing]" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

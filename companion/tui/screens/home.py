@@ -66,6 +66,8 @@ class HomeScreen(Screen[None]):
                 "progress", id="home.resume"),
         Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
                 "progress (kept, marked abandoned)", id="home.abandon"),
+        Binding("ctrl+f", "search", "Search", tooltip="Search notes, evidence and summaries",
+                id="home.search"),
         Binding("ctrl+t", "stats", "Trend", tooltip="Your practice trend: totals, weakest "
                 "criterion, reps", id="home.stats"),
         Binding("f1", "help", "Help", tooltip="All keys", id="home.help"),
@@ -323,6 +325,11 @@ class HomeScreen(Screen[None]):
             self.notify(str(err), severity="error", markup=False)
             return
         self.app.open_live(session)  # type: ignore[attr-defined]
+
+    def action_search(self) -> None:
+        from companion.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.store))
 
     def action_stats(self) -> None:
         self.app.open_stats()  # type: ignore[attr-defined]
