@@ -14,7 +14,7 @@ from companion import __version__
 from companion.config import Config
 from companion.content import Library, UnknownPlan, resolve_plan, validate_paths
 from companion.errors import EXIT_BAD_INPUT, CompanionError
-from companion.yamlsafe import Problem
+from companion.located import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from companion.content import Library, Source, content_sources, load_library
+from companion.content import Library, Source, content_sources
 
 APP_NAME = "companion"
 
@@ -44,4 +44,6 @@ class Config:
         return content_sources(self.config_dir or user_config_dir(), self.banks, self.plans)
 
     def library(self) -> Library:
-        return load_library(self.sources())
+        from companion.content_cache import load_library_cached
+
+        return load_library_cached(self.sources(), platformdirs.user_cache_path(APP_NAME))

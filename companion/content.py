@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from companion.located import LList, LMap, Problem
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
@@ -35,7 +36,6 @@ from companion.model import (
     TagQuery,
     Where,
 )
-from companion.yamlsafe import LList, LMap, Problem, parse_bytes
 
 KINDS = ("bank", "signals", "rubric", "plan", "loop")
 _KIND_LABEL = {
@@ -131,7 +131,7 @@ def content_sources(
     return sources
 
 
-def _files_of(source: Source) -> Iterator[Path]:
+def files_of(source: Source) -> Iterator[Path]:
     for directory in source.dirs:
         if directory.is_dir():
             yield from sorted(
@@ -580,6 +580,8 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
         data = path.read_bytes()
     except OSError as err:
         return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
+    from companion.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
+
     value, problems = parse_bytes(data, label)
     if problems:
         return None, problems
@@ -617,7 +619,7 @@ def load_library(sources: Iterable[Source]) -> Library:
     left_out: dict[tuple[str, str], _Item] = {}
     for source in sources:
         defined: dict[tuple[str, str], _Item] = {}
-        for path in _files_of(source):
+        for path in files_of(source):
             lib.files.append(path)
             item, problems = read_file(path, source.label)
             lib.problems.extend(problems)
@@ -744,7 +746,7 @@ def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
     base = list(base)
     # Files already inside a loaded folder are checked in place rather than loaded twice
     # (compared resolved, so `validate banks/x.yaml` from the checkout finds the built-in).
-    loaded = {p.resolve(): p for s in base for p in _files_of(s)}
+    loaded = {p.resolve(): p for s in base for p in files_of(s)}
     wanted: set[str] = set()
     extra: dict[Path, Path] = {}
     for path in files:

@@ -6,46 +6,19 @@ keys, very deep nesting) is reported, not followed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from companion.located import LList, LMap, Problem
+
+__all__ = ["LList", "LMap", "Problem", "parse_bytes", "parse_text"]
 
 MAX_DEPTH = 50
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __post_init__(self) -> None:
-        # One problem, one line: a key or value quoted in the message may hold a line break.
-        if not self.message.isprintable():
-            shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
-            object.__setattr__(self, "message", shown)
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class LMap(dict[str, Any]):
-    """A mapping that knows its own line and the line of each key."""
-
-    line: int
-    lines: dict[str, int]
-
-
-class LList(list[Any]):
-    """A list that knows its own line and the line of each item."""
-
-    line: int
-    lines: list[int]
 
 
 _MERGE = "tag:yaml.org,2002:merge"

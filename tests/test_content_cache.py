@@ -1,0 +1,83 @@
+"""The validated-content cache: a hit gives the same library, any edit misses, and a damaged
+or foreign cache file is rebuilt rather than trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from companion.content import Source, load_library
+from companion.content_cache import load_library_cached
+
+FIXTURES = Path(__file__).parent / "fixtures" / "live"
+
+
+def _copy(tmp_path: Path) -> list[Source]:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES, content)
+    return [Source("test", (content,))]
+
+
+def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
+    return all(getattr(a, t) == getattr(b, t) for t in
+               ("banks", "signal_sets", "rubrics", "plans", "loops", "problems", "files"))
+
+
+def test_hit_gives_the_same_library_without_yaml(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    sources = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    first = load_library_cached(sources, cache)
+    assert len(list(cache.glob("library-*.json"))) == 1
+    assert _same(first, load_library(sources))
+    import companion.content as content
+
+    def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a cache hit must not read the YAML files")
+
+    monkeypatch.setattr(content, "read_file", no_parsing)
+    second = load_library_cached(sources, cache)
+    assert _same(first, second)
+
+
+def test_an_edit_misses_and_replaces_the_old_entry(tmp_path: Path) -> None:
+    sources = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    load_library_cached(sources, cache)
+    plan = sources[0].dirs[0] / "plan.yaml"
+    plan.write_text(plan.read_text().replace("Test design interview", "Renamed interview"))
+    stat = plan.stat()
+    os.utime(plan, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    lib = load_library_cached(sources, cache)
+    assert lib.plans["t-live"].title == "Renamed interview"
+    assert len(list(cache.glob("library-*.json"))) == 1
+
+
+def test_problems_are_cached_too(tmp_path: Path) -> None:
+    sources = _copy(tmp_path)
+    (sources[0].dirs[0] / "broken.yaml").write_text("kind: plan\nid: [x\n")
+    cache = tmp_path / "cache"
+    cold = load_library_cached(sources, cache)
+    warm = load_library_cached(sources, cache)
+    assert cold.problems and [str(p) for p in warm.problems] == [str(p) for p in cold.problems]
+
+
+def test_damaged_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
+    sources = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    load_library_cached(sources, cache)
+    entry = next(cache.glob("library-*.json"))
+    entry.write_text("{not json")
+    assert "t-live" in load_library_cached(sources, cache).plans
+    data = json.loads(entry.read_text())
+    data["plans"]["t-live"]["__t"] = "os.system"  # not a model class: refused
+    entry.write_text(json.dumps(data))
+    assert load_library_cached(sources, cache).plans["t-live"].title == "Test design interview"
+
+
+def test_unwritable_cache_still_loads(tmp_path: Path) -> None:
+    sources = _copy(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert "t-live" in load_library_cached(sources, blocker / "cache").plans
