@@ -204,3 +204,26 @@ async def test_practice_session_end_to_end(tmp_path: Path, lib: Library) -> None
     notes = [n.text for n in state.notes]
     assert notes == ["cache the hot keys\nshard by tenant"]
     assert state.section_used(0) >= 600, "the overrun is counted for the record"
+
+
+async def test_time_up_moves_to_the_next_section_then_to_scoring(tmp_path: Path) -> None:
+    lib = load_library([Source("fixtures", (FIXTURES, FIXTURES.parent / "practice-two"))])
+    store = Store(tmp_path / "two.db")
+    clock = FakeClock()
+    plan = practice_plan(lib, store, "t-practice-two", candidate="me", rng=random.Random(1))
+    session = Session.start(plan, clock, store.sink("two00001"), session_id="two00001",
+                            candidate="me")
+    app = create_app(store, clock, lib, session, tick=10_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        clock.advance(61)
+        screen.on_tick()  # type: ignore[attr-defined]
+        assert "next section" in screen.notice  # type: ignore[attr-defined]
+        await pilot.press("space")
+        assert session.state.current == 1 and isinstance(app.screen, LiveScreen)
+        clock.advance(121)
+        screen.on_tick()  # type: ignore[attr-defined]
+        assert "score" in screen.notice  # type: ignore[attr-defined]
+        await pilot.press("space")
+        assert isinstance(app.screen, RubricScreen)
+    assert session.state.sections[0].used == pytest.approx(61)

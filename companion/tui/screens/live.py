@@ -297,10 +297,12 @@ class LiveScreen(Screen[None]):
 
     def _time_is_up(self) -> None:
         """Practice has a hard stop: the screen says so, the overrun keeps counting for the
-        record, and the next key goes to scoring."""
+        record, and the next key moves on: to the next section, or after the last to scoring."""
         self.time_up = True
         self.set_focus(None)
-        self.notice = "TIME IS UP: the overrun is being counted. Press any key to score."
+        last = self.state.current == len(self.state.sections) - 1
+        self.notice = ("TIME IS UP: the overrun is being counted. Press any key to "
+                       + ("score." if last else "go to the next section."))
         self._show_mode()
         self.app.bell()
 
@@ -310,7 +312,11 @@ class LiveScreen(Screen[None]):
             event.prevent_default()
             self.time_up = False
             self.notice = ""
-            self.action_rubric()
+            if self.state.current < len(self.state.sections) - 1:
+                self._do(self.session.next_section)
+                self.action_typing_mode()
+            else:
+                self.action_rubric()
 
     def _flush_draft(self) -> None:
         if not self._draft_dirty:
