@@ -231,6 +231,7 @@ class LiveScreen(Screen[None]):
         if state.current != self._last_section:
             self._last_section = state.current
             self.cursor = 0
+            self._last_phase = ""  # a new section: its warning and time-up are its own
         prompts = state.section.prompts
         self.cursor = max(0, min(self.cursor, len(prompts) - 1)) if prompts else 0
         title = f" {clean(state.plan.title)} · {clean(state.candidate)}"
