@@ -54,7 +54,7 @@ def build_interview(store: Store, library: Library, clock: FakeClock) -> Session
     plan = resolve_plan(library, "t-live")
     s = Session.start(plan, clock, store.sink(SID), session_id=SID, candidate="Zoë Quinn",
                       candidate_id="zoe@example.org", role="backend", level="mid",
-                      interviewer="Ada Lovelace")
+                      interviewer="Robin Interviewer")
     clock.advance(40)
     s.toggle_asked(s.state.section.prompts[0].id)
     s.add_note("Owns the billing pipeline")
@@ -132,7 +132,7 @@ EVERYWHERE = [
     "t-live",  # plan id
     "Zoë Quinn", "zoe@example.org",  # candidate and id
     "backend", "mid",  # role and level
-    "Ada Lovelace",  # interviewer
+    "Robin Interviewer",  # interviewer
     "interview",  # mode
     "Introductions", "Design", "Questions",  # sections
     "Design a rate limiter",  # a question asked
