@@ -24,7 +24,7 @@ from companion.session import Event
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 _TEXT_EVENTS = {
     "note_added": ("note", "text"),
@@ -172,7 +172,54 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         FROM events e WHERE e.type = 'score_set'""")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2]
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    """Panel features (docs/panel.md): seals, imported sessions, and the log of the moments
+    this database showed its user another interviewer's scorecard (imports, debrief views).
+    Rows go when their session is purged (ON DELETE CASCADE)."""
+    db.execute("""
+        CREATE TABLE seals (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            covers INTEGER NOT NULL,
+            sealed_at TEXT NOT NULL,
+            algorithm TEXT NOT NULL,
+            key_id TEXT,
+            digest TEXT NOT NULL,
+            seen_others_at TEXT,
+            seen_others TEXT,
+            views_logged_since TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE imports (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            file TEXT NOT NULL,
+            interviewer TEXT,
+            digest TEXT NOT NULL,
+            algorithm TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE panel_views (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            interviewer TEXT,
+            candidate TEXT NOT NULL,
+            candidate_id TEXT,
+            detail TEXT
+        )""")
+    db.execute("CREATE INDEX panel_views_session ON panel_views(session_id)")
+    db.execute("CREATE TABLE panel_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # Views are known from now on. A database that already holds sessions cannot tell what
+    # its user saw before this moment; a new one knows everything.
+    db.execute(
+        "INSERT INTO panel_meta (key, value) SELECT 'views_logged_since', CASE WHEN "
+        "(SELECT count(*) FROM sessions) = 0 THEN '' ELSE "
+        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') END")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2,
+                                                               _migrate_3]
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,3 +583,142 @@ class Store:
         except sqlite3.Error as err:
             raise _explain(self.path, err) from None
         return {**counts, "busy": bool(busy)}
+
+    # --- panel: seals, imports and views (companion.seal, docs/panel.md) ------------------
+
+    def seal(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM seals WHERE session_id = ?", (session_id,))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        row.pop("session_id")
+        return row
+
+    def save_seal(self, session_id: str, seal: dict[str, Any], *, replace: bool = False) -> None:
+        """Store a seal. A session has one; `replace` only re-signs it (same covers)."""
+        columns = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
+                   "seen_others", "views_logged_since")
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        try:
+            with self.transaction():
+                self.conn.execute(
+                    f"{verb} INTO seals (session_id, {', '.join(columns)}) "
+                    f"VALUES (?, {', '.join('?' for _ in columns)})",
+                    (session_id, *(seal.get(c) for c in columns)),
+                )
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    def unsealed_finished(self, candidate: str | None = None) -> list[str]:
+        """Ended or abandoned sessions without a seal, oldest first (optionally one
+        candidate's: the name, any case, or the stable id)."""
+        sql = ("SELECT id FROM sessions WHERE status IN ('ended', 'abandoned') AND "
+               "id NOT IN (SELECT session_id FROM seals)")
+        params: list[Any] = []
+        if candidate:
+            sql += " AND (lower(candidate) = lower(?) OR candidate_id = ?)"
+            params += [candidate, candidate]
+        sql += " ORDER BY started_at, rowid"
+        return [r["id"] for r in self._query(sql, params)]
+
+    def views_logged_since(self) -> str:
+        rows = self._query("SELECT value FROM panel_meta WHERE key = 'views_logged_since'")
+        return str(rows[0]["value"]) if rows else ""
+
+    def record_views(self, kind: str, at: float, seen: list[dict[str, Any]],
+                     detail: str = "") -> None:
+        """Log that the user was shown these scorecards (`session_id`, `interviewer`,
+        `candidate`, `candidate_id` each), as one commit."""
+        try:
+            with self.transaction():
+                self._insert_views(kind, at, seen, detail)
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    def _insert_views(self, kind: str, at: float, seen: list[dict[str, Any]],
+                      detail: str) -> None:
+        for row in seen:
+            self.conn.execute(
+                "INSERT INTO panel_views (at, kind, session_id, interviewer, candidate, "
+                "candidate_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (iso(at), kind, row["session_id"], row.get("interviewer") or None,
+                 row.get("candidate") or "", row.get("candidate_id") or None, detail),
+            )
+
+    def views(self, candidate: str, candidate_id: str = "") -> list[dict[str, Any]]:
+        """The logged views of scorecards of this candidate (same stable id when both have
+        one, else the same name in any case), oldest first."""
+        rows = self._query(
+            "SELECT * FROM panel_views WHERE lower(candidate) = lower(?) OR candidate_id = ? "
+            "ORDER BY at, id", (candidate, candidate_id or candidate))
+        out = []
+        for r in rows:
+            row = dict(r)
+            if candidate_id and row["candidate_id"]:
+                if row["candidate_id"] != candidate_id:
+                    continue
+            elif row["candidate"].casefold() != candidate.casefold():
+                continue
+            out.append(row)
+        return out
+
+    def import_record(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT * FROM imports WHERE session_id = ?", (session_id,))
+        return dict(rows[0]) if rows else None
+
+    def import_session(self, session_id: str, events: list[Event], summary: dict[str, Any],
+                       *, source: str, seal: dict[str, Any], file: str,
+                       imported_at: float) -> None:
+        """Add another interviewer's sealed session as it is, in one transaction: its row
+        (with `source`), its events and texts, its seal, the import record and the view the
+        import counts as. A session id already here is refused by the primary key."""
+        columns = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
+                   "seen_others", "views_logged_since")
+        first = events[0]
+        try:
+            with self.transaction():
+                self._insert_session(session_id, first, summary)
+                self.conn.execute("UPDATE sessions SET source = ? WHERE id = ?",
+                                  (source, session_id))
+                for event in events:
+                    self.conn.execute(
+                        "INSERT INTO events (session_id, seq, type, at, t, section, data) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (session_id, event.seq, event.type, iso(event.at), event.t,
+                         event.section, json.dumps(event.data, ensure_ascii=False)),
+                    )
+                    text_kind = _TEXT_EVENTS.get(event.type)
+                    if text_kind and event.data.get(text_kind[1]):
+                        self.conn.execute(
+                            "INSERT INTO texts (session_id, seq, kind, section, text) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            (session_id, event.seq, text_kind[0], event.section,
+                             event.data[text_kind[1]]),
+                        )
+                self.conn.execute(
+                    "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
+                    "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
+                    (summary["status"], summary["score"], summary["max_score"],
+                     summary["recommendation"],
+                     iso(summary["ended_at"]) if summary["ended_at"] else None,
+                     iso(summary["last_event_at"]), session_id),
+                )
+                self.conn.execute(
+                    f"INSERT INTO seals (session_id, {', '.join(columns)}) "
+                    f"VALUES (?, {', '.join('?' for _ in columns)})",
+                    (session_id, *(seal.get(c) for c in columns)),
+                )
+                self.conn.execute(
+                    "INSERT INTO imports (session_id, file, interviewer, digest, algorithm, "
+                    "imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (session_id, file, first.data.get("interviewer") or None, seal["digest"],
+                     seal["algorithm"], iso(imported_at)),
+                )
+                self._insert_views("import", imported_at, [{
+                    "session_id": session_id,
+                    "interviewer": first.data.get("interviewer") or "",
+                    "candidate": first.data.get("candidate") or "",
+                    "candidate_id": first.data.get("candidate_id") or "",
+                }], file)
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None

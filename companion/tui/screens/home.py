@@ -231,6 +231,8 @@ class HomeScreen(Screen[None]):
             in_progress.add_option(Option(label, id=row["id"]))
         if not open_rows:
             in_progress.add_option(Option(Text("none", style="dim"), disabled=True))
+        else:
+            in_progress.highlighted = 0  # Ctrl+O / Ctrl+G act on the newest, from anywhere
         recent_text = Text()
         for row in recent:
             score = f"{row['score']}/{row['max_score']}" if row["score"] is not None else "-"
