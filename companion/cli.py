@@ -166,7 +166,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    width = max((len(r["id"]) for r in rows), default=10)
+    width = max((len(b.id) for b in lib.banks.values()), default=10)
     click.echo("banks")
     for row in rows:
         click.echo(f"  {row['id']:<{width}}  {row['questions']:>3} questions  {row['title']}")

@@ -88,13 +88,14 @@ class Library:
     files: list[Path] = field(default_factory=list)
 
     def table(self, kind: str) -> dict[str, Any]:
-        return {
+        tables: dict[str, dict[str, Any]] = {
             "bank": self.banks,
             "signals": self.signal_sets,
             "rubric": self.rubrics,
             "plan": self.plans,
             "loop": self.loops,
-        }[kind]
+        }
+        return tables[kind]
 
     def loops_of(self, plan_id: str) -> list[Loop]:
         return [loop for loop in self.loops.values() if plan_id in loop.plans]
@@ -289,7 +290,9 @@ def _unique(r: _Reader, ids: list[tuple[str, int]], what: str) -> None:
 def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
     r.keys(m, "the bank", ("kind", "id", "title", "questions"), ("description", "tags"))
     bank_id = r.ident(m, "id", "the bank")
-    stage, roles, levels = "", (), ()
+    stage = ""
+    roles: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
     if "tags" in m:
         tags = r.mapping(m["tags"], r.line(m, "tags"), "'tags' of the bank")
         if tags is not None:
@@ -310,7 +313,10 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
         r.keys(q, what, ("id", "text"), ("follow_ups", "look_for", "tags", "criteria"))
         qid = r.ident(q, "id", what)
         ids.append((qid, q.lines.get("id", line)))
-        kind, qroles, qlevels, topics, minutes = "", (), (), (), None
+        kind, minutes = "", None
+        qroles: tuple[str, ...] = ()
+        qlevels: tuple[str, ...] = ()
+        topics: tuple[str, ...] = ()
         if "tags" in q:
             tags = r.mapping(q["tags"], r.line(q, "tags"), f"'tags' of {what}")
             if tags is not None:
@@ -601,7 +607,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
                    f"{', '.join(KINDS)}{hint}")
         return None, r.problems
     refs: list[_Ref] = []
-    obj = _READERS[kind](r, value, refs)
+    obj: Any = _READERS[kind](r, value, refs)
     item = _Item(kind, obj.id, obj, Where(label, value.lines.get("id", value.line)), source,
                  refs)
     return item, sorted(r.problems, key=lambda p: p.line)
@@ -841,7 +847,7 @@ def resolve_plan(
         hint = _suggest(plan_id, lib.plans)
         raise UnknownPlan(f"no plan '{plan_id}'{hint} (see `companion plans`)")
     randomised = rng if plan.mode == "practice" else None
-    sections = []
+    sections: list[SectionPlan] = []
     for section in plan.sections:
         prompts: list[Prompt] = []
         for index, spec in enumerate(section.prompts):

@@ -3,6 +3,8 @@ tests use) on the real clock, and turns database trouble into a message, not a t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from companion.clock import Clock, RealClock
@@ -13,10 +15,14 @@ from companion.model import SessionPlan
 from companion.session import Session, new_session_id
 from companion.store import Store, StoreError
 
+if TYPE_CHECKING:
+    from companion.tui.app import CompanionApp
+
 
 def create_app(store: Store, clock: Clock, library: Library | None,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
-               *, think: float = 0.0, home_filter: str = "", seed: int | None = None):  # type: ignore[no-untyped-def]
+               *, think: float = 0.0, home_filter: str = "",
+               seed: int | None = None) -> CompanionApp:
     """The one app factory, used by the commands and the tests."""
     from companion.tui.app import CompanionApp, Start
 
@@ -24,7 +30,7 @@ def create_app(store: Store, clock: Clock, library: Library | None,
                         tick=tick, seed=seed)
 
 
-def _run(app) -> None:  # type: ignore[no-untyped-def]
+def _run(app: CompanionApp) -> None:
     try:
         app.run()
     except StoreError as err:  # raised outside a screen handler, e.g. while starting

@@ -147,7 +147,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
             text TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX texts_session ON texts(session_id)")
-    db["texts"].enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+    db.table("texts").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
     # Backfill from the log, for databases made before this version.
     for kind, (label, key) in _TEXT_EVENTS.items():
         db.execute(

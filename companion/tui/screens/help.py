@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -37,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, owner: Screen[object]) -> None:
+    def __init__(self, owner: Screen[Any]) -> None:
         super().__init__()
         self.owner = owner
 

@@ -198,7 +198,8 @@ class LiveScreen(Screen[None]):
 
     def on_mount(self) -> None:
         note = self.query_one("#note")
-        note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
+        if isinstance(note, Input | TextArea):
+            note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
         self._apply_width(self.app.size.width)
         self.refresh_view()
         note.focus()

@@ -104,7 +104,7 @@ class _RowsPane(Static):
                 row.remove()
             rows = []
             for ident in ids:
-                row = kind(ident)  # type: ignore[call-arg]
+                row = kind(ident)
                 row.row_id = ident  # type: ignore[attr-defined]
                 rows.append(row)
             self.mount_all(rows)
