@@ -17,6 +17,7 @@ from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TextArea
 
+from companion.clock import mmss
 from companion.session import Session, SessionError, parse_note
 from companion.store import Store, StoreError
 from companion.tui.screens.text_prompt import TextPrompt
@@ -146,6 +147,8 @@ class LiveScreen(Screen[None]):
     LiveScreen PromptRow.-cursor { background: $boost; }
     LiveScreen #note { border: none; height: 1; padding: 0 1; background: $boost; }
     LiveScreen ScratchArea#note { height: 6; }
+    LiveScreen #last-note { height: 1; padding: 0 1; color: $text-muted; display: none; }
+    LiveScreen.-narrow #last-note { display: block; }
     LiveScreen #note:focus { background: $primary 20%; }
     """
 
@@ -187,6 +190,7 @@ class LiveScreen(Screen[None]):
                 yield PromptPane(id="prompts")
                 yield SignalPane(id="signals")
                 yield NotesView(id="notes")
+        yield Static(id="last-note", markup=False)
         if self.practice:
             yield ScratchArea(self._draft, id="note", soft_wrap=True, show_line_numbers=False)
         else:
@@ -246,6 +250,10 @@ class LiveScreen(Screen[None]):
         self._show_prompts()
         self.query_one("#signals", SignalPane).show(state)
         self.query_one("#notes", NotesView).show(state)
+        # Narrow screens push the timeline below the fold: the last note stays in sight.
+        last = self.session.last_note()
+        self.query_one("#last-note", Static).update(
+            f"✓ saved {mmss(last.t)}: {clean(last.text)}" if last else "No notes yet.")
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
             away.update(f"‖ Reopened after {_duration(state.away)} away. "
