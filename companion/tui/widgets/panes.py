@@ -119,8 +119,11 @@ class PromptPane(_RowsPane):
         """`follow_ups`: how many follow-ups to show per prompt id (None: all)."""
         section = state.section
         rows = self._sync_rows(PromptRow, [p.id for p in section.prompts])
+        checklist = state.mode == "checklist"
         if not section.prompts:
             self.border_title = "Questions: none in this section (q adds one)"
+        elif checklist:
+            self.border_title = f"Checklist {len(section.asked)}/{len(section.prompts)} done"
         else:
             asked = len(section.asked)
             self.border_title = f"Questions {asked}/{len(section.prompts)} asked"
@@ -132,7 +135,8 @@ class PromptPane(_RowsPane):
             text.append("[✓] " if is_asked else "[ ] ", style="dim" if is_asked else "bold")
             text.append_text(plain(prompt.text, "dim" if is_asked and not here else ""))
             if is_asked:
-                text.append(f"  asked {mmss(section.asked[prompt.id])}", style="dim italic")
+                word = "done" if checklist else "asked"
+                text.append(f"  {word} {mmss(section.asked[prompt.id])}", style="dim italic")
             if prompt.source == "ad hoc":
                 text.append("  (ad hoc)", style="dim italic")
             if here:
