@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from companion.clock import Clock
@@ -635,6 +635,3 @@ def _prompt_dict(prompt: Prompt) -> dict[str, Any]:
         "source": prompt.source,
     }
 
-
-def with_plan(state: SessionState, plan: SessionPlan) -> SessionState:
-    return replace(state, plan=plan)
