@@ -340,3 +340,11 @@ async def test_failed_write_keeps_the_note_and_retries(live: Live, monkeypatch) 
         assert note.value == ""
         app.screen.on_tick()  # type: ignore[attr-defined]
         assert len(live.rows("note_added")) == 1, "saved exactly once"
+
+
+async def test_click_a_section_to_go_there(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#sections", offset=(5, 2))
+        assert live.session.state.current == 2
+        assert live.rows()[-1]["type"] == "section_started"

@@ -500,6 +500,11 @@ class LiveScreen(Screen[None]):
             self.cursor = ids.index(event.prompt_id)
             self._do(self.session.toggle_asked, event.prompt_id)
 
+    @on(SectionList.Chosen)
+    def section_clicked(self, event: SectionList.Chosen) -> None:
+        if not self.state.finished:
+            self._do(self.session.go_to, event.index)
+
     @on(SignalRow.Toggled)
     def signal_clicked(self, event: SignalRow.Toggled) -> None:
         self._toggle_signal(event.signal_id)

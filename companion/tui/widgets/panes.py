@@ -5,6 +5,7 @@ glyph or a word as well as colour."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -25,9 +26,19 @@ class SectionList(Widget):
         self._state: SessionState | None = None
         self._now = 0.0
 
+    class Chosen(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     def show(self, state: SessionState, now: float) -> None:
         self._state, self._now = state, now
         self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        """A click on a section goes to it (one line per section)."""
+        if self._state is not None and 0 <= event.y < len(self._state.sections):
+            self.post_message(self.Chosen(event.y))
 
     def render(self) -> Text:
         state, now = self._state, self._now
