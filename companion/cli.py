@@ -245,4 +245,4 @@ def paths(ctx: click.Context) -> None:
 
 
 # Registers the session, export, search and purge commands on `main`.
-from companion import cli_export, cli_sessions  # noqa: E402,F401
+from companion import cli_export, cli_panel, cli_sessions  # noqa: E402,F401

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from companion.cli import common_options, main
-from companion.cli_sessions import open_store, resolve_session_id
+from companion.cli_sessions import open_store
 from companion.errors import CompanionError
 from companion.store import Store, StoreError
 
@@ -110,57 +110,11 @@ def export(ctx: click.Context, session_id: str | None, candidate: str | None,
     """Export one session (SESSION_ID, or a unique prefix of it), or with --candidate a
     debrief of every interview session of one candidate.
 
-    Prints to stdout unless -o PATH is given."""
-    if bool(session_id) == bool(candidate):
-        raise CompanionError("give either a SESSION_ID or --candidate NAME_OR_ID "
-                             "(`companion sessions` lists them)")
-    if fmt is None:
-        fmt = _SUFFIXES.get(output.suffix.lower(), "md") if output and str(output) != "-" \
-            else "md"
-    if candidate and fmt not in DEBRIEF_FORMATS:
-        raise CompanionError(f"a debrief comes as md or html, not {fmt}; export single "
-                             "sessions for json or csv")
-    with open_store(ctx) as store:
-        try:
-            if candidate:
-                text, what = _debrief_text(store, candidate.strip(), fmt)
-            else:
-                sid = resolve_session_id(store, session_id)
-                (r,) = _reports(store, [sid])
-                text = _render_session(r, fmt)
-                what = f"session {sid} ({_one_line(r['candidate']['name'])})"
-        except StoreError as err:
-            raise CompanionError(str(err)) from None
-    if output is None or str(output) == "-":
-        click.echo(text, nl=False)
-        return
-    write_private(output, text, force)
-    click.echo(f"wrote {what} as {fmt} to {output}", err=True)
+    Prints to stdout unless -o PATH is given. Every export carries the session's seal
+    (docs/panel.md)."""
+    from companion.cli_panel import export_sealed
 
-
-def _debrief_text(store: Store, candidate: str, fmt: str) -> tuple[str, str]:
-    from companion.export.debrief import debrief
-
-    rows = store.sessions(candidate=candidate)
-    if not rows:
-        raise CompanionError(f"no sessions for candidate '{_one_line(candidate)}'; "
-                             "`companion sessions` lists them")
-    reports = _reports(store, [row["id"] for row in rows])
-    d = debrief(reports)
-    if not d["sessions"] and not d["missing"]:
-        raise CompanionError(
-            f"'{_one_line(candidate)}' has only practice sessions "
-            f"({d['practice_left_out']}); a debrief covers interview sessions")
-    if len(d["candidate_ids"]) > 1:
-        click.echo(f"warning: '{_one_line(candidate)}' matches sessions with different "
-                   f"candidate ids ({', '.join(map(_one_line, d['candidate_ids']))}); use "
-                   "--candidate ID to take one person", err=True)
-    if d["missing"]:
-        click.echo(f"note: {len(d['missing'])} session(s) not ended: listed as missing "
-                   "scorecards", err=True)
-    what = (f"debrief of {_one_line(d['candidate']['name'])} ({len(d['sessions'])} "
-            f"scorecard(s))")
-    return _render_debrief(d, fmt), what
+    export_sealed(ctx, session_id, candidate, fmt, output, force)
 
 
 # --- search --------------------------------------------------------------------------------

@@ -209,13 +209,13 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
             detail TEXT
         )""")
     db.execute("CREATE INDEX panel_views_session ON panel_views(session_id)")
-    db.execute("CREATE TABLE panel_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     # Views are known from now on. A database that already holds sessions cannot tell what
-    # its user saw before this moment; a new one knows everything.
-    db.execute(
-        "INSERT INTO panel_meta (key, value) SELECT 'views_logged_since', CASE WHEN "
-        "(SELECT count(*) FROM sessions) = 0 THEN '' ELSE "
-        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') END")
+    # its user saw before this moment; a new one knows everything. A constant view, not a
+    # table row: it is no candidate data, and a purge leaves no table with rows behind.
+    since = db.execute(
+        "SELECT CASE WHEN (SELECT count(*) FROM sessions) = 0 THEN '' ELSE "
+        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') END").fetchone()[0]
+    db.execute(f"CREATE VIEW panel_log_started AS SELECT '{since}' AS views_logged_since")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2,
@@ -622,8 +622,8 @@ class Store:
         return [r["id"] for r in self._query(sql, params)]
 
     def views_logged_since(self) -> str:
-        rows = self._query("SELECT value FROM panel_meta WHERE key = 'views_logged_since'")
-        return str(rows[0]["value"]) if rows else ""
+        rows = self._query("SELECT views_logged_since FROM panel_log_started")
+        return str(rows[0]["views_logged_since"]) if rows else ""
 
     def record_views(self, kind: str, at: float, seen: list[dict[str, Any]],
                      detail: str = "") -> None:

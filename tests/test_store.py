@@ -208,7 +208,7 @@ def _version_1_database(path: Path) -> None:
 def test_migration_from_version_1(db_path: Path) -> None:
     _version_1_database(db_path)
     with Store(db_path) as store:
-        assert store.version == 2
+        assert store.version == SCHEMA_VERSION
         hits = store.search("zookeeper")
         assert [(h.session_id, h.kind, h.section) for h in hits] == [("old1", "note", 0)]
         assert "[zookeeper]" in hits[0].snippet
@@ -222,7 +222,7 @@ def test_migration_from_version_1(db_path: Path) -> None:
         assert [n.text for n in state.notes] == ["legacy zookeeper story", ""]
     # opening again runs nothing twice
     with Store(db_path) as store:
-        assert store.version == 2 and len(store.search("zookeeper")) == 1
+        assert store.version == SCHEMA_VERSION and len(store.search("zookeeper")) == 1
 
 
 def test_failed_migration_leaves_the_old_version(db_path: Path,
@@ -245,7 +245,7 @@ def test_failed_migration_leaves_the_old_version(db_path: Path,
         raw.close()
     monkeypatch.undo()
     with Store(db_path) as store:
-        assert store.version == 2 and len(store.search("zookeeper")) == 1
+        assert store.version == SCHEMA_VERSION and len(store.search("zookeeper")) == 1
 
 
 def test_newer_database_is_refused_and_left_alone(db_path: Path) -> None:

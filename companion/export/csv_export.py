@@ -133,7 +133,28 @@ def session_csv(r: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
+    seal = r.get("seal")
     for e in r["events"]:
         row = _row(r, e, *lookups)
+        if seal and e["seq"] > seal["covers"]:
+            row["value"] = "amended after seal"
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    if seal:
+        writer.writerow({k: safe_cell(v) for k, v in _seal_row(r, seal).items()})
     return out.getvalue()
+
+
+def _seal_row(r: dict[str, Any], seal: dict[str, Any]) -> dict[str, Any]:
+    """A last row of type `seal` (no seq): when and how the session was sealed, the digest
+    in `value`, what the seal protects in `text` and the whole seal object in `data_json`."""
+    return {
+        "session_id": r["session_id"],
+        "candidate": r["candidate"]["name"],
+        "candidate_id": r["candidate"]["id"] or "",
+        "plan_id": r["plan"]["id"],
+        "type": "seal",
+        "at": seal["sealed_at"],
+        "text": seal["protection"] + (" Amended after sealing." if seal["amended"] else ""),
+        "value": f"{seal['algorithm']}:{seal['digest']}",
+        "data_json": json.dumps(seal, ensure_ascii=False, sort_keys=True),
+    }

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from companion.calibration import Card, calibrate, card_from_report, person
+
 NO_INTERVIEWER = "(no interviewer named)"
 CONFLICT_SPREAD = 2  # scores are 0-2: one gave 0 and another 2
 
@@ -35,8 +37,11 @@ def _recommendation(r: dict[str, Any]) -> str:
     return "skipped" if r.get("recommendation_skipped") else "not given"
 
 
-def debrief(reports: list[dict[str, Any]]) -> dict[str, Any]:
-    """Merge the sessions of one candidate. `reports` come from `report()`, in any order."""
+def debrief(reports: list[dict[str, Any]], *,
+            history: list[Card] | None = None) -> dict[str, Any]:
+    """Merge the sessions of one candidate. `reports` come from `report()`, in any order.
+    `history` (calibration cards of every scorecard in the database) lets the calibration
+    section compare each interviewer over their whole history; without it, over this panel."""
     ordered = sorted(reports, key=lambda r: (r["started_at"], r["session_id"]))
     practice = [r for r in ordered if r["mode"] == "practice"]
     kept = [r for r in ordered if r["mode"] != "practice"]
@@ -131,4 +136,36 @@ def debrief(reports: list[dict[str, Any]]) -> dict[str, Any]:
             for r in ended
         ],
         "summaries": [{**_column(r), "summary": r["summary"] or ""} for r in ended],
+        "seals": [_seal_row(r) for r in kept],
+        "calibration": _calibration(ended, history),
     }
+
+
+def _seal_row(r: dict[str, Any]) -> dict[str, Any]:
+    """How one scorecard is sealed, and whether it was scored blind (docs/panel.md)."""
+    seal = r.get("seal")
+    return {
+        **_column(r),
+        "status": r["status"],
+        "sealed": seal is not None,
+        "sealed_at": seal["sealed_at"] if seal else None,
+        "algorithm": seal["algorithm"] if seal else None,
+        "key_id": seal["key_id"] if seal else None,
+        "amended": bool(seal and seal["amended"]),
+        "amendments": list(seal["amendments"]) if seal else [],
+        "blind": seal["blind"] if seal else None,
+        "seen_others_at": seal["seen_others_at"] if seal else None,
+        "seen_others": seal["seen_others"] if seal else None,
+    }
+
+
+def _calibration(ended: list[dict[str, Any]], history: list[Card] | None) -> dict[str, Any]:
+    """The calibration of this panel's interviewers (over `history` when given)."""
+    cards = history if history is not None else [
+        c for c in (card_from_report(r) for r in ended) if c is not None]
+    panel = {person(r.get("interviewer")) for r in ended if person(r.get("interviewer"))}
+    result = calibrate(cards)
+    result["interviewers"] = [i for i in result["interviewers"]
+                              if person(i["interviewer"]) in panel]
+    result["based_on"] = "history" if history is not None else "this panel"
+    return result

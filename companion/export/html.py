@@ -194,12 +194,12 @@ def _closing(r: dict[str, Any], h: str) -> str:
     elif r.get("recommendation"):
         out.append(f"<{h}>Recommendation</{h}>\n"
                    f"<p><strong>{esc(r['recommendation'])}</strong></p>")
-    out.append(f"<{h}>Summary</{h}>\n" + (
+    out.append(f"<{h}>Summary{_amended_tag(r, 'summary_set')}</{h}>\n" + (
         f'<p class="text">{esc(r["summary"])}</p>' if r["summary"].strip()
         else '<p class="none">no summary written</p>'))
     if r["mode"] == "practice":
         pm = r.get("postmortem") or ""
-        out.append(f"<{h}>Post-mortem</{h}>\n" + (
+        out.append(f"<{h}>Post-mortem{_amended_tag(r, 'postmortem_set')}</{h}>\n" + (
             f'<p class="text">{esc(pm)}</p>' if pm.strip()
             else '<p class="none">not written yet</p>'))
     return "\n".join(out)
@@ -299,11 +299,54 @@ def session_article(r: dict[str, Any], level: int = 1) -> str:
         _facts(r),
         _rubric(r, h2),
         _closing(r, h2),
+        seal_html(r, h2),
         _time_table(r, h2),
         f"<{h2}>Sections</{h2}>",
         _sections(r, h3, h4),
         "</article>",
     ])
+
+
+def _amended_tag(r: dict[str, Any], kind: str) -> str:
+    seal = r.get("seal")
+    if seal and any(a["type"] == kind for a in seal["amendments"]):
+        return ' <span class="tag gone">amended after sealing</span>'
+    return ""
+
+
+def seal_html(r: dict[str, Any], h: str = "h2") -> str:
+    """The seal of one scorecard: how it is sealed, what that protects, amendments, blind."""
+    from companion.export.markdown import ALGORITHM_NAMES, blind_words
+
+    seal = r.get("seal")
+    if seal is None:
+        if r.get("events") is None:
+            return ""
+        why = ("it has ended but is not sealed yet (exporting it from its database seals it)"
+               if r["status"] in ("ended", "abandoned") else
+               f"sessions are sealed when they end, and this one is {esc(r['status'])}")
+        return f'<{h}>Seal</{h}>\n<p class="warning">Not sealed: {why}.</p>'
+    name = ALGORITHM_NAMES.get(str(seal["algorithm"]), str(seal["algorithm"]))
+    key = (f"team key {esc(seal['key_id'])}" if seal.get("key_id") else "no team key")
+    pairs = [
+        ("Sealed", f"{_when(seal['sealed_at'])} with {esc(name)} ({key}), over events "
+                   f"1–{int(seal['covers'])}"),
+        ("Digest", f'<code class="text">{esc(seal["digest"])}</code>'),
+        ("Protects", f"{esc(seal['protection'])} Check it with <code>companion verify</code>."),
+    ]
+    if r["mode"] != "practice":
+        pairs.append(("Scored blind", esc(blind_words(seal["blind"], seal["seen_others"],
+                                                      seal["seen_others_at"]))))
+    if seal["amended"]:
+        changes = "; ".join(f"{esc(a['what'])} at {_when(a['at'])} (event {int(a['seq'])})"
+                            for a in seal["amendments"]) or "events after the seal"
+        pairs.append(("Amended", '<span class="warning">after sealing, not covered by the '
+                                 f"seal:</span> {changes}"))
+    else:
+        pairs.append(("Amended", "no"))
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs)
+    return (f'<{h}>Seal</{h}>\n<dl class="facts" style="grid-template-columns: max-content 1fr">'
+            f"{items}</dl>")
 
 
 def session_html(r: dict[str, Any]) -> str:
@@ -382,6 +425,7 @@ def debrief_html(d: dict[str, Any]) -> str:
         out.append("<h2>Recommendations</h2><table><thead><tr><th>Interviewer</th>"
                    "<th>Plan</th><th>Recommendation</th><th class=\"num\">Score</th></tr>"
                    f"</thead><tbody>{''.join(rows)}</tbody></table>")
+    out.append(_seals_html(d))
     for rb in d["rubrics"]:
         conflicts = [c for c in d["conflicts"] if c["rubric"] == rb["id"]]
         gaps = [g for g in d["gaps"] if g["rubric"] == rb["id"]]
@@ -411,6 +455,7 @@ def debrief_html(d: dict[str, Any]) -> str:
                        f"<ul class=\"plain\">{''.join(items)}</ul>")
         if not conflicts and not gaps:
             out.append('<p class="muted">No conflicts and no gaps on this rubric.</p>')
+    out.append(_calibration_html(d))
     if d["summaries"]:
         out.append("<h2>Summaries</h2>")
         for s in d["summaries"]:
@@ -423,3 +468,86 @@ def debrief_html(d: dict[str, Any]) -> str:
         out.extend(session_article(r, level=2) for r in d["sessions"])
         out.append("</div>")
     return page(f"Debrief: {name}", "\n".join(out))
+
+
+def _seals_html(d: dict[str, Any]) -> str:
+    from companion.export.markdown import ALGORITHM_NAMES, blind_words
+
+    rows = []
+    for row in d.get("seals") or []:
+        if row["sealed"]:
+            how = esc(ALGORITHM_NAMES.get(str(row["algorithm"]), str(row["algorithm"])))
+            how += (f" (key {esc(row['key_id'])})" if row["key_id"] else
+                    ' <span class="muted">(no team key: accidental edits only)</span>')
+            if row["amended"]:
+                how += (f' <span class="tag gone">amended {len(row["amendments"])}× after '
+                        "sealing</span>")
+            when = _when(row["sealed_at"])
+            blind = {True: '<span class="good">yes</span>', False: '<span class="bad">no</span>',
+                     None: '<span class="muted">unknown</span>'}[row["blind"]]
+            words = blind_words(row["blind"], row["seen_others"], row["seen_others_at"])
+            blind += f' <span class="muted">{esc(words)}</span>'
+        else:
+            how, when = "-", f'<span class="warning">not sealed ({esc(row["status"])})</span>'
+            blind = '<span class="muted">unknown</span>'
+        rows.append(f"<tr><td>{esc(row['interviewer'])}</td><td>{esc(row['plan_title'])}</td>"
+                    f"<td>{when}</td><td>{how}</td><td>{blind}</td></tr>")
+    if not rows:
+        return ""
+    return ("<h2>Seals and blind scoring</h2><table><thead><tr><th>Interviewer</th><th>Plan"
+            "</th><th>Sealed</th><th>Seal</th><th>Scored blind</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _num(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    return (f"{value:+.2f}" if signed else f"{value:.2f}").replace("-", "−")
+
+
+def _calibration_html(d: dict[str, Any]) -> str:
+    cal = d.get("calibration")
+    if not cal or not cal["interviewers"]:
+        return ""
+    scope = ("over each interviewer's whole history in this database"
+             if cal["based_on"] == "history" else "over this panel only")
+    rows = []
+    for p in cal["interviewers"]:
+        rec = p["recommendations"]
+        agreement = (f"{int(rec['matched'])}/{int(rec['compared'])} ({rec['rate']:.0%})"
+                     if rec["compared"] else "-")
+        rows.append(f"<tr><td>{esc(p['interviewer'])}</td><td class=\"num\">"
+                    f"{int(p['scorecards'])}</td><td class=\"num\">"
+                    f"{_num(p['difference'], signed=True)}</td><td>{esc(p['lean'] or '-')}"
+                    f"</td><td class=\"num\">{agreement}</td></tr>")
+    out = [f"<h2>Calibration</h2><p class=\"muted\">Each interviewer against the other "
+           f"interviewers on the same candidates, {scope}. A difference of "
+           f"{float(cal['lean_threshold']):g} point or more is a lean.</p>",
+           "<table><thead><tr><th>Interviewer</th><th class=\"num\">Scorecards</th>"
+           "<th class=\"num\">Scores vs panel</th><th>Lean</th><th class=\"num\">"
+           "Recommendation = panel</th></tr></thead><tbody>" + "".join(rows)
+           + "</tbody></table>"]
+    criteria: dict[tuple[str, str], str] = {}
+    for p in cal["interviewers"]:
+        for c in p["criteria"]:
+            criteria.setdefault((c["rubric"] or "", c["criterion"]), c["title"])
+    if criteria:
+        heads = "".join(f"<th>{esc(p['interviewer'])}<br><span class=\"muted\">own / panel"
+                        "</span></th>" for p in cal["interviewers"])
+        body = []
+        for (rubric, criterion), title in criteria.items():
+            cells = []
+            for p in cal["interviewers"]:
+                c = next((c for c in p["criteria"] if (c["rubric"] or "") == rubric
+                          and c["criterion"] == criterion), None)
+                if c is None:
+                    cells.append('<td class="num none">-</td>')
+                else:
+                    diff = ("" if c["difference"] is None else
+                            f' <span class="muted">({_num(c["difference"], signed=True)})</span>')
+                    cells.append(f'<td class="num">{_num(c["average"])} / '
+                                 f"{_num(c['panel_average'])}{diff}</td>")
+            body.append(f"<tr><th scope=\"row\">{esc(title)}</th>{''.join(cells)}</tr>")
+        out.append(f"<table><thead><tr><th>Criterion</th>{heads}</tr></thead><tbody>"
+                   + "".join(body) + "</tbody></table>")
+    return "\n".join(out)

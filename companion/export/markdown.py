@@ -85,11 +85,14 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
             "skipped" if r["recommendation_skipped"] else "not given")
         out += [f"**Recommendation:** {rec}", ""]
     if r["summary"]:
-        out += [f"{h2} Summary", "", escape_block(r["summary"]), ""]
+        out += [f"{h2} Summary{_amended_mark(r, 'summary_set')}", "",
+                escape_block(r["summary"]), ""]
     if r.get("postmortem"):
-        out += [f"{h2} Post-mortem", "", escape_block(r["postmortem"]), ""]
+        out += [f"{h2} Post-mortem{_amended_mark(r, 'postmortem_set')}", "",
+                escape_block(r["postmortem"]), ""]
     elif r["mode"] == "practice":
         out += [f"{h2} Post-mortem", "", "*not written yet*", ""]
+    out += seal_markdown(r, h2)
     out += [f"{h2} Sections", "", "| # | Section | Planned | Used | State |",
             "| --- | --- | --- | --- | --- |"]
     for s in r["sections"]:
@@ -126,6 +129,56 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                        f"(section {_clock(n['section_seconds'])}): {body}{suffix}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _amended_mark(r: dict[str, Any], kind: str) -> str:
+    seal = r.get("seal")
+    if seal and any(a["type"] == kind for a in seal["amendments"]):
+        return " (amended after sealing)"
+    return ""
+
+
+ALGORITHM_NAMES = {"hmac-sha256": "HMAC-SHA256", "sha256": "SHA-256"}
+
+
+def blind_words(blind: bool | None, seen: str | None, seen_at: str | None) -> str:
+    """Whether a scorecard was scored blind, in words (docs/panel.md)."""
+    if blind is True:
+        return "yes: sealed before any other interviewer's scorecard of this candidate was seen"
+    if blind is False:
+        return f"no: {seen or 'another scorecard was seen'} at {seen_at}, before sealing"
+    return "unknown: what was seen before this session started is not on record"
+
+
+def seal_markdown(r: dict[str, Any], h2: str = "##") -> list[str]:
+    """The seal of one scorecard: how it is sealed, what that protects, amendments, blind."""
+    seal = r.get("seal")
+    if seal is None:
+        if r.get("events") is None:
+            return []
+        why = ("it has ended but is not sealed yet (exporting it from its database seals it)"
+               if r["status"] in ("ended", "abandoned") else
+               f"sessions are sealed when they end, and this one is {r['status']}")
+        return [f"{h2} Seal", "", f"*Not sealed:* {why}.", ""]
+    name = ALGORITHM_NAMES.get(str(seal["algorithm"]), escape_inline(seal["algorithm"]))
+    key = f", team key {code(seal['key_id'])}" if seal.get("key_id") else ", no team key"
+    out = [f"{h2} Seal", "",
+           f"- **Sealed:** {escape_inline(seal['sealed_at'])} with {name}{key}, over events "
+           f"1–{int(seal['covers'])}",
+           f"- **Digest:** {code(seal['digest'])}",
+           f"- **What it protects:** {escape_inline(seal['protection'])} Check it with "
+           "`companion verify`."]
+    if r["mode"] != "practice":
+        out.append("- **Scored blind:** " + escape_inline(
+            blind_words(seal["blind"], seal["seen_others"], seal["seen_others_at"])))
+    if seal["amended"]:
+        changes = "; ".join(f"{escape_inline(a['what'])} at {escape_inline(a['at'])} "
+                            f"(event {int(a['seq'])})"
+                            for a in seal["amendments"]) or "events after the seal"
+        out.append(f"- **Amended after sealing** (not covered by the seal): {changes}")
+    else:
+        out.append("- **Amendments:** none")
+    return [*out, ""]
 
 
 def _score_cell(cell: dict[str, Any]) -> str:
@@ -169,6 +222,7 @@ def debrief_markdown(d: dict[str, Any]) -> str:
             out.append(f"| {esc(rec['interviewer'])} | {esc(rec['plan_title'])} | "
                        f"{esc(rec['recommendation'])} | {score} |")
         out.append("")
+    out += _seals_markdown(d)
     for rb in d["rubrics"]:
         out += [f"## Rubric: {esc(rb['title'])} (pass mark {rb['threshold']}/{rb['max']})", ""]
         heads = [f"{esc(c['interviewer'])} · {esc(c['plan_title'])}" for c in rb["columns"]]
@@ -200,6 +254,7 @@ def debrief_markdown(d: dict[str, Any]) -> str:
             out.append("")
         if not conflicts and not gaps:
             out += ["No conflicts and no gaps on this rubric.", ""]
+    out += _calibration_markdown(d)
     if d["summaries"]:
         out += ["## Summaries", ""]
         for s in d["summaries"]:
@@ -210,3 +265,79 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         for r in d["sessions"]:
             out += [session_markdown(r, level=3).rstrip(), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _seals_markdown(d: dict[str, Any]) -> list[str]:
+    rows = d.get("seals") or []
+    if not rows:
+        return []
+    esc = escape_inline
+    out = ["## Seals and blind scoring", "",
+           "| Interviewer | Plan | Sealed | Seal | Scored blind |",
+           "| --- | --- | --- | --- | --- |"]
+    for row in rows:
+        if row["sealed"]:
+            name = ALGORITHM_NAMES.get(str(row["algorithm"]), esc(row["algorithm"]))
+            how = name + (f" (key {code(row['key_id'])})" if row["key_id"] else
+                          " (no team key: accidental edits only)")
+            if row["amended"]:
+                how += f", amended {len(row['amendments'])}× after sealing"
+            when = esc(row["sealed_at"])
+        else:
+            how, when = "-", f"not sealed ({row['status']})"
+        blind = "unknown" if not row["sealed"] else esc(
+            blind_words(row["blind"], row["seen_others"], row["seen_others_at"]))
+        out.append(f"| {esc(row['interviewer'])} | {esc(row['plan_title'])} | {when} | {how} | "
+                   f"{blind} |")
+    return [*out, ""]
+
+
+def _number(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    return (f"{value:+.2f}" if signed else f"{value:.2f}").replace("-", "−")
+
+
+def _calibration_markdown(d: dict[str, Any]) -> list[str]:
+    cal = d.get("calibration")
+    if not cal or not cal["interviewers"]:
+        return []
+    esc = escape_inline
+    scope = ("over each interviewer's whole history in this database"
+             if cal["based_on"] == "history" else "over this panel only")
+    out = ["## Calibration", "",
+           f"Each interviewer against the other interviewers on the same candidates, {scope}. "
+           f"A difference of {cal['lean_threshold']:g} point or more is a lean.", "",
+           "| Interviewer | Scorecards | Scores vs panel | Lean | Recommendation = panel |",
+           "| --- | --- | --- | --- | --- |"]
+    for person_row in cal["interviewers"]:
+        rec = person_row["recommendations"]
+        agreement = (f"{rec['matched']}/{rec['compared']} ({rec['rate']:.0%})"
+                     if rec["compared"] else "-")
+        out.append(f"| {esc(person_row['interviewer'])} | {person_row['scorecards']} | "
+                   f"{_number(person_row['difference'], signed=True)} | "
+                   f"{person_row['lean'] or '-'} | {agreement} |")
+    out.append("")
+    criteria: dict[tuple[str, str], str] = {}
+    for person_row in cal["interviewers"]:
+        for c in person_row["criteria"]:
+            criteria.setdefault((c["rubric"] or "", c["criterion"]), c["title"])
+    if criteria:
+        heads = [esc(p["interviewer"]) for p in cal["interviewers"]]
+        out += ["Average per criterion, own / panel (difference):", "",
+                "| Criterion | " + " | ".join(heads) + " |", "| --- |" + " --- |" * len(heads)]
+        for (rubric, criterion), title in criteria.items():
+            cells = []
+            for person_row in cal["interviewers"]:
+                c = next((c for c in person_row["criteria"] if (c["rubric"] or "") == rubric
+                          and c["criterion"] == criterion), None)
+                if c is None:
+                    cells.append("-")
+                elif c["panel_average"] is None:
+                    cells.append(f"{_number(c['average'])} / -")
+                else:
+                    cells.append(f"{_number(c['average'])} / {_number(c['panel_average'])} "
+                                 f"({_number(c['difference'], signed=True)})")
+            out.append(f"| {esc(title)} | " + " | ".join(cells) + " |")
+        out.append("")
+    return out

@@ -9,6 +9,7 @@ from typing import Any
 
 from companion import __version__
 from companion.clock import iso
+from companion.seal import describe
 from companion.session import Event, SessionState
 
 FORMAT_VERSION = 1
@@ -18,7 +19,11 @@ def _seconds(value: float) -> float:
     return round(value, 1)
 
 
-def report(state: SessionState, events: list[Event] | None = None) -> dict[str, Any]:
+def report(state: SessionState, events: list[Event] | None = None,
+           seal: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The record of one session. `seal` is its stored seal (companion.seal), if any:
+    the report then says how it is sealed, what changed after (amendments) and whether
+    it was scored blind."""
     plan = state.plan
     started = state.started_at
     sections = []
@@ -115,6 +120,7 @@ def report(state: SessionState, events: list[Event] | None = None) -> dict[str, 
         "recommendation_skipped": state.recommendation_skipped,
         "summary": state.summary,
         "postmortem": state.postmortem if state.mode == "practice" else None,
+        "seal": describe(seal, events, state),
         "events": None if events is None else [
             {"seq": e.seq, "type": e.type, "at": iso(e.at), "t": e.t, "data": e.data}
             for e in events

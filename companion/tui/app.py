@@ -90,8 +90,10 @@ class CompanionApp(App[None]):
         self.push_screen(CloseScreen(session))
 
     def open_summary(self, session: Session) -> None:
+        from companion.seal import seal_on_close
         from companion.tui.screens.summary import SummaryScreen
 
+        seal_on_close(self.store, session.id, self.clock)  # the ended scorecard is sealed
         self._clear_to_base()
         self.push_screen(SummaryScreen(session))
 

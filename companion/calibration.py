@@ -1,0 +1,211 @@
+"""Calibration: is an interviewer a strict or a lenient rater? Pure arithmetic, no I/O.
+
+A *scorecard* here is one ended, non-practice session with a named interviewer (`Card`). A
+*panel* is every scorecard of one candidate (the stable id when the session has one, else the
+name in any case). For each interviewer and rubric criterion:
+
+- `average`: the mean of their own scores on it, over their whole history;
+- `panel_average`: on the candidates where they scored it and someone else did too, the mean
+  of the *other* interviewers' scores (their mean per candidate first, so a candidate seen by
+  five others weighs as much as one seen by one);
+- `difference`: their own mean on those same candidates minus `panel_average`: below zero is
+  stricter than the panel, above is more lenient. `lean` names it once it is at least
+  LEAN (half a point on the 0-2 scale).
+
+Recommendations: the panel's verdict for a scorecard is the median of the *other*
+interviewers' recommendations of that candidate on the plan's scale (strong no < no < yes <
+strong yes). With an even number of others whose two middle values differ, the panel is split
+and that scorecard is not counted. `rate` is how often their recommendation was the panel's;
+`offset` is their mean distance from it in steps of the scale (below zero: stricter)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from companion.model import DEFAULT_RECOMMENDATION_SCALE
+from companion.session import SessionState
+
+LEAN = 0.5
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    session_id: str
+    candidate: str  # the panel key: "id:<stable id>" or "name:<name folded>"
+    interviewer: str
+    rubric: str | None
+    scores: dict[str, int] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    recommendation: str | None = None
+    scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
+
+
+def person(name: str | None) -> str:
+    """An interviewer's name for comparing: spaces collapsed, any case."""
+    return " ".join(str(name or "").split()).casefold()
+
+
+def panel_key(name: str | None, candidate_id: str | None) -> str:
+    if candidate_id:
+        return f"id:{candidate_id}"
+    return "name:" + person(name)
+
+
+def card_from_state(state: SessionState) -> Card | None:
+    """The scorecard of an ended, non-practice session with a named interviewer, else None."""
+    if state.status != "ended" or state.mode == "practice" or not person(state.interviewer):
+        return None
+    rubric = state.plan.rubric
+    return Card(
+        session_id=state.id,
+        candidate=panel_key(state.candidate, state.candidate_id),
+        interviewer=" ".join(state.interviewer.split()),
+        rubric=rubric.id if rubric else None,
+        scores={c: s.score for c, s in state.scores.items()},
+        titles={c.id: c.title for c in rubric.criteria} if rubric else {},
+        recommendation=state.recommendation,
+        scale=tuple(state.plan.recommendation_scale),
+    )
+
+
+def card_from_report(r: dict[str, Any]) -> Card | None:
+    """The same from a `report()` dict (the scale comes from its plan snapshot)."""
+    if r.get("status") != "ended" or r.get("mode") == "practice" or not person(
+            r.get("interviewer")):
+        return None
+    scale = DEFAULT_RECOMMENDATION_SCALE
+    events = r.get("events") or []
+    if events and events[0].get("type") == "session_started":
+        scale = tuple(events[0]["data"].get("plan", {}).get("recommendation_scale", scale))
+    rubric = r.get("rubric")
+    return Card(
+        session_id=r["session_id"],
+        candidate=panel_key(r["candidate"]["name"], r["candidate"]["id"]),
+        interviewer=" ".join(str(r["interviewer"]).split()),
+        rubric=rubric["id"] if rubric else None,
+        scores={s["criterion"]: s["score"] for s in rubric["scores"]
+                if s["score"] is not None} if rubric else {},
+        titles={s["criterion"]: s["title"] for s in rubric["scores"]} if rubric else {},
+        recommendation=r.get("recommendation"),
+        scale=scale,
+    )
+
+
+def lean(difference: float | None) -> str | None:
+    if difference is None:
+        return None
+    if difference <= -LEAN + _EPSILON:
+        return "stricter"
+    if difference >= LEAN - _EPSILON:
+        return "more lenient"
+    return "in line"
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _panel_verdict(others: list[int]) -> int | None:
+    """The median position of the others' recommendations, None when the panel is split."""
+    ordered = sorted(others)
+    n = len(ordered)
+    if n % 2:
+        return ordered[n // 2]
+    low, high = ordered[n // 2 - 1], ordered[n // 2]
+    return low if low == high else None
+
+
+def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str, Any]:
+    """Each interviewer (or only `interviewer`) against the panels they sat on."""
+    cards = list(cards)
+    panels: dict[str, list[Card]] = {}
+    for card in cards:
+        panels.setdefault(card.candidate, []).append(card)
+    names: dict[str, str] = {}
+    for card in cards:
+        names.setdefault(person(card.interviewer), card.interviewer)
+    wanted = [k for k in sorted(names, key=lambda k: names[k].casefold())
+              if interviewer is None or k == person(interviewer)]
+    out = []
+    for me in wanted:
+        own = [c for c in cards if person(c.interviewer) == me]
+        criteria: dict[tuple[str, str], dict[str, Any]] = {}
+        all_pairs: list[tuple[int, float]] = []
+        for card in own:
+            others_here = [o for o in panels[card.candidate] if person(o.interviewer) != me]
+            order = list(card.titles)  # the rubric's order
+            for criterion, score in sorted(card.scores.items(), key=lambda cs: (
+                    order.index(cs[0]) if cs[0] in order else len(order), cs[0])):
+                entry = criteria.setdefault((card.rubric or "", criterion), {
+                    "title": card.titles.get(criterion, criterion), "own": [], "pairs": []})
+                entry["own"].append(score)
+                theirs = [o.scores[criterion] for o in others_here
+                          if o.rubric == card.rubric and criterion in o.scores]
+                if theirs:
+                    pair = (score, mean(theirs))
+                    entry["pairs"].append(pair)
+                    all_pairs.append(pair)
+        rows = []
+        for (rubric, criterion), entry in criteria.items():  # in the order first scored
+            pairs = entry["pairs"]
+            own_shared = mean(p[0] for p in pairs) if pairs else None
+            panel = mean(p[1] for p in pairs) if pairs else None
+            difference = (own_shared - panel) if pairs else None  # type: ignore[operator]
+            rows.append({
+                "rubric": rubric or None,
+                "criterion": criterion,
+                "title": entry["title"],
+                "scores": len(entry["own"]),
+                "average": _r(mean(entry["own"])),
+                "shared": len(pairs),
+                "own_on_shared": _r(own_shared),
+                "panel_average": _r(panel),
+                "difference": _r(difference),
+                "lean": lean(difference),
+            })
+        overall = mean(s - m for s, m in all_pairs) if all_pairs else None
+        given = compared = matched = split = 0
+        offsets: list[int] = []
+        for card in own:
+            if card.recommendation not in card.scale:
+                continue
+            given += 1
+            position = card.scale.index(card.recommendation)
+            others = [card.scale.index(o.recommendation) for o in panels[card.candidate]
+                      if person(o.interviewer) != me and o.recommendation in card.scale]
+            if not others:
+                continue
+            verdict = _panel_verdict(others)
+            if verdict is None:
+                split += 1
+                continue
+            compared += 1
+            matched += position == verdict
+            offsets.append(position - verdict)
+        out.append({
+            "interviewer": names[me],
+            "scorecards": len(own),
+            "candidates": len({c.candidate for c in own}),
+            "criteria": rows,
+            "compared_scores": len(all_pairs),
+            "difference": _r(overall),
+            "lean": lean(overall),
+            "recommendations": {
+                "given": given,
+                "compared": compared,
+                "matched": matched,
+                "split": split,
+                "rate": _r(matched / compared) if compared else None,
+                "offset": _r(mean(offsets)) if offsets else None,
+            },
+        })
+    return {
+        "lean_threshold": LEAN,
+        "scorecards": len(cards),
+        "candidates": len(panels),
+        "interviewers": out,
+    }

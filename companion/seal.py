@@ -1,0 +1,588 @@
+"""Seals, the team key, verification, and importing other interviewers' exports.
+
+A session is sealed once, when it ends: a digest over the canonical JSON of its events and
+of the seal's own fields (docs/panel.md says byte for byte what goes in). Without a team key
+the digest is SHA-256, which only catches accidental edits; with the team key (a random
+32-byte key the panel shares out of band) it is HMAC-SHA256, so an edited record is caught by
+anyone holding the key. Events after the sealed ones (only a summary or a post-mortem can be
+written after the end) are amendments: shown as such, never covered by the seal.
+
+The seal also records what the interviewer had seen before sealing: the first logged import or
+debrief view of another interviewer's scorecard of the same candidate. That is the "blind
+first" mark of the debrief. This module is the domain: the pure parts (canonical form,
+digests, `check`, `describe`, `blind`) take plain values; the rest goes through the Store and
+never speaks SQL."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from companion.clock import Clock, from_iso, iso
+from companion.session import EVENT_TYPES, Event, SessionError, SessionState, replay, summary_of
+from companion.store import StoreError
+
+if TYPE_CHECKING:
+    from companion.store import Store
+
+SEAL_FORMAT = "companion-seal"
+SEAL_VERSION = 1
+SHA256, HMAC_SHA256 = "sha256", "hmac-sha256"
+ALGORITHMS = (SHA256, HMAC_SHA256)
+AMENDABLE = frozenset({"summary_set", "postmortem_set"})
+# The seal's own fields that go into its digest (everything but the digest).
+SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "seen_others",
+               "views_logged_since")
+KEY_FILE_NAME = "team-key"
+KEY_BYTES = 32
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+PROTECTION = {
+    HMAC_SHA256: ("HMAC-SHA256 with the team key: anyone holding the key can tell whether the "
+                  "sealed record was edited."),
+    SHA256: ("SHA-256 without a team key: this only detects accidental edits; anyone can edit "
+             "the record and compute a new seal."),
+}
+INTACT, AMENDED, BROKEN = "intact", "amended", "broken"
+UNSEALED, NO_KEY, WRONG_KEY, UNKEYED = "unsealed", "no key", "wrong key", "unkeyed"
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+class SealError(Exception):
+    """A problem with the team key file, told in words a user can act on."""
+
+
+# --- the canonical form and digests ---------------------------------------------------------
+
+
+def canonical(value: Any) -> bytes:
+    """Sorted keys, no insignificant whitespace, UTF-8 kept as is (docs/panel.md)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_form(event: Event) -> dict[str, Any]:
+    """One event as it goes into a seal: seq, type, at (ISO-8601 UTC, to the second), t (as a
+    float) and data."""
+    return {"seq": int(event.seq), "type": event.type, "at": iso(event.at),
+            "t": float(event.t), "data": event.data}
+
+
+def payload(events: list[Event], seal: dict[str, Any]) -> bytes:
+    """The bytes a seal signs: the events it covers, then its own fields but the digest."""
+    covers = int(seal["covers"])
+    return canonical({
+        "format": SEAL_FORMAT,
+        "version": SEAL_VERSION,
+        "events": [event_form(e) for e in events[:covers]],
+        "seal": {name: seal.get(name) for name in SEAL_FIELDS},
+    })
+
+
+def compute_digest(data: bytes, algorithm: str, key: bytes | None) -> str:
+    if algorithm == HMAC_SHA256:
+        if key is None:
+            raise ValueError("an HMAC seal needs the key")
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for a key (which key sealed this?), not the key."""
+    return hashlib.sha256(b"companion team key id\n" + key).hexdigest()[:12]
+
+
+# --- the team key ----------------------------------------------------------------------------
+
+
+def key_path(config_dir: Path | None = None) -> Path:
+    from companion.config import user_config_dir
+
+    return (config_dir or user_config_dir()) / KEY_FILE_NAME
+
+
+def load_key(config_dir: Path | None = None) -> bytes | None:
+    """The team key, or None when there is none. A damaged key file is an error, never
+    silently ignored (sealing would quietly fall back to plain SHA-256)."""
+    path = key_path(config_dir)
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise SealError(f"cannot read the team key {path}: {reason}") from None
+    if len(text) != 2 * KEY_BYTES or not _HEX.match(text.lower()):
+        raise SealError(f"the team key {path} is not {2 * KEY_BYTES} hex characters; copy the "
+                        "team's key file again, or make a new one with "
+                        "`companion key init --force` (and share it)")
+    return bytes.fromhex(text)
+
+
+def key_warning(config_dir: Path | None = None) -> str | None:
+    """Words for a key file others can read (it should be mode 0600)."""
+    path = key_path(config_dir)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o077:
+        return (f"the team key {path} can be read by other users (mode {mode & 0o777:o}); "
+                f"run `chmod 600 {path}`")
+    return None
+
+
+def init_key(config_dir: Path | None = None, force: bool = False) -> tuple[Path, str]:
+    """Write a new random key (hex, mode 0600). Returns the path and the key's id."""
+    path = key_path(config_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as err:
+        raise SealError(f"cannot create {path.parent}: {err.strerror or err}") from None
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise SealError(f"{path} already exists: that is your team key. Keep it; add --force "
+                        "only to replace it (seals made with the old key then show as made "
+                        "with another key)") from None
+    except OSError as err:
+        raise SealError(f"cannot write {path}: {err.strerror or err}") from None
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            fd = -1
+            out.write(key.hex() + "\n")
+    except OSError as err:
+        raise SealError(f"cannot write {path}: {err.strerror or err}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return path, key_id(key)
+
+
+# --- checking a seal (pure) ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Verdict:
+    status: str  # intact, amended, broken, unsealed, no key, wrong key, unkeyed
+    reason: str
+    seal: dict[str, Any] | None = None
+    amendments: list[Event] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (INTACT, AMENDED)
+
+
+def seal_problem(seal: Any) -> str | None:
+    """What is wrong with the shape of a seal object, or None."""
+    if not isinstance(seal, dict):
+        return "the seal is not an object"
+    covers = seal.get("covers")
+    if not isinstance(covers, int) or isinstance(covers, bool) or covers < 1:
+        return "the seal's `covers` is not a positive whole number"
+    if seal.get("algorithm") not in ALGORITHMS:
+        return f"unknown seal algorithm {seal.get('algorithm')!r}"
+    digest = seal.get("digest")
+    if not isinstance(digest, str) or len(digest) != 64 or not _HEX.match(digest):
+        return "the seal's digest is not 64 hex characters"
+    for name in ("sealed_at", "views_logged_since"):
+        if not isinstance(seal.get(name), str):
+            return f"the seal's `{name}` is missing"
+    for name in ("key_id", "seen_others_at", "seen_others"):
+        if seal.get(name) is not None and not isinstance(seal.get(name), str):
+            return f"the seal's `{name}` is not text"
+    return None
+
+
+def check(events: list[Event], seal: dict[str, Any] | None, key: bytes | None) -> Verdict:
+    """Recompute a session's seal. `key` is this machine's team key (or None)."""
+    if seal is None:
+        finished = False
+        with contextlib.suppress(SessionError, KeyError, TypeError, ValueError):
+            finished = bool(events) and replay(events).finished
+        return Verdict(UNSEALED, "it has ended but has no seal" if finished else
+                       "the session had not ended: only ended sessions are sealed")
+    problem = seal_problem(seal)
+    if problem:
+        return Verdict(BROKEN, problem, seal)
+    if [e.seq for e in events] != list(range(1, len(events) + 1)):
+        return Verdict(BROKEN, "the events are not numbered 1, 2, 3... without gaps", seal)
+    covers = seal["covers"]
+    if covers > len(events):
+        return Verdict(BROKEN, f"the seal covers {covers} events but only {len(events)} are "
+                               "there: some were removed", seal)
+    try:
+        sealed_state = replay(events[:covers])
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return Verdict(BROKEN, "the sealed events do not add up to a session", seal)
+    if not sealed_state.finished:
+        return Verdict(BROKEN, "the seal covers a session that had not ended", seal)
+    if seal["algorithm"] == HMAC_SHA256:
+        if key is None:
+            return Verdict(NO_KEY, f"it is sealed with a team key (key id {seal.get('key_id')}) "
+                                   "and there is no team key here to check it", seal)
+        if seal.get("key_id") != key_id(key):
+            return Verdict(WRONG_KEY, f"it is sealed with another team key (key id "
+                                      f"{seal.get('key_id')}; yours is {key_id(key)})", seal)
+    expected = compute_digest(payload(events, seal), seal["algorithm"], key)
+    if not hmac.compare_digest(expected, seal["digest"]):
+        return Verdict(BROKEN, "the sealed events do not match the seal: the record was "
+                               "changed after it was sealed", seal)
+    tail = events[covers:]
+    stray = [e for e in tail if e.type not in AMENDABLE]
+    if stray:
+        first = stray[0]
+        return Verdict(BROKEN, f"event {first.seq} ({first.type}) comes after the seal: only a "
+                               "summary or a post-mortem can change after a session ends", seal)
+    if seal["algorithm"] == SHA256 and key is not None:
+        return Verdict(UNKEYED, "it matches its events, but it is sealed without the team key "
+                                "(plain SHA-256): anyone could have edited it and sealed it "
+                                "again", seal, tail)
+    if tail:
+        return Verdict(AMENDED, f"{len(tail)} change(s) after sealing, not covered by the seal",
+                       seal, tail)
+    return Verdict(INTACT, "the sealed record is as it was sealed", seal)
+
+
+_AMENDMENT_WORDS = {"summary_set": "summary rewritten", "postmortem_set": "post-mortem rewritten"}
+
+
+def blind(seal: dict[str, Any], started_at: str) -> bool | None:
+    """Scored before seeing any other interviewer's scorecard of this candidate? None when
+    unknown (the view log began after the session started, or an old seal)."""
+    if seal.get("seen_others_at"):
+        return False
+    since = seal.get("views_logged_since")
+    if not isinstance(since, str):
+        return None
+    try:
+        if since and from_iso(since) > from_iso(started_at):
+            return None
+    except ValueError:
+        return None
+    return True
+
+
+def describe(seal: dict[str, Any] | None, events: list[Event] | None,
+             state: SessionState) -> dict[str, Any] | None:
+    """The `seal` object of a report (pure): the stored seal, what it protects against, the
+    amendments after it and the blind-first mark. It does not check the digest (that needs
+    the key): `companion verify` does."""
+    if seal is None:
+        return None
+    covers = int(seal.get("covers") or 0)
+    tail = [e for e in events if e.seq > covers] if events is not None else []
+    algorithm = seal.get("algorithm")
+    return {
+        "covers": covers,
+        "sealed_at": seal.get("sealed_at"),
+        "algorithm": algorithm,
+        "key_id": seal.get("key_id"),
+        "digest": seal.get("digest"),
+        "seen_others_at": seal.get("seen_others_at"),
+        "seen_others": seal.get("seen_others"),
+        "views_logged_since": seal.get("views_logged_since"),
+        "blind": blind(seal, iso(state.started_at)),
+        "amended": bool(tail) if events is not None else state.events > covers,
+        "amendments": [
+            {"seq": e.seq, "type": e.type, "at": iso(e.at),
+             "what": _AMENDMENT_WORDS.get(e.type, e.type)}
+            for e in tail
+        ],
+        "protection": PROTECTION.get(str(algorithm), "unknown algorithm"),
+    }
+
+
+def stored_fields(seal: dict[str, Any]) -> dict[str, Any]:
+    """The fields a seal is stored with (from a report's seal object)."""
+    return {name: seal.get(name) for name in (*SEAL_FIELDS, "digest")}
+
+
+# --- sealing (through the store) -------------------------------------------------------------
+
+
+def _person(name: str | None) -> str:
+    return " ".join(str(name or "").split()).casefold()
+
+
+def first_seen_other(store: Store, state: SessionState, session_id: str) -> dict[str, Any] | None:
+    """The first logged moment this database showed another interviewer's scorecard of the
+    session's candidate (an import or a debrief view), or None."""
+    me = _person(state.interviewer)
+    for row in store.views(state.candidate, state.candidate_id):
+        if row["session_id"] != session_id and _person(row["interviewer"]) != me:
+            return row
+    return None
+
+
+def _seen_words(row: dict[str, Any]) -> str:
+    who = row.get("interviewer") or "an unnamed interviewer"
+    if row["kind"] == "import":
+        return f"imported {who}'s scorecard ({row.get('detail') or 'a file'})"
+    return f"a debrief showing {who}'s scorecard"
+
+
+def seal_session(store: Store, session_id: str, clock: Clock,
+                 key: bytes | None) -> dict[str, Any] | None:
+    """Seal an ended (or abandoned) session if it is not sealed yet, and return its seal;
+    None while it is open. A local SHA-256 seal is re-signed with the team key once there is
+    one, if it still checks out (same events, same time, same record of what was seen)."""
+    existing = store.seal(session_id)
+    events = store.events(session_id)
+    if existing is not None:
+        row = store.session(session_id) or {}
+        if (key is not None and existing["algorithm"] == SHA256
+                and row.get("source", "local") == "local"
+                and check(events, existing, None).ok):
+            resigned = {**existing, "algorithm": HMAC_SHA256, "key_id": key_id(key)}
+            resigned["digest"] = compute_digest(payload(events, resigned), HMAC_SHA256, key)
+            store.save_seal(session_id, resigned, replace=True)
+            return resigned
+        return existing
+    if not events:
+        return None
+    state = replay(events)
+    if not state.finished:
+        return None
+    seen = first_seen_other(store, state, session_id)
+    seal: dict[str, Any] = {
+        "covers": events[-1].seq,
+        "sealed_at": iso(clock.wall()),
+        "algorithm": HMAC_SHA256 if key is not None else SHA256,
+        "key_id": key_id(key) if key is not None else None,
+        "seen_others_at": seen["at"] if seen else None,
+        "seen_others": _seen_words(seen) if seen else None,
+        "views_logged_since": store.views_logged_since(),
+    }
+    seal["digest"] = compute_digest(payload(events, seal), seal["algorithm"], key)
+    store.save_seal(session_id, seal)
+    return seal
+
+
+def seal_pending(store: Store, clock: Clock, key: bytes | None,
+                 candidates: tuple[str, ...] = ()) -> list[str]:
+    """Seal every ended session not sealed yet (of these candidates: names or stable ids)."""
+    ids: list[str] = []
+    for who in candidates or (None,):
+        for sid in store.unsealed_finished(who):
+            if sid not in ids:
+                ids.append(sid)
+    for sid in ids:
+        seal_session(store, sid, clock, key)
+    return ids
+
+
+def seal_on_close(store: Store, session_id: str, clock: Clock,
+                  config_dir: Path | None = None) -> dict[str, Any] | None:
+    """For the app's summary screen: seal the session that just ended. Never raises: when the
+    key file or the database is in trouble the session stays unsealed, and the next export
+    seals it (and says what is wrong)."""
+    try:
+        return seal_session(store, session_id, clock, load_key(config_dir))
+    except (SealError, StoreError, SessionError, OSError):
+        return None
+
+
+# --- reading an export file and importing it --------------------------------------------------
+
+
+class Refused(Exception):
+    """A file that is not imported: what is wrong, and what to do about it."""
+
+    def __init__(self, what: str, todo: str, *, malformed: bool = False) -> None:
+        todo = todo[:1].upper() + todo[1:]
+        super().__init__(f"{what}. {todo}.")
+        self.what = what
+        self.todo = todo
+        self.malformed = malformed  # a session export whose content is damaged (not just
+        # a file that is not an export at all)
+
+
+_FRESH = "ask its interviewer for a fresh `companion export ID --format json`"
+
+
+def _event_from(raw: Any, index: int) -> Event:
+    where = f"malformed: event #{index + 1}"
+    if not isinstance(raw, dict):
+        raise Refused(f"{where} is not an object", _FRESH, malformed=True)
+    missing = [k for k in ("seq", "type", "at", "t", "data") if k not in raw]
+    if missing:
+        raise Refused(f"{where} has no {', '.join(missing)}", _FRESH, malformed=True)
+    seq, kind, at, t, data = raw["seq"], raw["type"], raw["at"], raw["t"], raw["data"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq != index + 1:
+        raise Refused(f"{where} has seq {seq!r} (expected {index + 1})", _FRESH,
+                      malformed=True)
+    if kind not in EVENT_TYPES:
+        raise Refused(f"{where} has an unknown type {kind!r}",
+                      _FRESH + " (or update companion)", malformed=True)
+    if not isinstance(t, (int, float)) or isinstance(t, bool):
+        raise Refused(f"{where} has a time `t` that is not a number", _FRESH,
+                      malformed=True)
+    if not isinstance(data, dict):
+        raise Refused(f"{where} has `data` that is not an object", _FRESH,
+                      malformed=True)
+    try:
+        stamp = from_iso(at) if isinstance(at, str) else None
+    except ValueError:
+        stamp = None
+    if stamp is None or iso(stamp) != at:
+        raise Refused(f"{where} has `at` {at!r}, not an ISO-8601 UTC time as companion writes "
+                      "them", _FRESH, malformed=True)
+    return Event(seq, kind, float(t), stamp, data)
+
+
+def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
+    """A JSON export and its events, checked for shape. Raises Refused."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
+                          "check that this is the right file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise Refused("no such file", "check the name and folder") from None
+    except IsADirectoryError:
+        raise Refused("a folder, not a file", "give the .json files themselves") from None
+    except OSError as err:
+        raise Refused(f"cannot read it ({err.strerror or err})", "check its permissions") from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Refused("not UTF-8 text, so not a JSON export",
+                      "import the .json file `companion export ID --format json` wrote") from None
+    except json.JSONDecodeError as err:
+        raise Refused(f"not JSON (line {err.lineno}, column {err.colno}: {err.msg})",
+                      "import the .json file `companion export ID --format json` wrote, "
+                      "unedited") from None
+    if not isinstance(doc, dict) or doc.get("format") != "companion-session":
+        raise Refused("not a companion session export (no \"format\": \"companion-session\")",
+                      "import the .json file `companion export ID --format json` wrote")
+    if doc.get("format_version") != 1:
+        raise Refused(f"format_version {doc.get('format_version')!r}, which this companion "
+                      "does not know", "update companion, or ask for an export from the same "
+                      "version")
+    raw_events = doc.get("events")
+    if not isinstance(raw_events, list) or not raw_events:
+        raise Refused("it has no events: the event log is what the seal covers and what "
+                      "the debrief is built from", _FRESH, malformed=True)
+    events = [_event_from(e, i) for i, e in enumerate(raw_events)]
+    first = events[0]
+    if first.type != "session_started" or not isinstance(first.data.get("session_id"), str):
+        raise Refused("malformed: the first event is not the session's start", _FRESH,
+                      malformed=True)
+    sid = first.data["session_id"]
+    if not sid or sid != doc.get("session_id") or not sid.isprintable() or len(sid) > 64:
+        raise Refused("malformed: the session id does not match its start event", _FRESH,
+                      malformed=True)
+    try:
+        replay(events)
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        raise Refused(f"malformed: the events do not add up to a session ({err})", _FRESH,
+                      malformed=True) from None
+    return doc, events
+
+
+def body_differences(doc: dict[str, Any], events: list[Event],
+                     seal: dict[str, Any] | None) -> list[str]:
+    """Top-level keys of an export whose value is not what its events give (an edited score,
+    summary or seal field shows here). The generator line may differ between versions."""
+    from companion.export.report import report
+
+    expected = report(replay(events), events, seal=seal)
+    return [name for name in expected
+            if name != "generator" and name in doc and doc[name] != expected[name]]
+
+
+def file_seal(doc: dict[str, Any]) -> dict[str, Any] | None:
+    seal = doc.get("seal")
+    return stored_fields(seal) if isinstance(seal, dict) else None
+
+
+def verify_export(doc: dict[str, Any], events: list[Event], key: bytes | None) -> Verdict:
+    """Check an export file: the seal over its events, then the rest of it against them."""
+    raw_seal = doc.get("seal")
+    if raw_seal is not None and not isinstance(raw_seal, dict):
+        return Verdict(BROKEN, "the seal is not an object")
+    seal = file_seal(doc)
+    verdict = check(events, seal, key)
+    if verdict.status == BROKEN:
+        return verdict
+    changed = body_differences(doc, events, seal)
+    if changed:
+        return Verdict(BROKEN, "the scorecard does not match its own events ("
+                       + ", ".join(changed) + " edited)", seal)
+    return verdict
+
+
+def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
+                allow_unkeyed: bool = False) -> dict[str, Any]:
+    """Take one other interviewer's JSON export into the database, as it is. Raises Refused
+    (nothing written) for a broken, unsealed, duplicate or malformed file."""
+    doc, events = read_export(path)
+    start = events[0].data
+    who = start.get("interviewer") or "its interviewer"
+    verdict = verify_export(doc, events, key)
+    if verdict.status == UNSEALED:
+        if replay(events).finished:
+            raise Refused("not sealed: the session has ended but the export has no seal (made "
+                          "by an older companion, or the seal was taken out)",
+                          f"ask {who} for a fresh export")
+        raise Refused(f"not sealed: {verdict.reason}",
+                      f"ask {who} to end the session and export it again")
+    if verdict.status == NO_KEY:
+        raise Refused(f"cannot check the seal: {verdict.reason}",
+                      f"put the team's key file at {key_path()} (`companion key path`)")
+    if verdict.status == WRONG_KEY:
+        raise Refused(f"cannot check the seal: {verdict.reason}",
+                      f"make sure you and {who} use the same team key file")
+    if verdict.status == BROKEN:
+        todo = f"ask {who} for a fresh export and do not edit export files"
+        if verdict.seal and verdict.seal.get("algorithm") == SHA256:
+            todo += (" (without a team key a seal only catches accidental edits: a careful "
+                     "edit would not show)")
+        raise Refused(f"broken seal: {verdict.reason}", todo)
+    seal = verdict.seal
+    assert seal is not None
+    if verdict.status == UNKEYED and not allow_unkeyed:
+        raise Refused("sealed without the team key (plain SHA-256): anyone could have edited "
+                      "it and sealed it again",
+                      f"ask {who} to install the team key (`companion key path`) and export "
+                      "again, or add --allow-unkeyed to accept it")
+    sid = start["session_id"]
+    if store.session(sid) is not None:
+        record = store.import_record(sid)
+        if record:
+            raise Refused(f"duplicate: session {sid} was already imported from "
+                          f"{record['file']} at {record['imported_at']}",
+                          "nothing was changed (`companion sessions` lists it)")
+        raise Refused(f"duplicate: session {sid} is already in this database as one of "
+                      "your own sessions", "nothing was changed; local sessions are never "
+                      "merged into or replaced")
+    # The user's own scorecards of this candidate are sealed before the import counts as
+    # having seen another one.
+    candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id")) if c)
+    seal_pending(store, clock, key, candidates)
+    state = replay(events)
+    source = "import:" + (" ".join(str(start.get("interviewer") or "").split()) or path.name)
+    try:
+        store.import_session(sid, events, summary_of(state), source=source, seal=seal,
+                             file=path.name, imported_at=clock.wall())
+    except StoreError as err:
+        if "UNIQUE" in str(err) or "constraint" in str(err).lower():
+            raise Refused(f"duplicate: session {sid} is already in this database",
+                          "nothing was changed") from None
+        raise
+    return {"session_id": sid, "file": path.name, "candidate": state.candidate,
+            "candidate_id": state.candidate_id, "interviewer": state.interviewer,
+            "status": state.status, "source": source, "verdict": verdict}
