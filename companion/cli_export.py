@@ -13,7 +13,7 @@ import click
 from companion.cli import common_options, main
 from companion.cli_sessions import open_store
 from companion.errors import CompanionError
-from companion.store import Store, StoreError
+from companion.store import StoreError
 
 FORMATS = ("md", "json", "csv", "html")
 DEBRIEF_FORMATS = ("md", "html")
@@ -50,18 +50,6 @@ def write_private(path: Path, text: str, force: bool) -> None:
     finally:
         if fd >= 0:
             os.close(fd)
-
-
-def _reports(store: Store, session_ids: list[str]) -> list[dict[str, Any]]:
-    from companion.export.report import report
-    from companion.session import replay
-
-    out = []
-    for sid in session_ids:
-        events = store.events(sid)
-        if events:
-            out.append(report(replay(events), events))
-    return out
 
 
 def _render_session(r: dict[str, Any], fmt: str) -> str:
