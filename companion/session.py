@@ -570,10 +570,13 @@ class Session:
         return (section.extra_bad if polarity == "bad" else section.extra_good)[-1]
 
     # --- notes ---
-    def add_note(self, text: str, back: float = 0.0, flagged: bool = False) -> Note:
+    def add_note(self, text: str, back: float = 0.0, flagged: bool = False,
+                 section: int | None = None) -> Note:
+        """`section`: the section the note was typed in, when it is saved later (a retried
+        write); by default the current one."""
         if not text.strip():
             raise SessionError("an empty note is not saved")
-        section = self.state.current
+        section = self.state.current if section is None else section
         offset = self.state.section_used(section, self.now())
         self.append("note_added", section=section, text=text, back=back, flagged=flagged,
                     section_offset=round(offset, 3))

@@ -258,13 +258,6 @@ async def test_failed_note_then_next_section_keeps_its_section(
             ("intro remark", 0)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py: Enter commits through a key binding (NoteLine "
-    "BINDINGS / Input's submit), and Textual runs a binding only after the key has bubbled "
-    "back up to the app, by which time the characters that followed in the same burst are "
-    "already in the line: keys arriving together (ssh, a busy moment, a 5 s lock wait) "
-    "like 'first⏎second⏎' save one note 'firstsecond'. Seen in tmux too: send-keys of a "
-    "note and Enter, twice in quick succession"))
 async def test_burst_of_keys_keeps_notes_apart(live: Live) -> None:
     app = live.app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -411,10 +404,6 @@ async def test_hostile_notes_and_names_stored_exactly_and_shown_safely(
         assert app.is_running
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/text.py: clean() maps C0 controls and DEL but not C1 controls "
-    "(U+0080-U+009F); U+009B is CSI in terminals that honour 8-bit controls (VTE, xterm), "
-    "so a note or name with '\\x9b2J' reaches the terminal raw"))
 async def test_c1_control_characters_never_reach_the_terminal(tmp_path: Path,
                                                               library: Library) -> None:
     live = _start(tmp_path, library, "t-live", candidate="Csi \x9b2J name")
@@ -427,10 +416,6 @@ async def test_c1_control_characters_never_reach_the_terminal(tmp_path: Path,
         assert _raw_controls(app) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py (NoteLine) and text_prompt.py: the note line and the "
-    "edit dialog are Textual Inputs that draw their value as is, so a draft or a note holding "
-    "an escape sequence (pasted, or restored on resume) writes a raw ESC to the terminal"))
 async def test_escape_sequence_in_the_note_line_never_reaches_the_terminal(
         live: Live) -> None:
     app = live.app(draft="restored \x1b[2J\x1b]0;t\x07 draft")
@@ -440,10 +425,6 @@ async def test_escape_sequence_in_the_note_line_never_reaches_the_terminal(
         assert _raw_controls(app) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/text_prompt.py: the edit dialog's Input shows the note's text "
-    "as is, so editing a note that holds an escape sequence writes a raw ESC to the "
-    "terminal"))
 async def test_escape_sequence_in_the_edit_dialog_never_reaches_the_terminal(
         live: Live) -> None:
     live.session.add_note("pasted \x1b[2J\x1b]0;t\x07 note")
@@ -478,9 +459,6 @@ async def test_one_megabyte_paste_is_stored_exactly(live: Live) -> None:
         assert app.is_running
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py: NoteLine inherits Input._on_paste, which keeps only the "
-    "first line of a paste; the other lines are dropped without a word"))
 async def test_multiline_paste_keeps_every_line(live: Live) -> None:
     app = live.app()
     async with app.run_test(size=(80, 24)) as pilot:

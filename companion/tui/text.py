@@ -3,16 +3,50 @@ visible so an escape sequence in a note can never reach the terminal raw."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual.events import Paste
+from textual.widgets import Input
 
 _CONTROL = {i: chr(0x2400 + i) for i in range(32)} | {0x7F: "\u2421"}
+_CONTROL |= {i: "\ufffd" for i in range(0x80, 0xA0)}  # C1 controls (0x9B is an 8-bit CSI)
 _CONTROL[0x0A] = " "  # a line break inside one-line displays reads as a space
 _CONTROL[0x09] = " "
 
 
 def clean(text: str) -> str:
-    """Printable text: C0 controls and DEL shown as their Unicode control pictures."""
+    """Printable text: C0 controls and DEL shown as their Unicode control pictures, C1
+    controls as U+FFFD; one character for one, so offsets into the text stay right."""
     return text.translate(_CONTROL)
+
+
+def fit(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (wide characters count two), with …"""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[:cells]
+    return set_cell_size(text, cells - 1).rstrip() + "…"
+
+
+class SafeInput(Input):
+    """An Input that draws its value with control characters made visible, so a pasted or
+    restored escape sequence is never written to the terminal raw. The value itself is kept
+    exactly as typed; multi-line pastes keep every line."""
+
+    @property
+    def _value(self) -> Text:  # Input draws this; the one place its text meets the screen
+        return Text(clean(self.value), no_wrap=True, overflow="ignore", end="")
+
+    def _on_paste(self, event: Paste) -> None:
+        if event.text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(event.text)
+            else:
+                self.replace(event.text, *selection)
+        event.stop()
+        event.prevent_default()  # Input's own handler (first line only) must not run too
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -21,7 +21,7 @@ from companion.clock import mmss
 from companion.session import Session, SessionError, parse_note
 from companion.store import Store, StoreError
 from companion.tui.screens.text_prompt import TextPrompt
-from companion.tui.text import clean
+from companion.tui.text import SafeInput, clean
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.panes import (
     SIGNAL_KEYS,
@@ -54,16 +54,32 @@ TYPING_BINDINGS: list[BindingType] = [
 ]
 
 
-class NoteLine(Input):
-    """The note line. Enter commits synchronously, and the typing-mode keys are bound here
-    rather than as priority bindings on the screen: keys then act in the order they were
-    typed, so a note followed at once by ^N lands in the section it was typed in."""
+class NoteLine(SafeInput):
+    """The note line. Enter and the typing-mode keys act right here, as the key arrives,
+    in order with the characters around it. (A binding would run only once the key has
+    bubbled up, after the characters that followed it in a burst: "first⏎second⏎" would
+    become one note, and a note followed at once by ^N could land in the next section.)
+    The bindings stay declared for the footer, the help and the palette."""
 
     BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
+    _IN_ORDER: ClassVar[dict[str, str]] = {
+        binding.key: binding.action.removeprefix("screen.")
+        for binding in TYPING_BINDINGS if isinstance(binding, Binding)
+    }
 
     def __init__(self, commit: Callable[[], bool], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._commit = commit
+
+    async def _on_key(self, event: Key) -> None:
+        if event.key == "enter" or event.key in self._IN_ORDER:
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter":
+                self._commit()
+            else:
+                getattr(self.screen, f"action_{self._IN_ORDER[event.key]}")()
+        # Other keys: Textual goes on to Input._on_key (handlers run down the MRO).
 
     async def action_submit(self) -> None:
         self._commit()

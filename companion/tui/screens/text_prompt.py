@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from companion.tui.text import SafeInput
+
 
 class TextPrompt(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,7 +36,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, markup=False)
-            yield Input(self.value, id="text", select_on_focus=False)
+            yield SafeInput(self.value, id="text", select_on_focus=False)
             yield Label("Enter keeps it · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
