@@ -211,10 +211,6 @@ async def test_enter_pressed_again_while_failing_saves_once(
         assert [r["text"] for r in live.rows("note_added")] == ["pressed twice"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py: a retried note is stamped when the retry succeeds, not "
-    "when Enter was pressed; a 30 s lock makes the note 30 s late in the timeline "
-    "(_commit_note re-runs session.add_note at retry time with no back-dating)"))
 async def test_retried_note_keeps_the_time_it_was_typed(
         live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     fault = Failing(monkeypatch, "locked")
@@ -237,10 +233,6 @@ async def test_retried_note_keeps_the_time_it_was_typed(
         assert saved.t == pytest.approx(42, abs=1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py: a note whose write failed is retried only on the next "
-    "tick, so ^N pressed first (the fault having cleared) moves on and the note is then "
-    "saved in the next section, not the one it was typed in"))
 async def test_failed_note_then_next_section_keeps_its_section(
         live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     fault = Failing(monkeypatch, "locked")
@@ -471,10 +463,6 @@ async def test_multiline_paste_keeps_every_line(live: Live) -> None:
             assert line in saved
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/widgets/panes.py: NotesView.show rebuilds and re-wraps every note of the "
-    "section on each action (refresh_view), so after a 1 MB note each key action (pause, "
-    "tick, next) blocks the screen for seconds"))
 async def test_actions_stay_quick_after_a_one_megabyte_note(live: Live) -> None:
     live.session.add_note("".join(f"{i:07d} lorem ipsum " for i in range(90_000))[:1_000_000])
     app = live.app()
@@ -514,10 +502,6 @@ async def test_user_bank_with_markup_and_escapes_is_shown_literally(
         assert set(live.session.state.section.ticked) == {"markup", "escape", "closing"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/home.py: _fill_plans builds each plan's label with "
-    "Text(f'{plan.title}  ') without clean(), so a user plan whose title holds an escape "
-    "sequence writes a raw ESC to the terminal from the home screen's plan list"))
 async def test_home_screen_shows_hostile_plan_titles_safely(tmp_path: Path,
                                                            library: Library) -> None:
     with Store(tmp_path / "home.db") as store:
@@ -681,10 +665,6 @@ async def test_ten_sections(tmp_path: Path, library: Library) -> None:
             assert app.screen.query_one("#sections").region.height == 10
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/screens/live.py: on_tick re-shows the section list only when the phase "
-    "changes, so in the wide layout the current section's used time in the list stays where "
-    "it was (00:30/5m) while the timer runs on (03:30 left)"))
 async def test_section_list_time_follows_the_clock(live: Live) -> None:
     app = live.app()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -695,11 +675,6 @@ async def test_section_list_time_follows_the_clock(live: Live) -> None:
             assert re.search(rf"▶ 1\. Introductions +{used}/5m", _export(app)), used
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/tui/widgets/panes.py (SectionList.render) and timer.py (TimerBar.render) "
-    "cut titles by len(), not by terminal cells: a CJK or emoji title is twice as wide, "
-    "wraps the section list over several lines, and at 60 columns pushes the timer's "
-    "second line (bar and total) off the screen"))
 async def test_wide_character_titles_keep_one_line(tmp_path: Path, library: Library) -> None:
     live = _start(tmp_path, library, "f-wide")
     app = live.app()

@@ -164,11 +164,11 @@ class HomeScreen(Screen[None]):
                 continue
             if plan.family != family:
                 family = plan.family
-                options.append(Option(Text(f"── {family or 'other'} ──", style="bold"),
+                options.append(Option(Text(f"── {clean(family or 'other')} ──", style="bold"),
                                       disabled=True))
             minutes = f"{plan.minutes:g}m" if plan.minutes else "untimed"
-            label = Text(f"{plan.title}  ")
-            label.append(f"{minutes} · {plan.stage or plan.mode}", style="dim")
+            label = plain(f"{plan.title}  ")
+            label.append(f"{minutes} · {clean(plan.stage or plan.mode)}", style="dim")
             options.append(Option(label, id=plan.id))
         plan_list = self.query_one("#plans", OptionList)
         plan_list.clear_options()

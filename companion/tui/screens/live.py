@@ -190,7 +190,8 @@ class LiveScreen(Screen[None]):
         self._last_phase = ""
         self._last_section = -1
         self._last_failure = ""
-        self._retry_note: bool | None = None  # a note whose write failed: flagged or not
+        # A note whose write failed: (flagged, session time and section it was typed in).
+        self._retry_note: tuple[bool, float, int] | None = None
         self._tick_history: list[tuple[int, str]] = []
 
     # --- building -----------------------------------------------------------------------
@@ -269,7 +270,7 @@ class LiveScreen(Screen[None]):
         # Narrow screens push the timeline below the fold: the last note stays in sight.
         last = self.session.last_note()
         self.query_one("#last-note", Static).update(
-            f"✓ saved {mmss(last.t)}: {clean(last.text)}" if last else "No notes yet.")
+            f"✓ saved {mmss(last.t)}: {clean(last.text[:300])}" if last else "No notes yet.")
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
             away.update(f"‖ Reopened after {_duration(state.away)} away. "
@@ -308,17 +309,17 @@ class LiveScreen(Screen[None]):
                 self.think_until = timer.think_left = None
                 self._do(self.session.start_running)
         timer.refresh()
+        self.query_one("#sections", SectionList).show(state, now)  # its mm:ss follow the clock
         current = phase(state.section_left(state.current, now),
                         state.sections[state.current].planned)
         if current != self._last_phase:
             if self.bell and state.running and current in ("warning", "overtime"):
                 self.app.bell()
             self._last_phase = current
-            self.query_one("#sections", SectionList).show(state, now)
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
         if self._retry_note is not None and self._note_text().strip():
-            self._commit_note(self._retry_note)
+            self._commit_note(self._retry_note[0])
         self._flush_draft()
 
     def _time_is_up(self) -> None:
@@ -415,10 +416,15 @@ class LiveScreen(Screen[None]):
             return False
         text, back = parse_note(raw)
         back = back or self.backdate
-        if self._do(self.session.add_note, text, back, flagged) is None:
+        now = self.session.now()
+        # A retry keeps the moment and the section the note was typed in.
+        typed_at, section = ((now, self.state.current) if self._retry_note is None
+                             else self._retry_note[1:])
+        if self._do(self.session.add_note, text, back + (now - typed_at), flagged,
+                    section) is None:
             # The text stays in the note line (nothing typed is lost) and, if the write
             # failed, every tick tries again until it is saved.
-            self._retry_note = flagged if self._last_failure else None
+            self._retry_note = (flagged, typed_at, section) if self._last_failure else None
             self._show_mode()
             return False
         if self._retry_note is not None:

@@ -4,6 +4,7 @@ glyph or a word as well as colour."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.events import Click
 from textual.message import Message
@@ -12,7 +13,7 @@ from textual.widgets import Static
 
 from companion.clock import mmss
 from companion.session import SessionState
-from companion.tui.text import clean, plain
+from companion.tui.text import clean, fit, plain
 
 SIGNAL_KEYS = "1234567890"
 
@@ -61,13 +62,12 @@ class SectionList(Widget):
             minutes = f"{section.plan.minutes:g}m" if section.plan.minutes else "untimed"
             times = f"{mmss(used)}/{minutes}" if used >= 1 else minutes
             head = f"{glyph:<2}{index + 1}. "
-            room = max(4, width - len(head) - len(times) - 1)
+            room = max(4, width - cell_len(head) - len(times) - 1)
             title = clean(section.plan.title)
-            if len(title) > room:
-                title = title[: room - 1] + "…"
+            title = fit(title, room)
             lines.append(head, style=style)
             lines.append(title, style=style)
-            lines.append(" " * max(1, room - len(title) + 1) + times, style="dim")
+            lines.append(" " * max(1, room - cell_len(title) + 1) + times, style="dim")
             if index < len(state.sections) - 1:
                 lines.append("\n")
         return lines
@@ -193,11 +193,21 @@ class SignalPane(_RowsPane):
             row.update(text)
 
 
+NOTE_SHOWN_CHARS = 2000  # a longer note is saved whole; the timeline shows its start
+
+
 class NotesView(Static):
-    """The current section's notes: stamps as session time (and section time), ★ flagged."""
+    """The current section's notes: stamps as session time (and section time), ★ flagged.
+    Rebuilt only when those notes change: a huge note must not slow every key."""
+
+    _shown: tuple[object, ...] | None = None
 
     def show(self, state: SessionState) -> None:
         notes = [n for n in state.notes if n.section == state.current]
+        key = (state.current, *((n.id, n.flagged, n.retracted, len(n.edits)) for n in notes))
+        if key == self._shown:
+            return
+        self._shown = key
         if not notes:
             self.update(Text("No notes in this section yet. Type below; Enter saves.",
                              style="dim"))
@@ -215,7 +225,10 @@ class NotesView(Static):
                 line.append("✗ retracted: ", style="dim")
                 line.append_text(plain(note.text, "dim strike"))
             else:
-                line.append_text(plain(note.text))
+                line.append_text(plain(note.text[:NOTE_SHOWN_CHARS]))
+            if len(note.text) > NOTE_SHOWN_CHARS:
+                line.append(f" … (+{len(note.text) - NOTE_SHOWN_CHARS:,} characters, all "
+                            "saved)", style="dim italic")
             if note.edits and not note.retracted:
                 line.append(" ✎ edited", style="dim italic")
             text.append_text(line)

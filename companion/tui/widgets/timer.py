@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from companion.clock import mmss
 from companion.session import Session
-from companion.tui.text import clean
+from companion.tui.text import clean, fit
 
 WARN_SECONDS = 120.0
 
@@ -79,7 +79,7 @@ class TimerBar(Widget):
         title = clean(section.plan.title)
         line1.append(f" │ {index + 1}/{len(state.sections)} ")
         room = width - line1.cell_len
-        line1.append(title if len(title) <= room else title[: max(0, room - 1)] + "…",
+        line1.append(fit(title, max(0, room)),
                      style="bold")
         total = state.total_used(now)
         overall = f" {mmss(total)}"
