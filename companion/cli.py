@@ -15,6 +15,7 @@ from companion.config import Config
 from companion.content import Library, UnknownPlan, resolve_plan, validate_paths
 from companion.errors import EXIT_BAD_INPUT, CompanionError
 from companion.located import Problem
+from companion.textsafe import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,13 +132,13 @@ def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None
     for plan in chosen:
         if plan.family != family:
             family = plan.family
-            click.echo(f"\n{family or 'other'}")
+            click.echo(f"\n{visible(family or 'other')}")
         minutes = f"{plan.minutes:g} min" if plan.minutes else "untimed"
         click.echo(f"  {plan.id:<{width}}  {plan.mode:<9}  {minutes:>7}  "
-                   f"{plan.stage:<20}  {plan.title}")
+                   f"{visible(plan.stage):<20}  {visible(plan.title)}")
     for loop in sorted(lib.loops.values(), key=lambda lp: lp.id):
         if stage is None and mode is None:
-            click.echo(f"\nloop {loop.id}: {loop.title}")
+            click.echo(f"\nloop {loop.id}: {visible(loop.title)}")
             click.echo("  " + " → ".join(loop.plans))
     click.echo(f"\n{len(chosen)} plan(s). `companion show PLAN` prints one; "
                "`companion run PLAN --candidate NAME` runs it.")
@@ -169,14 +170,16 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     width = max((len(b.id) for b in lib.banks.values()), default=10)
     click.echo("banks")
     for row in rows:
-        click.echo(f"  {row['id']:<{width}}  {row['questions']:>3} questions  {row['title']}")
+        click.echo(f"  {row['id']:<{width}}  {row['questions']:>3} questions  "
+                   f"{visible(str(row['title']))}")
     click.echo("signal sets")
     for s in sorted(lib.signal_sets.values(), key=lambda s: s.id):
-        click.echo(f"  {s.id:<{width}}  {len(s.good):>2} good {len(s.bad):>2} bad  {s.title}")
+        click.echo(f"  {s.id:<{width}}  {len(s.good):>2} good {len(s.bad):>2} bad  "
+                   f"{visible(s.title)}")
     click.echo("rubrics")
     for r in sorted(lib.rubrics.values(), key=lambda r: r.id):
         click.echo(f"  {r.id:<{width}}  {len(r.criteria)} criteria, pass "
-                   f"{r.threshold}/{r.max_score}  {r.title}")
+                   f"{r.threshold}/{r.max_score}  {visible(r.title)}")
 
 
 @main.command()

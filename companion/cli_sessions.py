@@ -102,9 +102,13 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     from companion.launch import run_new
 
     store = open_store(ctx)
+    try:
+        interviewer = interviewer.strip() or store.last_interviewer()
+    except StoreError as err:
+        store.close()
+        raise CompanionError(str(err)) from None
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
-            role=role.strip(), level=level.strip(),
-            interviewer=interviewer.strip() or store.last_interviewer(), library=lib)
+            role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib)
 
 
 @main.command()
@@ -114,8 +118,14 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
 def resume(ctx: click.Context, session_id: str | None) -> None:
     """Reopen a session that was not ended (the newest when no id)."""
     store = open_store(ctx)
-    sid = resolve_session_id(store, session_id)
-    row = store.session(sid)
+    try:
+        sid = resolve_session_id(store, session_id)
+        row = store.session(sid)
+    except (StoreError, CompanionError) as err:
+        store.close()
+        if isinstance(err, CompanionError):
+            raise
+        raise CompanionError(str(err)) from None
     if row and row["status"] in ("ended", "abandoned"):
         raise CompanionError(f"session {sid} has {row['status']}; `companion export {sid}` "
                              "shows it")

@@ -283,6 +283,10 @@ class Store:
         db = sqlite_utils.Database(self.conn)
         for number in range(version + 1, target + 1):
             with self.transaction():
+                # Read again under the write lock: another process opening the same new
+                # file at the same moment may have done this step already.
+                if self.version >= number:
+                    continue
                 MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
@@ -308,13 +312,19 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as err:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise _explain(self.path, err) from None
+
+    def _rollback(self) -> None:
+        """Roll back what is still open. After some errors (a full disk) SQLite has rolled
+        back already, and a second ROLLBACK would hide the real error behind its own."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     # --- writing ------------------------------------------------------------------------
 

@@ -153,16 +153,7 @@ FAULTS: dict[str, Callable[[Path], Fault]] = {
     "truncated": _truncated,
     "unwritable": _unwritable,
 }
-_TRACEBACK = pytest.mark.xfail(strict=True, raises=StoreError, reason=(
-    "companion/cli_sessions.py: `run` calls store.last_interviewer() and `resume` calls "
-    "resolve_session_id()/store.session() outside any `except StoreError`, so a database "
-    "that opens but whose sessions table fails to read ends in a StoreError traceback "
-    "instead of `error: ... damaged`"))
-MATRIX = [
-    pytest.param(fault, command, marks=[_TRACEBACK] if (fault, command) in {
-        ("table-zeroed", "run"), ("table-zeroed", "resume")} else [])
-    for fault in FAULTS for command in COMMANDS
-]
+MATRIX = [(fault, command) for fault in FAULTS for command in COMMANDS]
 
 
 @pytest.mark.parametrize(("fault", "command"), MATRIX)
@@ -338,14 +329,7 @@ def test_full_disk_during_a_migration_keeps_the_old_version(tmp_path: Path,
         conn.close()
 
 
-_ROLLBACK_MASKS_FULL = pytest.mark.xfail(strict=True, reason=(
-    "companion/store.py: Store.transaction() runs ROLLBACK after a failed statement, but on "
-    "SQLITE_FULL SQLite has already rolled the transaction back, so the ROLLBACK raises "
-    "'cannot rollback - no transaction is active' and that error, not 'database or disk is "
-    "full', is what _explain() words: the user reads 'database error: cannot rollback'"))
-
-
-@pytest.mark.parametrize("case", [pytest.param("run", marks=_ROLLBACK_MASKS_FULL), "migration"])
+@pytest.mark.parametrize("case", ["run", "migration"])
 def test_full_disk_message_says_the_disk_is_full(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  case: str) -> None:
@@ -385,7 +369,6 @@ def test_full_disk_append_changes_nothing_and_the_store_carries_on(tmp_path: Pat
         store.close()
 
 
-@_ROLLBACK_MASKS_FULL
 def test_full_disk_append_says_the_disk_is_full(tmp_path: Path) -> None:
     clock = FakeClock()
     with Store(tmp_path / "full.db") as store:
@@ -450,10 +433,6 @@ def _raw_controls(text: str) -> set[str]:
             if (ord(ch) < 0x20 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/cli.py: `plans`, `banks` and `show` print user content (plan and bank "
-    "titles, question text) as is, so a user bank or plan holding an escape sequence "
-    "('\\e]0;...\\a', '\\e[2J') writes it raw to the terminal"))
 @pytest.mark.parametrize("args", [
     ["plans", "--plans", str(HOSTILE)],
     ["banks", "--banks", str(HOSTILE)],
@@ -466,10 +445,6 @@ def test_content_commands_print_no_raw_escape_sequences(args: list[str]) -> None
     assert _raw_controls(result.output) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "companion/export/markdown.py: the Markdown export (stdout by default) copies notes "
-    "and candidate names as is, so an escape sequence in a note or a name reaches the "
-    "terminal raw with `companion export ID`"))
 def test_markdown_export_to_stdout_prints_no_raw_escape_sequences(tmp_path: Path) -> None:
     db = tmp_path / "text.db"
     with Store(db) as store:
@@ -502,12 +477,6 @@ def test_json_export_keeps_hostile_text_exactly(tmp_path: Path) -> None:
 # --- two first opens at once -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=StoreError, reason=(
-    "companion/store.py: Store.__init__ reads PRAGMA user_version before taking the write "
-    "lock, and _migrate does not read it again inside BEGIN IMMEDIATE, so when two "
-    "processes open a new database at once both run migration 1 and the second fails with "
-    "'database error: table sessions already exists' (seen with two `companion run` "
-    "started together on a new --db)"))
 def test_two_first_opens_racing_to_create_the_schema(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The interleaving made deterministic: the first opener has read version 0 when the

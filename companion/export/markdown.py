@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from companion.textsafe import visible
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LIST_DASH = re.compile(r"^([-=])")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
@@ -13,7 +15,7 @@ _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 def escape_inline(text: str) -> str:
     """One line of user text, safe inside a paragraph, list item or table cell."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(visible(str(text)).split())
     escaped = _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
     # A leading "-", "=" or "1." would start a list or a heading underline.
     escaped = _LIST_DASH.sub(r"\\\1", escaped)

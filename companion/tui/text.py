@@ -8,16 +8,13 @@ from rich.text import Text
 from textual.events import Paste
 from textual.widgets import Input
 
-_CONTROL = {i: chr(0x2400 + i) for i in range(32)} | {0x7F: "\u2421"}
-_CONTROL |= {i: "\ufffd" for i in range(0x80, 0xA0)}  # C1 controls (0x9B is an 8-bit CSI)
-_CONTROL[0x0A] = " "  # a line break inside one-line displays reads as a space
-_CONTROL[0x09] = " "
+from companion.textsafe import visible
 
 
 def clean(text: str) -> str:
     """Printable text: C0 controls and DEL shown as their Unicode control pictures, C1
     controls as U+FFFD; one character for one, so offsets into the text stay right."""
-    return text.translate(_CONTROL)
+    return visible(text)
 
 
 def fit(text: str, cells: int) -> str:
