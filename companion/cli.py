@@ -6,16 +6,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from companion import __version__
 from companion.config import Config
-from companion.content import Library, UnknownPlan, resolve_plan, validate_paths
 from companion.errors import EXIT_BAD_INPUT, CompanionError
 from companion.located import Problem
 from companion.textsafe import visible
+
+if TYPE_CHECKING:
+    from companion.content import Library
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,6 +196,8 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
 
     lib = load_content(ctx)
     try:
+        from companion.content import UnknownPlan, resolve_plan
+
         session_plan = resolve_plan(lib, plan_id, role, level)
     except UnknownPlan as err:
         raise CompanionError(str(err)) from None
@@ -210,6 +214,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise CompanionError(f"no such file or folder: {missing[0]}")
+    from companion.content import validate_paths
+
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
         click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)

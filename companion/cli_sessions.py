@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from companion.cli import _config, common_options, load_content, main
-from companion.content import UnknownPlan, resolve_plan
 from companion.errors import CompanionError
 from companion.store import Store, StoreError
 
@@ -96,6 +95,8 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
         raise CompanionError("--candidate needs a name")
     lib = load_content(ctx)
     try:
+        from companion.content import UnknownPlan, resolve_plan
+
         plan = resolve_plan(lib, plan_id, role or None, level or None, random.Random(seed))
     except UnknownPlan as err:
         raise CompanionError(str(err)) from None
@@ -157,6 +158,7 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
     bank has others). With no PLAN_ID, opens the home screen on the practice plans."""
     lib = load_content(ctx)
     store = open_store(ctx)
+    from companion.content import UnknownPlan
     from companion.launch import open_practice_home, run_new
     from companion.practice import PracticeError, practice_plan
 

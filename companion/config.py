@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from companion.content import Library, Source, content_sources
+if TYPE_CHECKING:
+    from companion.content import Library, Source
 
 APP_NAME = "companion"
 
@@ -41,6 +43,8 @@ class Config:
         return self.db if self.db is not None else default_db_path()
 
     def sources(self) -> list[Source]:
+        from companion.content import content_sources  # not for commands without content
+
         return content_sources(self.config_dir or user_config_dir(), self.banks, self.plans)
 
     def library(self) -> Library:

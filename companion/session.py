@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.clock import Clock
+from companion.event import Event as Event  # re-exported: the log and its logic go together
 from companion.model import Prompt, SectionPlan, SessionPlan, Signal, prompt_from_dict
 
 EVENT_TYPES = (
@@ -50,20 +51,6 @@ RUNNING, PAUSED, ENDED, ABANDONED = "running", "paused", "ended", "abandoned"
 
 class SessionError(ValueError):
     """An operation the session does not allow now (the message says why)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    seq: int
-    type: str
-    t: float
-    at: float
-    data: dict[str, Any]
-
-    @property
-    def section(self) -> int | None:
-        value = self.data.get("section")
-        return value if isinstance(value, int) else None
 
 
 @dataclass(slots=True)
