@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -73,7 +74,28 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
     return lib
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class CommandGroup(click.Group):
+    """Commands of the debrief and the panel are loaded when named (or listed in --help), so
+    a quick command such as `companion sessions --json` does not pay for their imports."""
+
+    LATER: ClassVar[dict[str, str]] = {
+        "export": "companion.cli_export", "search": "companion.cli_export",
+        "purge": "companion.cli_export", "key": "companion.cli_panel",
+        "verify": "companion.cli_panel", "import": "companion.cli_panel",
+        "calibration": "companion.cli_panel",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.LATER:
+            importlib.import_module(self.LATER[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CommandGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="companion")
 @common_options
 @click.pass_context
@@ -253,5 +275,5 @@ def paths(ctx: click.Context) -> None:
             click.echo(f"{source.label}: {directory}{state}")
 
 
-# Registers the session, export, search and purge commands on `main`.
-from companion import cli_export, cli_panel, cli_sessions  # noqa: E402,F401
+# Registers the session commands on `main` (the others load when named: CommandGroup).
+from companion import cli_sessions  # noqa: E402,F401
