@@ -308,7 +308,7 @@ class LiveScreen(Screen[None]):
             if left <= 0:
                 self.think_until = timer.think_left = None
                 self._do(self.session.start_running)
-        timer.refresh()
+        timer.tick()
         self.query_one("#sections", SectionList).show(state, now)  # its mm:ss follow the clock
         current = phase(state.section_left(state.current, now),
                         state.sections[state.current].planned)

@@ -26,6 +26,7 @@ class SectionList(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._state: SessionState | None = None
         self._now = 0.0
+        self._shown: tuple[object, ...] = ()
 
     class Chosen(Message):
         def __init__(self, index: int) -> None:
@@ -34,7 +35,12 @@ class SectionList(Widget):
 
     def show(self, state: SessionState, now: float) -> None:
         self._state, self._now = state, now
-        self.refresh()
+        # Redraw when a shown figure changes (mm:ss of the current section), not every tick.
+        key = (state.current, state.status, state.events, int(state.section_used(
+            state.current, now)), self.size)
+        if key != self._shown:
+            self._shown = key
+            self.refresh()
 
     def on_click(self, event: Click) -> None:
         """A click on a section goes to it (one line per section)."""

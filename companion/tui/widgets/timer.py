@@ -40,6 +40,19 @@ class TimerBar(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
         self.think_left: float | None = None  # practice think time before the clock runs
+        self._shown: tuple[object, ...] = ()
+
+    def tick(self) -> None:
+        """Redraw only when what it shows changes: once a second while running, not at
+        every tick (this runs beside a video call)."""
+        state = self.session.state
+        now = self.session.now()
+        key = (state.current, state.status, int(state.section_used(state.current, now)),
+               int(state.total_used(now)),
+               None if self.think_left is None else int(self.think_left), self.size)
+        if key != self._shown:
+            self._shown = key
+            self.refresh()
 
     def render(self) -> Text:
         state = self.session.state
