@@ -24,6 +24,7 @@ from companion.event import Event
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
+AUTOCHECKPOINT_PAGES = 10_000
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 _TEXT_EVENTS = {
@@ -266,6 +267,11 @@ class Store:
                 )
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # SQLite's own checkpoint every 1,000 pages lands on whichever commit crosses
+            # the line: a note now and then took 4 ms instead of 0.1. The app checkpoints
+            # when idle (checkpoint()); this larger bound only keeps the WAL from growing
+            # without end when nobody does.
+            self.conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate(version, target_version)
         except sqlite3.Error as err:
@@ -289,6 +295,15 @@ class Store:
                     continue
                 MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database without blocking anyone (PASSIVE), for idle
+        moments. Maintenance only: if it fails, every commit is still safe in the WAL."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            return False
+        return True
 
     @property
     def version(self) -> int:

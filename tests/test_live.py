@@ -348,3 +348,21 @@ async def test_click_a_section_to_go_there(live: Live) -> None:
         await pilot.click("#sections", offset=(5, 2))
         assert live.session.state.current == 2
         assert live.rows()[-1]["type"] == "section_started"
+
+
+async def test_wal_is_checkpointed_when_idle_not_on_a_key(live: Live, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[float] = []
+    monkeypatch.setattr(live.store, "checkpoint", lambda: calls.append(1) or True)
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        screen.query_one("#note", Input).value = "a note"
+        await pilot.press("enter")
+        screen.on_tick()  # type: ignore[attr-defined]
+        assert calls == [], "not right after a write"
+        live.clock.advance(1.5)
+        screen.on_tick()  # type: ignore[attr-defined]
+        assert calls == [1], "a second after the last write"
+        live.clock.advance(5)
+        screen.on_tick()  # type: ignore[attr-defined]
+        assert calls == [1], "nothing new to fold in"

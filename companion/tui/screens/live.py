@@ -190,6 +190,8 @@ class LiveScreen(Screen[None]):
         self._last_phase = ""
         self._last_section = -1
         self._last_failure = ""
+        self._last_write_seen = (len(session.events), session.clock.monotonic())
+        self._checkpointed = len(session.events)
         # A note whose write failed: (flagged, session time and section it was typed in).
         self._retry_note: tuple[bool, float, int] | None = None
         self._tick_history: list[tuple[int, str]] = []
@@ -321,6 +323,18 @@ class LiveScreen(Screen[None]):
         if self._retry_note is not None and self._note_text().strip():
             self._commit_note(self._retry_note[0])
         self._flush_draft()
+        self._checkpoint_when_idle()
+
+    def _checkpoint_when_idle(self) -> None:
+        """Fold the WAL into the database a second after the last write, so no key press
+        pays for it (a failed checkpoint loses nothing: the WAL keeps every commit)."""
+        written = len(self.session.events)
+        idle = self.session.clock.monotonic() - self._last_write_seen[1]
+        if written != self._last_write_seen[0]:
+            self._last_write_seen = (written, self.session.clock.monotonic())
+        elif idle >= 1.0 and written != self._checkpointed:
+            self.store.checkpoint()
+            self._checkpointed = written
 
     def _time_is_up(self) -> None:
         """Practice has a hard stop: the screen says so, the overrun keeps counting for the
