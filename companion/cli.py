@@ -147,7 +147,7 @@ def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None
     if stage is not None and not chosen and not as_json:
         stages = sorted({p.stage for p in lib.plans.values() if p.stage})
         raise CompanionError(f"no plans of stage '{stage}'; stages: {', '.join(stages)}")
-    chosen.sort(key=lambda p: (p.family, p.stage, p.id))
+    chosen.sort(key=lib.listing_order)
     if as_json:
         click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2))
         return

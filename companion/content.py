@@ -100,6 +100,13 @@ class Library:
     def loops_of(self, plan_id: str) -> list[Loop]:
         return [loop for loop in self.loops.values() if plan_id in loop.plans]
 
+    def listing_order(self, plan: Plan) -> tuple[str, int, str, str]:
+        """How plans are listed: by family, then a loop's plans in the loop's order, then
+        by stage and id."""
+        position = min((lp.plans.index(plan.id) for lp in self.loops_of(plan.id)),
+                       default=len(self.plans))
+        return (plan.family, position, plan.stage, plan.id)
+
 
 # --- Where content lives -------------------------------------------------------------------
 

@@ -154,7 +154,7 @@ class HomeScreen(Screen[None]):
 
     def _fill_plans(self, query: str) -> None:
         words = query.lower().split()
-        plans = sorted(self.library.plans.values(), key=lambda p: (p.family, p.stage, p.id))
+        plans = sorted(self.library.plans.values(), key=self.library.listing_order)
         options: list[Option | None] = []
         family = None
         for plan in plans:
