@@ -349,30 +349,37 @@ class Store:
             with self.transaction():
                 if event.type == "session_started":
                     self._insert_session(session_id, event, summary)
-                self.conn.execute(
-                    "INSERT INTO events (session_id, seq, type, at, t, section, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (session_id, event.seq, event.type, iso(event.at), event.t,
-                     event.section, json.dumps(event.data, ensure_ascii=False)),
-                )
-                text_kind = _TEXT_EVENTS.get(event.type)
-                if text_kind and event.data.get(text_kind[1]):
-                    self.conn.execute(
-                        "INSERT INTO texts (session_id, seq, kind, section, text) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (session_id, event.seq, text_kind[0], event.section,
-                         event.data[text_kind[1]]),
-                    )
-                self.conn.execute(
-                    "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
-                    "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
-                    (summary["status"], summary["score"], summary["max_score"],
-                     summary["recommendation"],
-                     iso(summary["ended_at"]) if summary["ended_at"] else None,
-                     iso(summary["last_event_at"]), session_id),
-                )
+                self._insert_event(session_id, event)
+                self._update_listing(session_id, summary)
         except sqlite3.Error as err:
             raise _explain(self.path, err) from None
+
+    def _insert_event(self, session_id: str, event: Event) -> None:
+        """The event row, and its text for full-text search (inside a transaction)."""
+        self.conn.execute(
+            "INSERT INTO events (session_id, seq, type, at, t, section, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, event.seq, event.type, iso(event.at), event.t,
+             event.section, json.dumps(event.data, ensure_ascii=False)),
+        )
+        text_kind = _TEXT_EVENTS.get(event.type)
+        if text_kind and event.data.get(text_kind[1]):
+            self.conn.execute(
+                "INSERT INTO texts (session_id, seq, kind, section, text) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (session_id, event.seq, text_kind[0], event.section,
+                 event.data[text_kind[1]]),
+            )
+
+    def _update_listing(self, session_id: str, summary: dict[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
+            "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
+            (summary["status"], summary["score"], summary["max_score"],
+             summary["recommendation"],
+             iso(summary["ended_at"]) if summary["ended_at"] else None,
+             iso(summary["last_event_at"]), session_id),
+        )
 
     def _insert_session(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
         d = event.data
@@ -706,28 +713,8 @@ class Store:
                 self.conn.execute("UPDATE sessions SET source = ? WHERE id = ?",
                                   (source, session_id))
                 for event in events:
-                    self.conn.execute(
-                        "INSERT INTO events (session_id, seq, type, at, t, section, data) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (session_id, event.seq, event.type, iso(event.at), event.t,
-                         event.section, json.dumps(event.data, ensure_ascii=False)),
-                    )
-                    text_kind = _TEXT_EVENTS.get(event.type)
-                    if text_kind and event.data.get(text_kind[1]):
-                        self.conn.execute(
-                            "INSERT INTO texts (session_id, seq, kind, section, text) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                            (session_id, event.seq, text_kind[0], event.section,
-                             event.data[text_kind[1]]),
-                        )
-                self.conn.execute(
-                    "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
-                    "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
-                    (summary["status"], summary["score"], summary["max_score"],
-                     summary["recommendation"],
-                     iso(summary["ended_at"]) if summary["ended_at"] else None,
-                     iso(summary["last_event_at"]), session_id),
-                )
+                    self._insert_event(session_id, event)
+                self._update_listing(session_id, summary)
                 self.conn.execute(
                     f"INSERT INTO seals (session_id, {', '.join(columns)}) "
                     f"VALUES (?, {', '.join('?' for _ in columns)})",
