@@ -101,15 +101,11 @@ class LiveScreen(Screen[None]):
     """Sections, countdown, questions, signals, notes and the note line."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The same ctrl keys are bound on the note line for typing mode (see NoteLine).
-        _b("ctrl+n", "next_section", "Next", "End this section and start the next"),
-        _b("ctrl+t", "toggle_pause", "Pause", "Pause or resume the timer"),
-        _b("ctrl+f", "flag", "Flag", "Save the note line as a flagged key moment, or flag "
-           "the last note"),
-        _b("ctrl+l", "cycle_backdate", "Back-date", "Back-date the next note: 15, 30, 60 s"),
-        _b("ctrl+r", "rubric", "Rubric", "Score the rubric"),
-        _b("ctrl+o", "redraw", "Redraw", "Practice: draw another question (before you "
-           "answer; the clock restarts)"),
+        # The typing-mode ctrl keys, bound here too for command mode (see NoteLine).
+        *[
+            _b(b.key, b.action.removeprefix("screen."), b.description, b.tooltip)
+            for b in TYPING_BINDINGS if isinstance(b, Binding)
+        ],
         _b("f2", "reveal_follow_up", "Follow-up", "Practice: show the next follow-up of "
            "the question, as an interviewer would probe"),
         _b("f1", "help", "Help", "All keys and the note syntax", priority=True),
