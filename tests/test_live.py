@@ -366,3 +366,18 @@ async def test_wal_is_checkpointed_when_idle_not_on_a_key(live: Live, monkeypatc
         live.clock.advance(5)
         screen.on_tick()  # type: ignore[attr-defined]
         assert calls == [1], "nothing new to fold in"
+
+
+async def test_click_a_signal_and_a_question(live: Live) -> None:
+    from companion.tui.widgets.panes import PromptRow, SignalRow
+
+    app = live.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")  # the Design section
+        await pilot.pause()
+        await pilot.click(SignalRow)
+        assert set(live.session.state.section.ticked) == {"clarifies"}
+        await pilot.click(PromptRow)
+        assert set(live.session.state.section.asked) == {"t-design/rate-limiter"}
+        await pilot.click(SignalRow)
+        assert live.session.state.section.ticked == {}

@@ -27,10 +27,9 @@ from companion.tui.widgets.panes import (
     SIGNAL_KEYS,
     NotesView,
     PromptPane,
-    PromptRow,
+    Row,
     SectionList,
     SignalPane,
-    SignalRow,
 )
 from companion.tui.widgets.timer import TimerBar, phase
 
@@ -525,21 +524,21 @@ class LiveScreen(Screen[None]):
         if prompts:
             self._do(self.session.toggle_asked, prompts[self.cursor].id)
 
-    @on(PromptRow.Toggled)
-    def prompt_clicked(self, event: PromptRow.Toggled) -> None:
+    @on(Row.Toggled, "PromptRow")
+    def prompt_clicked(self, event: Row.Toggled) -> None:
         ids = [p.id for p in self.state.section.prompts]
-        if event.prompt_id in ids:
-            self.cursor = ids.index(event.prompt_id)
-            self._do(self.session.toggle_asked, event.prompt_id)
+        if event.row_id in ids:
+            self.cursor = ids.index(event.row_id)
+            self._do(self.session.toggle_asked, event.row_id)
 
     @on(SectionList.Chosen)
     def section_clicked(self, event: SectionList.Chosen) -> None:
         if not self.state.finished:
             self._do(self.session.go_to, event.index)
 
-    @on(SignalRow.Toggled)
-    def signal_clicked(self, event: SignalRow.Toggled) -> None:
-        self._toggle_signal(event.signal_id)
+    @on(Row.Toggled, "SignalRow")
+    def signal_clicked(self, event: Row.Toggled) -> None:
+        self._toggle_signal(event.row_id)
 
     def action_add_question(self) -> None:
         def done(text: str | None) -> None:

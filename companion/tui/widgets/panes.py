@@ -79,51 +79,44 @@ class SectionList(Widget):
         return lines
 
 
-class PromptRow(Static):
+class Row(Static):
+    """One clickable line of a pane: a click toggles it (posted up as `Toggled`)."""
+
+    class Toggled(Message):
+        def __init__(self, row: Row) -> None:
+            super().__init__()
+            self.row = row
+            self.row_id = row.row_id
+
+        @property
+        def control(self) -> Row:  # lets handlers pick rows by type: @on(..., "SignalRow")
+            return self.row
+
+    def __init__(self, row_id: str) -> None:
+        super().__init__()
+        self.row_id = row_id
+
+    def on_click(self) -> None:
+        self.post_message(self.Toggled(self))
+
+
+class PromptRow(Row):
     """One question. Click to mark it asked (or not)."""
 
-    class Toggled(Message):
-        def __init__(self, prompt_id: str) -> None:
-            super().__init__()
-            self.prompt_id = prompt_id
 
-    def __init__(self, prompt_id: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.prompt_id = prompt_id
-
-    def on_click(self) -> None:
-        self.post_message(self.Toggled(self.prompt_id))
-
-
-class SignalRow(Static):
+class SignalRow(Row):
     """One signal checkbox: `[✓]` ticked, `[ ]` not. Click to toggle."""
-
-    class Toggled(Message):
-        def __init__(self, signal_id: str) -> None:
-            super().__init__()
-            self.signal_id = signal_id
-
-    def __init__(self, signal_id: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.signal_id = signal_id
-
-    def on_click(self) -> None:
-        self.post_message(self.Toggled(self.signal_id))
 
 
 class _RowsPane(Static):
     """A pane of rows, remounted only when the set of rows changes."""
 
-    def _sync_rows(self, kind: type[Static], ids: list[str]) -> list[Static]:
+    def _sync_rows(self, kind: type[Row], ids: list[str]) -> list[Row]:
         rows = list(self.query(kind))
-        if [getattr(r, "row_id", None) for r in rows] != ids:
+        if [r.row_id for r in rows] != ids:
             for row in rows:
                 row.remove()
-            rows = []
-            for ident in ids:
-                row = kind(ident)
-                row.row_id = ident  # type: ignore[attr-defined]
-                rows.append(row)
+            rows = [kind(ident) for ident in ids]
             self.mount_all(rows)
         return rows
 
