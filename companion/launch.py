@@ -48,9 +48,11 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
                                 candidate_id=candidate_id, role=role, level=level,
                                 interviewer=interviewer, run=not think)
     except StoreError as err:
+        store.close()
         raise CompanionError(str(err)) from None
-    _run(create_app(store, clock, library, session, think=think))
-    click.echo(f"Session {session.id} saved. Resume it with `companion resume {session.id}`.")
+    with store:
+        _run(create_app(store, clock, library, session, think=think))
+    _farewell(session)
 
 
 def run_resume(store: Store, session_id: str, library: Library | None = None) -> None:
@@ -59,9 +61,20 @@ def run_resume(store: Store, session_id: str, library: Library | None = None) ->
         session = Session.reopen(store.events(session_id), clock, store.sink(session_id))
         draft = store.draft(session_id)
     except StoreError as err:
+        store.close()
         raise CompanionError(str(err)) from None
-    _run(create_app(store, clock, library, session, draft))
-    click.echo(f"Session {session.id} saved.")
+    with store:
+        _run(create_app(store, clock, library, session, draft))
+    _farewell(session)
+
+
+def _farewell(session: Session) -> None:
+    """What to do next with the session the command opened."""
+    sid = session.id
+    if session.state.finished:
+        click.echo(f"Session {sid} {session.state.status}. `companion export {sid}` shows it.")
+    else:
+        click.echo(f"Session {sid} saved. Resume it with `companion resume {sid}`.")
 
 
 def open_home(config: Config, library: Library) -> None:
