@@ -78,6 +78,7 @@ class HomeScreen(Screen[None]):
     HomeScreen #right { width: 1fr; }
     HomeScreen #plans { height: 1fr; min-height: 5; }
     HomeScreen #details { height: auto; max-height: 14; padding: 0 1; }
+    HomeScreen #form { height: auto; }
     HomeScreen #form Input { border: none; height: 1; background: $boost; margin-bottom: 1; }
     HomeScreen #form Label { padding: 0 1; color: $text-muted; }
     HomeScreen #in-progress { height: auto; max-height: 6; }
