@@ -158,3 +158,9 @@ def test_stats(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped
 
     app = create_app(store, clock, lib, tick=10_000)
     assert snap_compare(app, run_before=open_stats, terminal_size=(100, 34))
+
+
+def test_home_narrow(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(Store(tmp_path / "narrow.db"), FakeClock(), _fixture_library(),
+                     tick=10_000)
+    assert snap_compare(app, press=["enter"], terminal_size=(80, 24))
