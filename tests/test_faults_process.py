@@ -6,119 +6,20 @@ right after a note.)"""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tmux_harness import COMPANION, FIXTURES, NEEDS_TMUX, Tmux, query, tmux, wait_until
 
-COMPANION = Path(sys.executable).parent / "companion"
-FIXTURES = Path(__file__).parent / "fixtures" / "live"
-pytestmark = [
-    pytest.mark.tmux,
-    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
-    pytest.mark.skipif(not COMPANION.exists(), reason="the companion command is not installed"),
-    pytest.mark.timeout(120),
-]
+pytestmark = [*NEEDS_TMUX, pytest.mark.timeout(120)]
+__all__ = ["tmux"]  # the fixture, used by name
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
          "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
          "sierra", "tango", "uniform", "victor", "whiskey"]
-
-
-class Tmux:
-    """A private tmux server (its own TMUX_TMPDIR) whose panes stay after their command
-    exits, so the last words on screen can be read; each command's exit status is written
-    to a file by the shell that runs it (tmux's own pane_dead_status is not always set)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.env = dict(os.environ, TMUX_TMPDIR=str(folder))
-        self.env.pop("TMUX", None)
-        self("new-session", "-d", "-s", "keeper", "cat")
-        self("set-option", "-g", "remain-on-exit", "on")
-
-    def __call__(self, *args: str) -> str:
-        return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True,
-                              env=self.env).stdout
-
-    def start(self, name: str, command: str, width: int = 100, height: int = 30) -> None:
-        status = self.folder / f"{name}.status"
-        self("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
-             f"{command}; echo $? > {status}")
-
-    def screen(self, name: str) -> str:
-        return self("capture-pane", "-p", "-t", name)
-
-    def type(self, name: str, text: str) -> None:
-        self("send-keys", "-t", name, "-l", "--", text)
-
-    def keys(self, name: str, *keys: str) -> None:
-        self("send-keys", "-t", name, *keys)
-
-    def pane(self, name: str, field: str) -> str:
-        return self("display-message", "-p", "-t", name, f"#{{{field}}}").strip()
-
-    def app_pid(self, name: str) -> int:
-        """The command's process: the child of the pane's shell."""
-        shell = self.pane(name, "pane_pid")
-        (child,) = subprocess.run(["pgrep", "-P", shell], capture_output=True,
-                                  text=True).stdout.split()
-        return int(child)
-
-    def wait_for(self, name: str, predicate: Callable[[str], bool], what: str,
-                 deadline: float = 20.0) -> str:
-        end = time.monotonic() + deadline
-        screen = ""
-        while time.monotonic() < end:
-            screen = self.screen(name)
-            if predicate(screen):
-                return screen
-            time.sleep(0.05)  # polling a real process, with a deadline (not a timer wait)
-        raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
-
-    def wait_exit(self, name: str, deadline: float = 20.0) -> int:
-        """The exit status of the pane's command (128 + N when killed by signal N)."""
-        status = self.folder / f"{name}.status"
-        end = time.monotonic() + deadline
-        while time.monotonic() < end:
-            text = status.read_text() if status.exists() else ""
-            if text.endswith("\n"):
-                return int(text)
-            time.sleep(0.05)
-        raise AssertionError(f"{name} did not exit; screen was:\n{self.screen(name)}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-server"], env=self.env, capture_output=True)
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    server = Tmux(tmp_path)
-    yield server
-    server.close()
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def wait_until(predicate: Callable[[], bool], what: str, deadline: float = 10.0) -> None:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def run_command(db: Path, candidate: str) -> str:
@@ -147,7 +48,7 @@ def test_kill_mid_draft_keeps_the_draft_at_most_a_second_behind(tmux: Tmux,
         tmux.type("app", chunk)
         typed += chunk
         sent.append((time.monotonic(), typed))
-        time.sleep(0.03)
+        time.sleep(0.03)  # the pace of a fast typist, not a wait for a timer
     tmux.type("app", "unfinis")
     typed += "unfinis"
     pid = tmux.app_pid("app")
