@@ -184,3 +184,27 @@ def test_calibration_command(db: Path) -> None:
 def test_calibration_command_on_an_empty_database(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "empty.db"), "calibration")
     assert result.exit_code == 0 and "No ended interview scorecards" in result.stdout
+
+
+def test_calibration_table_in_the_debrief_formats() -> None:
+    from companion.calibration import criterion_matrix
+    from companion.export.html import _calibration_html
+    from companion.export.markdown import _calibration_markdown
+
+    cal = calibrate([
+        card("a1", "Bob", "A", {"c1": 2, "c2": 1}, "yes"),
+        card("a2", "Stella", "A", {"c1": 1}, "no"),
+    ])
+    matrix = criterion_matrix(cal)
+    names = [p["interviewer"] for p in cal["interviewers"]]
+    titles = [title for title, _ in matrix]
+    assert sorted(titles) == ["Communication", "Design"]
+    design = dict(matrix)["Design"]
+    assert design[names.index("Stella")] is None, "Stella never scored Design"
+    assert design[names.index("Bob")]["average"] == 1.0  # type: ignore[index]
+    cal["based_on"] = "panel"
+    markdown = "\n".join(_calibration_markdown({"calibration": cal}))
+    row = next(line for line in markdown.splitlines() if line.startswith("| Communication"))
+    assert row.count("|") == len(names) + 2 and "2.00 / 1.00" in row
+    html = _calibration_html({"calibration": cal})
+    assert "Communication" in html and '<td class="num none">-</td>' in html

@@ -10,6 +10,7 @@ import html
 from datetime import datetime
 from typing import Any
 
+from companion.calibration import criterion_matrix
 from companion.clock import mmss
 
 CSS = """
@@ -527,19 +528,14 @@ def _calibration_html(d: dict[str, Any]) -> str:
            "<th class=\"num\">Scores vs panel</th><th>Lean</th><th class=\"num\">"
            "Recommendation = panel</th></tr></thead><tbody>" + "".join(rows)
            + "</tbody></table>"]
-    criteria: dict[tuple[str, str], str] = {}
-    for p in cal["interviewers"]:
-        for c in p["criteria"]:
-            criteria.setdefault((c["rubric"] or "", c["criterion"]), c["title"])
-    if criteria:
+    matrix = criterion_matrix(cal)
+    if matrix:
         heads = "".join(f"<th>{esc(p['interviewer'])}<br><span class=\"muted\">own / panel"
                         "</span></th>" for p in cal["interviewers"])
         body = []
-        for (rubric, criterion), title in criteria.items():
+        for title, row in matrix:
             cells = []
-            for p in cal["interviewers"]:
-                c = next((c for c in p["criteria"] if (c["rubric"] or "") == rubric
-                          and c["criterion"] == criterion), None)
+            for c in row:
                 if c is None:
                     cells.append('<td class="num none">-</td>')
                 else:

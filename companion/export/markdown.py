@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from companion.calibration import criterion_matrix
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -320,19 +321,14 @@ def _calibration_markdown(d: dict[str, Any]) -> list[str]:
                    f"{_number(person_row['difference'], signed=True)} | "
                    f"{person_row['lean'] or '-'} | {agreement} |")
     out.append("")
-    criteria: dict[tuple[str, str], str] = {}
-    for person_row in cal["interviewers"]:
-        for c in person_row["criteria"]:
-            criteria.setdefault((c["rubric"] or "", c["criterion"]), c["title"])
-    if criteria:
+    matrix = criterion_matrix(cal)
+    if matrix:
         heads = [esc(p["interviewer"]) for p in cal["interviewers"]]
         out += ["Average per criterion, own / panel (difference):", "",
                 "| Criterion | " + " | ".join(heads) + " |", "| --- |" + " --- |" * len(heads)]
-        for (rubric, criterion), title in criteria.items():
+        for title, row in matrix:
             cells = []
-            for person_row in cal["interviewers"]:
-                c = next((c for c in person_row["criteria"] if (c["rubric"] or "") == rubric
-                          and c["criterion"] == criterion), None)
+            for c in row:
                 if c is None:
                     cells.append("-")
                 elif c["panel_average"] is None:
