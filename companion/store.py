@@ -223,6 +223,13 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrat
                                                                _migrate_3]
 
 
+def _fts_words(query: str) -> str | None:
+    """The query as an FTS5 match of plain words (all must appear), never FTS syntax; None
+    when there are no words. A NUL would end an FTS5 string early: it counts as a space."""
+    words = [w.replace('"', '""') for w in query.replace("\0", " ").split()]
+    return " ".join(f'"{w}"' for w in words) if words else None
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     session_id: str
@@ -483,11 +490,9 @@ class Store:
 
     def search(self, query: str, candidate: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search; the query is taken as words, not FTS syntax."""
-        # A NUL ends an FTS5 string early ("unterminated string"): treat it as a space.
-        words = [w.replace('"', '""') for w in query.replace("\0", " ").split()]
-        if not words:
+        match = _fts_words(query)
+        if match is None:
             return []
-        match = " ".join(f'"{w}"' for w in words)
         sql = (
             "SELECT t.session_id, s.candidate, s.plan_id, t.section, t.kind, e.at, e.t, "
             "snippet(texts_fts, 0, '[', ']', '…', 12) AS snippet "
@@ -530,10 +535,9 @@ class Store:
         """Like `search`, with what a reader needs to place each hit: the event's seq, the
         section (for an edited note, the note's own section) and its title from the plan the
         session snapshotted, the plan title, whether the note was retracted or edited later."""
-        words = [w.replace('"', '""') for w in query.replace("\0", " ").split()]
-        if not words:
+        match = _fts_words(query)
+        if match is None:
             return []
-        match = " ".join(f'"{w}"' for w in words)
         sql = (
             "SELECT h.*, json_extract(st.data, '$.plan.sections[' || h.section || '].title') "
             "AS section_title FROM ("
