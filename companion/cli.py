@@ -15,6 +15,7 @@ from companion import __version__
 from companion.config import Config
 from companion.errors import EXIT_BAD_INPUT, CompanionError
 from companion.located import Problem
+from companion.startup import resume_collector
 from companion.textsafe import visible
 
 if TYPE_CHECKING:
@@ -74,6 +75,10 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
     return lib
 
 
+# Commands that open the app (None: no command, the home screen).
+APP_COMMANDS = frozenset({None, "run", "resume", "practice"})
+
+
 class CommandGroup(click.Group):
     """Commands of the debrief and the panel are loaded when named (or listed in --help), so
     a quick command such as `companion sessions --json` does not pay for their imports."""
@@ -103,6 +108,8 @@ def main(ctx: click.Context) -> None:
     """companion: run, score and practise interviews in the terminal.
 
     With no command, opens the app's home screen."""
+    if ctx.invoked_subcommand not in APP_COMMANDS:
+        resume_collector()  # the app resumes it once its first frame is drawn
     if ctx.invoked_subcommand is None:
         from companion.launch import open_home
 

@@ -173,3 +173,28 @@ async def test_search_from_home(tmp_path: Path, library: Library) -> None:
         assert "Findable Person" in text and "[hashing]" in text
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
+                                                                 library: Library) -> None:
+    """`companion run`: the live screen is the first screen drawn (no blank screen under
+    it); once the session is over and home is open, only home is on the stack."""
+    store = Store(tmp_path / "f.db")
+    clock = FakeClock()
+    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("f1"),
+                            session_id="f1", candidate="C")
+    app = create_app(store, clock, library, session, tick=10_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen
+        assert isinstance(first, LiveScreen) and app.screen_stack == [first]
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, RubricScreen)
+        await pilot.press("ctrl+n", "y")  # nothing scored: it asks, we go on
+        assert isinstance(app.screen, CloseScreen)
+        await pilot.press("3", "ctrl+s", "y")  # no summary: it asks, we go on
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen_stack == [app.screen]
+        await pilot.press("h")
+        assert isinstance(app.screen, HomeScreen) and app.screen_stack == [app.screen]
+        assert "C" in str(app.screen.query_one("#recent").render())
+    assert store.session("f1")["status"] == "ended"  # type: ignore[index]

@@ -59,7 +59,7 @@ def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry_points = next(n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt"))
     parser = configparser.ConfigParser()
     parser.read_string(wheel.read(entry_points).decode("utf-8"))
-    assert parser["console_scripts"]["companion"].strip() == "companion.cli:main"
+    assert parser["console_scripts"]["companion"].strip() == "companion.startup:main"
 
 
 def test_shipped_content_matches_the_checkout(wheel: zipfile.ZipFile) -> None:

@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,6 +17,7 @@ from companion.clock import Clock
 from companion.content import Library
 from companion.model import Prompt
 from companion.session import Session
+from companion.startup import resume_collector
 from companion.store import Store
 
 
@@ -45,24 +46,52 @@ class CompanionApp(App[None]):
         self.start = start
         self.tick = tick
         self.theme = "textual-dark"
+        self._stacks = 0
 
     def on_mount(self) -> None:
-        if self.start.session is not None:
-            self.open_live(self.start.session, self.start.draft, think=self.start.think)
-        else:
-            self.go_home(self.start.home_filter)
+        self.call_after_refresh(resume_collector)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
-    def _clear_to_base(self) -> None:
+    # Home, live and summary each start a fresh screen stack; the others go on top of it.
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen is the bottom of Textual's default stack itself. (With Textual's
+        blank default screen under it, that one was composed, styled and drawn first, and
+        the first real frame came about 60 ms later.)"""
+        if self.start.session is not None:
+            return self._live(self.start.session, self.start.draft, self.start.think)
+        return self._home(self.start.home_filter)
+
+    def _replace_all(self, screen: Screen[Any]) -> None:
+        # A stack's bottom screen cannot be switched out in Textual: each fresh stack is a
+        # mode of its own, and the old one is removed.
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        old_mode, old_bottom = self.current_mode, self.screen
+        self._stacks += 1
+        mode = f"stack-{self._stacks}"
+        self.add_mode(mode, lambda: screen)
+        self.switch_mode(mode)
+        if old_mode == App.DEFAULT_MODE:
+            # Textual keeps its default mode for good: the first screen stays in it, with
+            # nothing of its own running.
+            retire = getattr(old_bottom, "retire", None)
+            if retire is not None:
+                retire()
+        else:
+            self.remove_mode(old_mode)
 
-    def open_live(self, session: Session, draft: str = "", think: float = 0.0) -> None:
+    def _live(self, session: Session, draft: str, think: float) -> Screen[Any]:
         from companion.tui.screens.live import LiveScreen
 
-        self._clear_to_base()
-        self.push_screen(LiveScreen(session, self.store, tick=self.tick, draft=draft,
-                                    think=think))
+        return LiveScreen(session, self.store, tick=self.tick, draft=draft, think=think)
+
+    def _home(self, query: str) -> Screen[Any]:
+        from companion.tui.screens.home import HomeScreen
+
+        return HomeScreen(self.store, self.library, self.clock, self.rng, query=query)
+
+    def open_live(self, session: Session, draft: str = "", think: float = 0.0) -> None:
+        self._replace_all(self._live(session, draft, think))
 
     def redraw_questions(self, session: Session) -> list[Prompt] | None:
         """Practice: other questions for the current section (None when it has no draw)."""
@@ -94,22 +123,17 @@ class CompanionApp(App[None]):
         from companion.tui.screens.summary import SummaryScreen
 
         seal_on_close(self.store, session.id, self.clock)  # the ended scorecard is sealed
-        self._clear_to_base()
-        self.push_screen(SummaryScreen(session))
+        self._replace_all(SummaryScreen(session))
 
     def go_home(self, query: str = "") -> None:
-        from companion.tui.screens.home import HomeScreen
-
-        self._clear_to_base()
-        self.push_screen(HomeScreen(self.store, self.library, self.clock, self.rng,
-                                    query=query))
+        self._replace_all(self._home(query))
 
     def open_stats(self, candidate: str | None = None) -> None:
         from companion.tui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(self.store, self.library, candidate))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every action of the current screen, with its key."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
@@ -130,7 +154,7 @@ class CompanionApp(App[None]):
         self.exit(message=problem)
 
 
-def _runner(screen: Screen[object], action: str):  # type: ignore[no-untyped-def]
+def _runner(screen: Screen[Any], action: str):  # type: ignore[no-untyped-def]
     async def run() -> None:
         await screen.run_action(action)
 

@@ -7,15 +7,16 @@ written through the store at once; nothing lives only in widgets."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Key, Resize
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss
 from companion.session import Session, SessionError, parse_note
@@ -32,6 +33,9 @@ from companion.tui.widgets.panes import (
     SignalPane,
 )
 from companion.tui.widgets.timer import TimerBar, phase
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 WIDE = 100
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
@@ -82,12 +86,6 @@ class NoteLine(SafeInput):
 
     async def action_submit(self) -> None:
         self._commit()
-
-
-class ScratchArea(TextArea):
-    """Practice: the candidate's own multi-line notes, saved like the note line's draft."""
-
-    BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True,
@@ -157,7 +155,7 @@ class LiveScreen(Screen[None]):
     }
     LiveScreen PromptRow.-cursor { background: $boost; }
     LiveScreen #note { border: none; height: 1; padding: 0 1; background: $boost; }
-    LiveScreen ScratchArea#note { height: 6; }
+    LiveScreen TextArea#note { height: 6; }
     LiveScreen #last-note { height: 1; padding: 0 1; color: $text-muted; display: none; }
     LiveScreen.-narrow #last-note { display: block; }
     LiveScreen #note:focus { background: $primary 20%; }
@@ -205,23 +203,28 @@ class LiveScreen(Screen[None]):
                 yield SignalPane(id="signals")
                 yield NotesView(id="notes")
         yield Static(id="last-note", markup=False)
+        self.note: Input | TextArea
         if self.practice:
-            yield ScratchArea(self._draft, id="note", soft_wrap=True, show_line_numbers=False)
+            # Imported here: TextArea is a large module an interview never needs.
+            from companion.tui.widgets.scratch import ScratchArea
+
+            self.note = ScratchArea(self._draft, id="note", soft_wrap=True,
+                                    show_line_numbers=False)
         else:
-            yield NoteLine(self._commit_note, self._draft,
-                           placeholder="Type a note; Enter saves it. Esc: command keys.",
-                           id="note", select_on_focus=False)
+            self.note = NoteLine(self._commit_note, self._draft,
+                                 placeholder="Type a note; Enter saves it. Esc: command keys.",
+                                 id="note", select_on_focus=False)
+        yield self.note
         yield ModeBar(id="mode")
         yield Footer()
 
     def on_mount(self) -> None:
-        note = self.query_one("#note")
-        if isinstance(note, Input | TextArea):
-            note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
+        note = self.note
+        note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
         self._apply_width(self.app.size.width)
         self.refresh_view()
         note.focus()
-        self.set_interval(self.tick, self.on_tick)
+        self._ticker = self.set_interval(self.tick, self.on_tick)
 
     @property
     def state(self) -> Any:
@@ -229,7 +232,7 @@ class LiveScreen(Screen[None]):
 
     @property
     def typing(self) -> bool:
-        return self.focused is self.query_one("#note")
+        return self.focused is self.note
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("redraw", "reveal_follow_up"):
@@ -293,6 +296,10 @@ class LiveScreen(Screen[None]):
             notice = "NOT SAVED YET: the note stays in the line and is retried every tick"
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               notice, self.practice)
+
+    def retire(self) -> None:
+        """The app has moved on for good (the session is over): stop ticking."""
+        self._ticker.stop()
 
     def on_tick(self) -> None:
         """Recompute the clock display; save the draft if it changed (at most a tick late)."""
@@ -382,7 +389,7 @@ class LiveScreen(Screen[None]):
         self._show_mode()
 
     def action_typing_mode(self) -> None:
-        self.query_one("#note").focus()
+        self.note.focus()
 
     def key_enter(self) -> None:
         if not self.typing:
@@ -409,11 +416,15 @@ class LiveScreen(Screen[None]):
         return result
 
     def _note_text(self) -> str:
-        note = self.query_one("#note")
-        return note.text if isinstance(note, TextArea) else note.value  # type: ignore[attr-defined]
+        return self.note.value if isinstance(self.note, Input) else self.note.text
+
+    def on_text_area_changed(self, event: Message) -> None:
+        """The practice scratch area changed (the handler is named after TextArea.Changed,
+        so TextArea need not be imported for an interview)."""
+        if event.control is self.note:
+            self.note_changed()
 
     @on(Input.Changed, "#note")
-    @on(TextArea.Changed, "#note")
     def note_changed(self) -> None:
         self._draft = self._note_text()
         self._draft_dirty = True

@@ -1,0 +1,29 @@
+"""Process start-up: the console script's entry point, and the cyclic garbage collector.
+
+Start-up builds a few hundred thousand long-lived objects (Textual's styles and widgets, the
+content, the session). The collector would walk them again and again while they are being
+made, about 80 ms before the first frame on a small machine. The entry point pauses it; the
+app resumes it once its first frame is on screen (other commands at once), after one full
+collection, freezing what start-up made so later collections skip it."""
+
+from __future__ import annotations
+
+import gc
+
+
+def main() -> None:
+    """The `companion` command."""
+    gc.disable()
+    from companion.cli import main as cli_main
+
+    cli_main()
+
+
+def resume_collector() -> None:
+    """Collect once and resume the collector, if the entry point paused it (never in a test
+    or any other caller that imports companion as a library)."""
+    if gc.isenabled():
+        return
+    gc.collect()
+    gc.freeze()
+    gc.enable()
