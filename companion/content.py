@@ -10,7 +10,6 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +111,10 @@ class Library:
 
 
 def builtin_dirs() -> tuple[Path, ...]:
-    """banks/ and sessions/ inside the installed package, else the checkout's top level."""
-    package = Path(str(resources.files("companion")))
+    """banks/ and sessions/ inside the installed package, else the checkout's top level.
+    (The package is always a folder on disk: the wheel is installed, never imported from a
+    zip, so its own path is enough and importlib.resources need not be imported.)"""
+    package = Path(__file__).parent
     inside = (package / "banks", package / "sessions")
     if all(d.is_dir() for d in inside):
         return inside

@@ -7,11 +7,14 @@ model's own dataclasses only (an allow-list), never as pickle: a cache file cann
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -20,39 +23,90 @@ from companion import __version__, model
 from companion.content import Library, Source, files_of, load_library
 from companion.located import Problem
 
-FORMAT = 1
-_TYPES: dict[str, type] = {
+FORMAT = 2
+_CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
                 model.Criterion, model.Rubric, model.QuestionRef, model.TagQuery,
                 model.InlinePrompt, model.Section, model.Plan, model.Loop, Problem)
 }
-_TABLES = ("banks", "signal_sets", "rubrics", "plans", "loops")
+_TABLES: dict[str, type] = {"banks": model.Bank, "signal_sets": model.SignalSet,
+                            "rubrics": model.Rubric, "plans": model.Plan, "loops": model.Loop}
+
+# A record is a JSON array: the class name, then the fields in declaration order. Decoding
+# follows the model's type hints, through one small function per class generated on first
+# use (as dataclasses builds __init__): a 10,000-question bank is a C parse of plain arrays
+# and one call per object, where a dict and a keyword call per object cost twice the time.
+
+
+class RefusedRecord(ValueError):
+    """A record that is not what the model expects there: the cache is rebuilt."""
 
 
 def _encode(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        out = {"__t": type(value).__name__}
-        out.update({f.name: _encode(getattr(value, f.name)) for f in fields(value)})
-        return out
+        return [type(value).__name__, *(_encode(getattr(value, f.name)) for f in fields(value))]
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, Path):
-        return {"__t": "Path", "p": str(value)}
     return value
 
 
-def _object(value: dict[str, Any]) -> Any:
-    """json.loads' object hook: the parser walks the tree (in C); we only build objects."""
-    kind = value.pop("__t", None)
-    if kind is None:
-        return value
-    if kind == "Path":
-        return Path(value["p"])
-    cls = _TYPES[kind]  # anything else is refused: KeyError, and the cache is rebuilt
-    return cls(**{k: tuple(v) if type(v) is list else v for k, v in value.items()})
+def _dataclass_args(hint: Any) -> tuple[type, ...]:
+    """The model classes a hint names (`Where | None` gives Where), else ()."""
+    args = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) \
+        else (hint,)
+    return tuple(a for a in args if isinstance(a, type) and a.__name__ in _CLASSES)
+
+
+def _field_expr(hint: Any, item: str, names: dict[str, Any]) -> str:
+    """Python source that decodes `item` (a field of a record) for a field of type `hint`."""
+    if typing.get_origin(hint) is tuple:
+        classes = tuple(c for a in typing.get_args(hint) for c in _dataclass_args(a))
+        if not classes:
+            return f"tuple({item})"
+        if len(classes) == 1:
+            names[f"_d_{classes[0].__name__}"] = _decoder(classes[0])
+            return f"tuple(map(_d_{classes[0].__name__}, {item}))"
+        names["_any"] = _decode_tagged
+        return f"tuple(map(_any, {item}))"
+    classes = _dataclass_args(hint)
+    if classes:
+        (cls,) = classes
+        names[f"_d_{cls.__name__}"] = _decoder(cls)
+        return f"(None if {item} is None else _d_{cls.__name__}({item}))"
+    return item
+
+
+_DECODERS: dict[str, Callable[[list[Any]], Any]] = {}
+
+
+def _decoder(cls: type) -> Callable[[list[Any]], Any]:
+    name = cls.__name__
+    if name not in _DECODERS:
+        hints = typing.get_type_hints(cls)
+        names: dict[str, Any] = {"_cls": cls, "_Refused": RefusedRecord}
+        _DECODERS[name] = _refuse  # a placeholder while the fields' decoders are made
+        args = ", ".join(_field_expr(hints[f.name], f"r[{i}]", names)
+                         for i, f in enumerate(fields(cls), start=1))
+        source = (f"def decode(r):\n"
+                  f"    if r[0] != {name!r} or len(r) != {len(fields(cls)) + 1}:\n"
+                  f"        raise _Refused(r[0])\n"
+                  f"    return _cls({args})\n")
+        exec(source, names)  # our own source, made from the model's type hints
+        _DECODERS[name] = names["decode"]
+    return _DECODERS[name]
+
+
+def _refuse(record: Any) -> Any:
+    raise RefusedRecord(record)
+
+
+def _decode_tagged(record: list[Any]) -> Any:
+    """A record of a field that may hold several classes (a section's prompts)."""
+    cls = _CLASSES.get(record[0]) if type(record) is list and record else None
+    if cls is None:  # anything but a model class is refused
+        raise RefusedRecord(record)
+    return _decoder(cls)(record)
 
 
 def _key(sources: list[Source]) -> str:
@@ -66,20 +120,40 @@ def _key(sources: list[Source]) -> str:
 
 
 def _to_json(lib: Library) -> str:
-    data = {table: _encode(getattr(lib, table)) for table in _TABLES}
+    data: dict[str, Any] = {table: _encode(list(getattr(lib, table).values()))
+                            for table in _TABLES}
     data |= {"problems": _encode(lib.problems), "notices": _encode(lib.notices),
-             "files": _encode(lib.files)}
+             "files": [str(path) for path in lib.files]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _from_json(text: str) -> Library:
-    data = json.loads(text, object_hook=_object)
+    with _collector_paused():
+        return _decode_library(json.loads(text))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Decoding makes tens of thousands of long-lived objects and no cycles: the cyclic
+    collector would only walk them again and again (a third of a big bank's load time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _decode_library(data: dict[str, Any]) -> Library:
     lib = Library()
-    for table in _TABLES:
-        getattr(lib, table).update(data[table])
-    lib.problems = list(data["problems"])
-    lib.notices = list(data["notices"])
-    lib.files = list(data["files"])
+    for table, cls in _TABLES.items():
+        decode = _decoder(cls)
+        getattr(lib, table).update((obj.id, obj) for obj in map(decode, data[table]))
+    decode_problem = _decoder(Problem)
+    lib.problems = [decode_problem(r) for r in data["problems"]]
+    lib.notices = [decode_problem(r) for r in data["notices"]]
+    lib.files = [Path(path) for path in data["files"]]
     return lib
 
 
@@ -97,7 +171,7 @@ def load_library_cached(sources: Iterable[Source], cache_dir: Path | None) -> Li
         return _from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         # A damaged or foreign cache file is only a cache: rebuild it.
         with contextlib.suppress(OSError):
             path.unlink()
