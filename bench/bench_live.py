@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import compile_package
+
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "tests" / "fixtures" / "live"
 COMPANION = Path(sys.executable).parent / "companion"
@@ -93,6 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("tmux"):
         raise SystemExit("tmux is needed")
+    compile_package()
     db_dir = Path(tempfile.mkdtemp())
     bare = f"{sys.executable} {HERE / 'bare_app.py'}"
     ours = (f"{COMPANION} --db {db_dir / 'bench.db'} --plans {FIXTURES} run t-live "
