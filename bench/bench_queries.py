@@ -9,8 +9,13 @@ insert). Then, in process, several runs each, median and spread:
   against the bare `SELECT * FROM sessions ORDER BY ...` fetch on a plain sqlite3 connection;
 - Store.search() over the 1,000,000 notes (target <= 50 ms) for a rare word, a word in
   ~300 notes, two words together and a word in ~15 % of the notes, against the bare FTS5
-  MATCH ... ORDER BY rank LIMIT 50 on the index alone; and Store.search_places(), the query
-  the `search` command actually runs (it places each hit: section title, edits);
+  MATCH ... ORDER BY rank LIMIT 50 on the index alone, which ranks every match. The store
+  ranks only the latest SEARCH_LATEST (2,000) matches: every match of the first three, the
+  latest 2,000 of the common word's ~150,000 (each label says how many matched, how many
+  were ranked); and Store.search_places(), the query the `search` command actually runs
+  (it places each hit: section title, edits), also narrowed to one candidate (4 of the
+  10,000 sessions, spread over the whole file), against the bare ranking of that
+  candidate's matches;
 
 and, as subprocesses, the whole `companion sessions --json` command against
 `python -c "import click, yaml, sqlite3, platformdirs, json"` (the bare import of its own
@@ -39,6 +44,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from installed import compile_package
+
 from companion.clock import iso
 from companion.store import Store
 
@@ -46,6 +53,7 @@ COMPANION = Path(sys.executable).parent / "companion"
 TARGET_SESSIONS_S = 0.100
 TARGET_SEARCH_S = 0.050
 TARGET_COMMAND = 1.1
+CANDIDATE = "Candidate 42"  # sessions 42, 3042, 6042 and 9042 (with 10,000 sessions)
 BASE = 1_700_000_000.0
 COMMON = ("candidate", "design", "explained", "asked", "clear", "cache", "latency", "data",
           "service", "trade-off", "example", "question", "answer", "good", "missed",
@@ -169,6 +177,33 @@ def compare(label: str, ours: Callable[[], Any], base: Callable[[], Any], runs: 
     print(f"  ratio {ratio:.2f}x")
 
 
+def ranked(store: Store, bare: sqlite3.Connection, query: str,
+           candidate: str | None = None) -> str:
+    """How many notes match, and how many of them the store ranks (untimed)."""
+    match = " ".join(f'"{w}"' for w in query.split())
+    sql = ("SELECT count(*) FROM texts_fts JOIN texts t ON t.rowid = texts_fts.rowid "
+           "JOIN sessions s ON s.id = t.session_id WHERE texts_fts MATCH ?")
+    params: list[Any] = [match]
+    if candidate:
+        sql += " AND s.candidate = ?"
+        params.append(candidate)
+    (matches,) = bare.execute(sql, params).fetchone()
+    found = store.search_places(query, candidate=candidate)
+    which = f"the latest {found.ranked:,}" if found.capped else "all"
+    return f"[{matches:,} matches, {which} ranked]"
+
+
+def bare_ranking(bare: sqlite3.Connection, match: str, candidate: str | None) -> list[Any]:
+    """The bare FTS5 ranking of every match (of one candidate's, joined, when given)."""
+    if candidate is None:
+        return bare.execute("SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? "
+                            "ORDER BY rank LIMIT 50", (match,)).fetchall()
+    return bare.execute(
+        "SELECT texts_fts.rowid FROM texts_fts JOIN texts t ON t.rowid = texts_fts.rowid "
+        "JOIN sessions s ON s.id = t.session_id WHERE texts_fts MATCH ? AND s.candidate = ? "
+        "ORDER BY rank LIMIT 50", (match, candidate)).fetchall()
+
+
 def run_process(args: list[str]) -> Callable[[], None]:
     def run() -> None:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -210,25 +245,27 @@ def main() -> int:
             for name in ("needle", "mid", "two", "common"):
                 query = info[name]
                 match = " ".join(f'"{w}"' for w in query.split())
-                compare(f"Store.search({query!r})", lambda q=query: store.search(q),
+                compare(f"Store.search({query!r}) {ranked(store, bare, query)}",
+                        lambda q=query: store.search(q),
                         lambda m=match: bare.execute(
                             "SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? "
                             "ORDER BY rank LIMIT 50", (m,)).fetchall(),
                         args.runs, target_s=TARGET_SEARCH_S)
-            for name in ("mid", "common"):
+            for name, candidate in (("mid", None), ("common", None), ("common", CANDIDATE)):
                 query = info[name]
                 match = " ".join(f'"{w}"' for w in query.split())
-                compare(f"Store.search_places({query!r}) (companion search)",
-                        lambda q=query: store.search_places(q),
-                        lambda m=match: bare.execute(
-                            "SELECT rowid FROM texts_fts WHERE texts_fts MATCH ? "
-                            "ORDER BY rank LIMIT 50", (m,)).fetchall(),
+                scope = f", candidate={candidate!r}" if candidate else ""
+                compare(f"Store.search_places({query!r}{scope}) (companion search) "
+                        f"{ranked(store, bare, query, candidate)}",
+                        lambda q=query, c=candidate: store.search_places(q, candidate=c).rows,
+                        lambda m=match, c=candidate: bare_ranking(bare, m, c),
                         args.runs, target_s=TARGET_SEARCH_S)
         finally:
             store.close()
             bare.close()
 
         if COMPANION.exists():
+            compile_package()
             env_note = "stdout to /dev/null"
             compare(f"`companion sessions --json` ({args.sessions:,} sessions, {env_note}) "
                     "vs `python -c 'import click, yaml, sqlite3, platformdirs, json'`",

@@ -13,7 +13,7 @@ import click
 from companion.cli import common_options, main
 from companion.cli_sessions import open_store
 from companion.errors import CompanionError
-from companion.store import StoreError
+from companion.store import SEARCH_LATEST, StoreError
 
 FORMATS = ("md", "json", "csv", "html")
 DEBRIEF_FORMATS = ("md", "html")
@@ -115,23 +115,35 @@ def export(ctx: click.Context, session_id: str | None, candidate: str | None,
               help="Only this candidate (name, any case, or stable id).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="At most this many hits, best first.")
+@click.option("--latest", type=click.IntRange(min=1), default=SEARCH_LATEST, show_default=True,
+              metavar="N", help="Rank the latest N matches only (the most recently saved), so "
+                                "a word found in many notes stays fast; older ones are left out.")
 @common_options
 @click.pass_context
 def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate: str | None,
-           limit: int) -> None:
-    """Search notes, score evidence, summaries and post-mortems. Every word must match."""
-    from companion.search import search as run_search
+           limit: int, latest: int) -> None:
+    """Search notes, score evidence, summaries and post-mortems. Every word must match.
+
+    Best matches first, among the latest 2,000 (--latest): all of them unless a word is in
+    very many notes, and then a last line says so."""
+    from companion.search import search_results
 
     words = " ".join(query)
     if not words.split():
         raise CompanionError("give some words to search for")
     with open_store(ctx) as store:
         try:
-            hits = run_search(store, words, candidate=candidate, limit=limit)
+            results = search_results(store, words, candidate=candidate, limit=limit,
+                                     latest=latest)
         except StoreError as err:
             raise CompanionError(str(err)) from None
+    hits = results.hits
+    capped = (f"the best of the latest {results.ranked:,} matches; older ones were not "
+              "ranked. Add words to narrow the search, or rank more with --latest N.")
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        if results.capped:
+            click.echo(f"note: {len(hits)} match(es), {capped}", err=True)
         return
     if not hits:
         scope = f" for candidate '{_one_line(candidate)}'" if candidate else ""
@@ -144,8 +156,11 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
         click.echo(f"{cand} · {_one_line(h.plan_title or h.plan_id)} · {_one_line(h.where)}"
                    f" · {h.stamp} on {h.date} · {h.label} · session {h.session_id}")
         click.echo(f"    {_one_line(h.snippet)}")
-    click.echo(f"{len(hits)} match(es)" + (f" (showing the best {limit})"
-                                           if len(hits) == limit else ""))
+    if results.capped:
+        click.echo(f"{len(hits)} match(es): {capped}")
+    else:
+        click.echo(f"{len(hits)} match(es)" + (f" (showing the best {limit})"
+                                               if len(hits) == limit else ""))
 
 
 # --- retention -----------------------------------------------------------------------------

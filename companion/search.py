@@ -3,7 +3,13 @@ the home screen. No Textual here: the UI shows `Hit`s as it likes (plain text, n
 
 A hit says where it is: candidate, plan, section (number and title from the plan the session
 snapshotted), session time (mm:ss) and date, what kind of text it is, and a snippet with the
-matched words in [brackets]."""
+matched words in [brackets].
+
+Only the latest `latest` matches (default 2,000, the most recently saved) are ranked: every
+match of a rare or ordinary word, but for a word in a large share of many notes the best of
+its latest mentions, so that any search stays fast on a big database (ranking all 150,000
+matches of a common word among 1,000,000 notes takes ~150 ms). `Results.capped` says when
+older matches were left out; more words, or a candidate, narrow the search."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from companion.clock import mmss
-from companion.store import Store
+from companion.store import SEARCH_LATEST, Store
 
 KIND_LABELS = {
     "note": "note",
@@ -70,12 +76,29 @@ class Hit:
         return {**asdict(self), "stamp": self.stamp, "date": self.date, "label": self.label}
 
 
-def search(store: Store, query: str, candidate: str | None = None,
-           limit: int = 50) -> list[Hit]:
-    """The best matches first. The query is words (all must match), never FTS syntax;
-    `candidate` is a name (any case) or a stable id."""
+@dataclass(frozen=True, slots=True)
+class Results:
+    hits: list[Hit]  # the best first; ties, the newest first
+    ranked: int  # how many matches were ranked: all of them, or the latest `latest`
+    capped: bool  # there were older matches than those, left unranked
+
+    def note(self) -> str:
+        """A sentence saying the hits are the best of the latest matches only ('' when they
+        are the best of all the matches)."""
+        if not self.capped:
+            return ""
+        return (f"The best of the latest {self.ranked:,} matches; older ones were not ranked. "
+                "Add words to narrow the search.")
+
+
+def search_results(store: Store, query: str, candidate: str | None = None, limit: int = 50,
+                   latest: int = SEARCH_LATEST) -> Results:
+    """The best matches first, among the `latest` newest (at least `limit`). The query is
+    words (all must match), never FTS syntax; `candidate` is a name (any case) or a stable
+    id, and narrows before the cap (that candidate's latest matches)."""
+    found = store.search_places(query, candidate=candidate, limit=limit, latest=latest)
     hits = []
-    for row in store.search_places(query, candidate=candidate, limit=limit):
+    for row in found.rows:
         section = row["section"]
         hits.append(Hit(
             session_id=row["session_id"],
@@ -94,4 +117,10 @@ def search(store: Store, query: str, candidate: str | None = None,
             session_seconds=float(row["t"]),
             snippet=row["snippet"] or "",
         ))
-    return hits
+    return Results(hits, found.ranked, found.capped)
+
+
+def search(store: Store, query: str, candidate: str | None = None,
+           limit: int = 50, latest: int = SEARCH_LATEST) -> list[Hit]:
+    """The hits of `search_results`, best first."""
+    return search_results(store, query, candidate, limit, latest).hits

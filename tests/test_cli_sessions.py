@@ -95,6 +95,15 @@ def test_json_shape_and_order(db: Path) -> None:
     assert starts == sorted(starts, reverse=True)
 
 
+def test_json_is_one_session_a_line(db: Path) -> None:
+    """For grep and line tools: a session never spans lines, the array's brackets stand
+    alone."""
+    lines = run("sessions", "--json", "--db", str(db)).stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4 + 2
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == [
+        "p1pp0004", "a2aa0003", "b1bb0002", "a1aa0001"]
+
+
 def test_candidate_filter(db: Path) -> None:
     for who in ("alice smith", "Alice Smith", "ALICE SMITH", "alice@example.com"):
         assert [r["id"] for r in listed("--db", str(db), "--candidate", who)] == [

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import make_plan
+from helpers import make_plan, stored_session
 
 from companion import cli_export
 from companion.cli import main
 from companion.clock import FakeClock
 from companion.content import Source, load_library, resolve_plan
-from companion.search import search
+from companion.search import search, search_results
 from companion.session import Session
 from companion.store import Store
 
@@ -150,6 +150,89 @@ def test_search_sanitises_terminal_output(tmp_path: Path) -> None:
         s.add_note("beep \x1b]0;pwned\x07 marker")
     result = run("--db", str(path), "search", "marker")
     assert result.exit_code == 0 and "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+@pytest.fixture
+def busy(tmp_path: Path) -> Path:
+    """'cache' in more notes than a small cap: Ann Old's session first, with the densest
+    note of all ('cache cache cache') and the best 'zebra' note; then Bea New's, ten notes
+    with 'cache', the newest of them the same length (a tie), and 'cache cache layer'."""
+    path = tmp_path / "busy.db"
+    clock = FakeClock()
+    with Store(path) as store:
+        stored_session(store, clock, "ann00001", candidate="Ann Old",
+                       notes=("cache cache cache", "zebra zebra stripes",
+                              "cache warmed before the demo"))
+        clock.advance(DAY)
+        notes = [f"cache note {i} with the same filler" for i in range(10)]
+        notes[6] = "cache cache layer"  # among the latest five, the best of them
+        notes[8] = "a zebra in a long note about how they tested the cache and more"
+        stored_session(store, clock, "bea00002", candidate="Bea New", notes=tuple(notes))
+    return path
+
+
+def test_search_common_word_ranks_the_latest_matches(busy: Path) -> None:
+    with Store(busy) as store:
+        capped = search_results(store, "cache", limit=4, latest=5)
+        whole = search_results(store, "cache", limit=4)
+    # Over the cap: the best of the five newest mentions, ties newest first, and it says so.
+    assert (capped.ranked, capped.capped) == (5, True)
+    assert [h.snippet for h in capped.hits] == [
+        "[cache] [cache] layer", "[cache] note 9 with the same filler",
+        "[cache] note 7 with the same filler", "[cache] note 5 with the same filler"]
+    assert {h.candidate for h in capped.hits} == {"Bea New"}
+    assert capped.note() == ("The best of the latest 5 matches; older ones were not ranked. "
+                             "Add words to narrow the search.")
+    # Under it (the default, 2,000), every match is ranked: the old, dense note wins.
+    assert (whole.ranked, whole.capped, whole.note()) == (12, False, "")
+    assert [h.snippet for h in whole.hits[:2]] == ["[cache] [cache] [cache]",
+                                                   "[cache] [cache] layer"]
+
+
+def test_search_rare_word_best_match_first_however_old(busy: Path) -> None:
+    with Store(busy) as store:
+        rare = search_results(store, "zebra", latest=5)
+        two = search_results(store, "cache zebra", latest=5)
+    assert (rare.ranked, rare.capped) == (2, False)
+    assert [(h.candidate, h.snippet) for h in rare.hits] == [
+        ("Ann Old", "[zebra] [zebra] stripes"),
+        ("Bea New", "a [zebra] in a long note about how they tested the cache…")]
+    assert [h.session_id for h in two.hits] == ["bea00002"] and not two.capped
+
+
+def test_search_candidate_narrows_before_the_cap(busy: Path) -> None:
+    with Store(busy) as store:
+        # Ann's mentions are all older than the latest five, yet hers are found and ranked.
+        ann = search_results(store, "cache", candidate="ann old", latest=5)
+        bea = search_results(store, "cache", candidate="Bea New", limit=2, latest=3)
+        nobody = search_results(store, "cache", candidate="nobody", latest=5)
+    assert [h.snippet for h in ann.hits] == ["[cache] [cache] [cache]",
+                                             "[cache] warmed before the demo"]
+    assert (ann.ranked, ann.capped) == (2, False)
+    assert [h.snippet for h in bea.hits] == ["[cache] note 9 with the same filler",
+                                             "[cache] note 7 with the same filler"]
+    assert (bea.ranked, bea.capped) == (3, True)
+    assert (nobody.hits, nobody.ranked, nobody.capped) == ([], 0, False)
+
+
+def test_search_command_says_when_capped(busy: Path) -> None:
+    result = run("--db", str(busy), "search", "cache", "--limit", "2", "--latest", "5")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "[cache] [cache] layer" in lines[1]
+    assert lines[-1] == ("2 match(es): the best of the latest 5 matches; older ones were not "
+                         "ranked. Add words to narrow the search, or rank more with --latest N.")
+    # The default cap holds every match here: the usual last line, the old best note first.
+    result = run("--db", str(busy), "search", "cache", "--limit", "2")
+    assert "[cache] [cache] [cache]" in result.stdout.splitlines()[1]
+    assert result.stdout.splitlines()[-1] == "2 match(es) (showing the best 2)"
+    # --json keeps stdout a list; the note goes to stderr.
+    result = run("--db", str(busy), "search", "cache", "--json", "--limit", "2", "--latest",
+                 "5")
+    assert json.loads(result.stdout)[0]["snippet"] == "[cache] [cache] layer"
+    assert result.stderr.startswith("note: 2 match(es), the best of the latest 5 matches")
+    result = run("--db", str(busy), "search", "zebra", "--json", "--latest", "1")
+    assert len(json.loads(result.stdout)) == 2 and result.stderr == ""  # --limit 50 > 1
 
 
 # --- purge --------------------------------------------------------------------------------

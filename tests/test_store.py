@@ -285,6 +285,7 @@ def test_search_words_candidate_and_snippet(searchable: Store) -> None:
         assert hit.kind == "note" and hit.section == 0 and hit.plan_id == "screen"
         datetime.fromisoformat(hit.at)
     assert {h.session_id for h in store.search("CONSENSUS")} == {"alice1", "bob1"}
+    assert store.search("Consensus consensus") == store.search("consensus")  # counted once
     assert [h.session_id for h in store.search("raft consensus")] == ["alice1"]  # all words
     assert [h.session_id for h in store.search("consensus", candidate="alice smith")] == [
         "alice1"]
@@ -296,6 +297,25 @@ def test_search_words_candidate_and_snippet(searchable: Store) -> None:
     assert store.search("") == [] and store.search("   ") == []
     assert store.search("nothinglikethis") == []
     store.close()
+
+
+def test_search_ranks_the_latest_matches_ties_newest_first(db_path: Path,
+                                                         clock: FakeClock) -> None:
+    with Store(db_path) as store:
+        stored_session(store, clock, "old1", candidate="Old One", notes=("raft raft raft",))
+        clock.advance(3600)
+        stored_session(store, clock, "new1", notes=tuple(f"raft note {i}" for i in range(4)))
+        # All five ranked: the densest first, however old; equal ranks newest first.
+        assert [h.snippet for h in store.search("raft")] == [
+            "[raft] [raft] [raft]", "[raft] note 3", "[raft] note 2", "[raft] note 1",
+            "[raft] note 0"]
+        # The latest three only: the old note is not among them.
+        assert [h.snippet for h in store.search("raft", limit=3, latest=3)] == [
+            "[raft] note 3", "[raft] note 2", "[raft] note 1"]
+        # The candidate narrows first; the cap is never below the limit.
+        narrowed = store.search("raft", candidate="old one", limit=1, latest=1)
+        assert [h.session_id for h in narrowed] == ["old1"]
+        assert len(store.search("raft", limit=5, latest=1)) == 5
 
 
 @pytest.mark.parametrize("query", [

@@ -13,16 +13,18 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from companion.search import Hit, search
+from companion.search import Results, search_results
 from companion.store import Store, StoreError
 from companion.tui.text import plain
 
 
-def hits_text(query: str, hits: list[Hit]) -> Text:
-    if not hits:
+def hits_text(query: str, results: Results) -> Text:
+    if not results.hits:
         return Text(f"Nothing matches “{query}”.", style="dim")
-    text = Text(f"{len(hits)} match(es)\n", style="bold")
-    for hit in hits:
+    text = Text(f"{len(results.hits)} match(es)\n", style="bold")
+    if results.capped:
+        text.append(results.note() + "\n", style="italic")
+    for hit in results.hits:
         text.append_text(plain(hit.candidate, "bold"))
         text.append(f" · {hit.plan_title} · {hit.where} · {hit.stamp} on {hit.date} · "
                     f"{hit.label}\n", style="dim")
@@ -72,12 +74,12 @@ class SearchScreen(ModalScreen[None]):
     def run_search(self, query: str) -> None:
         try:
             with Store(self.store.path) as store:
-                hits = search(store, query)
+                results = search_results(store, query)
         except StoreError as err:
             self.app.call_from_thread(self.query_one("#hits", Static).update, str(err))
             return
         self.app.call_from_thread(self.query_one("#hits", Static).update,
-                                  hits_text(query, hits))
+                                  hits_text(query, results))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
