@@ -18,8 +18,9 @@ insert). Then, in process, several runs each, median and spread:
   candidate's matches;
 
 and, as subprocesses, the whole `companion sessions --json` command against
-`python -c "import click, yaml, sqlite3, platformdirs, json"` (the bare import of its own
-dependencies; target <= 1.1x), alternating.
+`python -c "import click, sqlite3, platformdirs, json"` (the bare import of its own
+dependencies: what the command imports besides companion itself; no PyYAML, no Textual;
+target <= 1.1x), alternating.
 
 Run: python bench/bench_queries.py [--sessions 10000] [--notes 100] [--runs 7]
        [--db PATH to keep or reuse the database]
@@ -53,6 +54,7 @@ COMPANION = Path(sys.executable).parent / "companion"
 TARGET_SESSIONS_S = 0.100
 TARGET_SEARCH_S = 0.050
 TARGET_COMMAND = 1.1
+BARE_DEPENDENCIES = "click, sqlite3, platformdirs, json"  # what `sessions --json` imports
 CANDIDATE = "Candidate 42"  # sessions 42, 3042, 6042 and 9042 (with 10,000 sessions)
 BASE = 1_700_000_000.0
 COMMON = ("candidate", "design", "explained", "asked", "clear", "cache", "latency", "data",
@@ -267,19 +269,16 @@ def main() -> int:
         if COMPANION.exists():
             compile_package()
             env_note = "stdout to /dev/null"
+            deps = [sys.executable, "-c", f"import {BARE_DEPENDENCIES}"]
             compare(f"`companion sessions --json` ({args.sessions:,} sessions, {env_note}) "
-                    "vs `python -c 'import click, yaml, sqlite3, platformdirs, json'`",
+                    f"vs `python -c 'import {BARE_DEPENDENCIES}'`",
                     run_process([str(COMPANION), "--db", str(path), "sessions", "--json"]),
-                    run_process([sys.executable, "-c",
-                                 "import click, yaml, sqlite3, platformdirs, json"]),
-                    args.runs, target_ratio=TARGET_COMMAND)
+                    run_process(deps), args.runs, target_ratio=TARGET_COMMAND)
             empty = [str(COMPANION), "--db", str(Path(tmp) / "empty.db"), "sessions", "--json"]
             subprocess.run(empty, capture_output=True, check=True)  # creates it: not timed
             compare("`companion sessions --json` on an empty database (start-up alone)",
-                    run_process(empty),
-                    run_process([sys.executable, "-c",
-                                 "import click, yaml, sqlite3, platformdirs, json"]),
-                    args.runs, target_ratio=TARGET_COMMAND)
+                    run_process(empty), run_process(deps), args.runs,
+                    target_ratio=TARGET_COMMAND)
         else:
             print(f"(no {COMPANION}: the command figures are skipped)")
     return 0

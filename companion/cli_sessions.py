@@ -54,16 +54,14 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
     """List sessions, newest first."""
     with open_store(ctx) as store:
         try:
+            if as_json:
+                # One session a line, each made by SQLite (Store.sessions_json).
+                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status)
+                click.echo("[\n" + ",\n".join(lines) + "\n]" if lines else "[]")
+                return
             rows = store.sessions(candidate=candidate, status=status)
         except StoreError as err:
             raise CompanionError(str(err)) from None
-    if as_json:
-        # One session a line: json's C encoder does a line at once, where indent= would
-        # run its pure-Python encoder over every value (3x the time on 10,000 sessions).
-        lines = [json.dumps({k: r.get(k) for k in _SESSION_KEYS}, ensure_ascii=False)
-                 for r in rows]
-        click.echo("[\n" + ",\n".join(lines) + "\n]" if lines else "[]")
-        return
     if not rows:
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")

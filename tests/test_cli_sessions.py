@@ -104,6 +104,24 @@ def test_json_is_one_session_a_line(db: Path) -> None:
         "p1pp0004", "a2aa0003", "b1bb0002", "a1aa0001"]
 
 
+def test_json_keeps_any_name_exactly(tmp_path: Path) -> None:
+    """Names with quotes, backslashes, line breaks, control characters, emoji and
+    right-to-left text come back exactly as stored, each session still on one line."""
+    path = tmp_path / "names.db"
+    names = ['Zoë "Z" O\'Neil \\ 🦊', "two\nlines\ttab\x07bell", "مرحبا 日本語"]
+    clock = FakeClock()
+    with Store(path) as store:
+        for index, name in enumerate(names):
+            stored_session(store, clock, f"n{index}nn000{index}", candidate=name)
+            clock.advance(60)
+        expected = [{k: r.get(k) for k in KEYS} for r in store.sessions()]
+    lines = run("sessions", "--json", "--db", str(path)).stdout.splitlines()
+    assert len(lines) == len(names) + 2
+    rows = json.loads("\n".join(lines))
+    assert [r["candidate"] for r in rows] == names[::-1]
+    assert [{k: r[k] for k in KEYS} for r in rows] == expected
+
+
 def test_candidate_filter(db: Path) -> None:
     for who in ("alice smith", "Alice Smith", "ALICE SMITH", "alice@example.com"):
         assert [r["id"] for r in listed("--db", str(db), "--candidate", who)] == [
