@@ -144,6 +144,9 @@ def main() -> int:
     questions = sum(len(b.questions) for b in lib.banks.values())
     print(f"built-in content: {len(files)} files, {size / 1024:.0f} KiB, {len(lib.plans)} "
           f"plans, {len(lib.banks)} banks, {questions} questions")
+    # Nothing loaded is kept alive between measurements: a real start is a fresh process,
+    # and a big live heap (a 10,000-question library) makes every later load here slower.
+    del lib
     with tempfile.TemporaryDirectory(prefix="companion-bench-") as tmp:
         folder = Path(tmp)
         compare("built-in content, cold (load_library)", lambda: load_library(builtin),
@@ -156,6 +159,7 @@ def main() -> int:
         check = load_library(generated)
         assert not check.problems, check.problems[:3]
         assert len(check.banks["bench-generated"].questions) == args.questions
+        del check
         print(f"generated bank: {args.questions:,} questions, "
               f"{bank.stat().st_size / 1024 / 1024:.1f} MiB")
         compare(f"{args.questions:,}-question bank, cold (load_library)",
