@@ -33,6 +33,8 @@ def default_db_path() -> Path:
 
 @dataclass
 class Config:
+    """The database and the content folders named by the common options (None: defaults)."""
+
     db: Path | None = None
     banks: list[Path] = field(default_factory=list)
     plans: list[Path] = field(default_factory=list)

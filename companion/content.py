@@ -59,6 +59,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class _Ref:
+    """A reference from one content item to another, checked once all are read."""
+
     kind: str  # "bank", "question", "signals", "rubric", "plan", "criterion", "query"
     target: str
     where: Where
@@ -67,6 +69,8 @@ class _Ref:
 
 @dataclass
 class _Item:
+    """One content item read from a file, before references are checked."""
+
     kind: str
     id: str
     obj: Any
@@ -77,6 +81,9 @@ class _Item:
 
 @dataclass
 class Library:
+    """All content that loaded: banks, signal sets, rubrics, plans, loops, and the problems
+    and notices found on the way."""
+
     banks: dict[str, Bank] = field(default_factory=dict)
     signal_sets: dict[str, SignalSet] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)

@@ -9,6 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """One entry of a session's append-only log."""
+
     seq: int
     type: str
     t: float

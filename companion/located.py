@@ -9,6 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One problem in a content file, reported as `path:line: message`."""
+
     path: str
     line: int
     message: str

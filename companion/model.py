@@ -24,6 +24,8 @@ class Where:
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """A question of a bank: its text, follow-ups, what to look for, and its tags."""
+
     id: str
     text: str
     follow_ups: tuple[str, ...] = ()
@@ -44,6 +46,8 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class Bank:
+    """A question bank: one file of questions for a stage, with its default tags."""
+
     id: str
     title: str
     description: str = ""
@@ -59,12 +63,16 @@ class Bank:
 
 @dataclass(frozen=True, slots=True)
 class Signal:
+    """One observable signal, good or bad, with the id a session records."""
+
     id: str
     text: str
 
 
 @dataclass(frozen=True, slots=True)
 class SignalSet:
+    """The good and bad signals an interviewer ticks during a section."""
+
     id: str
     title: str
     good: tuple[Signal, ...] = ()
@@ -74,6 +82,8 @@ class SignalSet:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """One rubric criterion with its 0, 1 and 2 anchors."""
+
     id: str
     title: str
     anchors: tuple[str, str, str]
@@ -83,6 +93,8 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class Rubric:
+    """The 0-2 criteria a session is scored on, and the pass mark."""
+
     id: str
     title: str
     criteria: tuple[Criterion, ...]
@@ -97,6 +109,8 @@ class Rubric:
 
 @dataclass(frozen=True, slots=True)
 class QuestionRef:
+    """A plan's reference to one question of a bank."""
+
     bank: str
     question: str
 
@@ -116,6 +130,8 @@ class TagQuery:
 
 @dataclass(frozen=True, slots=True)
 class InlinePrompt:
+    """A question written in the plan itself."""
+
     text: str
     follow_ups: tuple[str, ...] = ()
     look_for: tuple[str, ...] = ()
@@ -126,6 +142,8 @@ PromptSpec = QuestionRef | TagQuery | InlinePrompt
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A timed section of a plan, as written: its prompts are still references."""
+
     title: str
     minutes: float | None
     guidance: str = ""
@@ -136,6 +154,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """A session plan as written in its file (sections, rubric and signals by id)."""
+
     id: str
     title: str
     mode: str
@@ -156,6 +176,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Loop:
+    """An ordered set of plans: the interviews of one hiring loop."""
+
     id: str
     title: str
     plans: tuple[str, ...]
@@ -180,6 +202,8 @@ class Prompt:
 
 @dataclass(frozen=True, slots=True)
 class SectionPlan:
+    """A section as a session runs it: questions and signals resolved."""
+
     title: str
     minutes: float | None
     guidance: str = ""
@@ -189,6 +213,8 @@ class SectionPlan:
 
 @dataclass(frozen=True, slots=True)
 class SessionPlan:
+    """The plan a session snapshots when it starts, with everything resolved."""
+
     id: str
     title: str
     mode: str

@@ -10,8 +10,8 @@ away-gap if the user chooses to add it). The wall clock is only used for stamps 
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +55,8 @@ class SessionError(ValueError):
 
 @dataclass(slots=True)
 class Note:
+    """A note as the session shows it now (after edits, flags and retraction)."""
+
     id: int  # the seq of its note_added event
     section: int
     text: str
@@ -69,6 +71,8 @@ class Note:
 
 @dataclass(slots=True)
 class Score:
+    """One criterion's score and its evidence."""
+
     score: int
     evidence: str
     t: float
@@ -77,6 +81,8 @@ class Score:
 
 @dataclass(slots=True)
 class SectionState:
+    """A section's timing and what was asked and ticked in it."""
+
     plan: SectionPlan
     used: float = 0.0
     visited: bool = False
@@ -105,6 +111,8 @@ class SectionState:
 
 @dataclass(slots=True)
 class SessionState:
+    """Everything a session's events add up to (see replay)."""
+
     id: str
     plan: SessionPlan
     mode: str
@@ -370,7 +378,8 @@ def parse_note(text: str) -> tuple[str, float]:
 
 
 def new_session_id() -> str:
-    return secrets.token_hex(4)
+    # os.urandom, as secrets.token_hex does, without importing hashlib at every start.
+    return os.urandom(4).hex()
 
 
 Sink = Callable[[Event, dict[str, Any]], None]

@@ -306,6 +306,8 @@ class PlacedHits:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
+    """One full-text match: where it is and a snippet."""
+
     session_id: str
     candidate: str
     plan_id: str

@@ -81,3 +81,17 @@ def test_unwritable_cache_still_loads(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     assert "t-live" in load_library_cached(sources, blocker / "cache").plans
+
+
+def test_a_cache_file_for_other_content_is_not_used(tmp_path: Path) -> None:
+    """The file name is only a CRC-32 of the key: the key inside is compared in full."""
+    sources = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    load_library_cached(sources, cache)
+    entry = next(cache.glob("library-*.json"))
+    data = json.loads(entry.read_text())
+    data["plans"][0][2] = "Title from other content"  # the plan's title
+    data["key"] = data["key"].replace("plan.yaml", "other.yaml")
+    entry.write_text(json.dumps(data))
+    assert load_library_cached(sources, cache).plans["t-live"].title == "Test design interview"
+    assert json.loads(entry.read_text())["key"] != data["key"]  # rebuilt in its place
