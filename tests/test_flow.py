@@ -198,3 +198,16 @@ async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
         assert isinstance(app.screen, HomeScreen) and app.screen_stack == [app.screen]
         assert "C" in str(app.screen.query_one("#recent").render())
     assert store.session("f1")["status"] == "ended"  # type: ignore[index]
+
+
+async def test_tab_goes_from_the_plan_list_to_the_candidate(tmp_path: Path,
+                                                           library: Library) -> None:
+    store = Store(tmp_path / "t.db")
+    app = create_app(store, FakeClock(), library, tick=10_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.focused is app.screen.query_one("#filter", Input)
+        await pilot.press("tab")
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#candidate", Input)
+    store.close()

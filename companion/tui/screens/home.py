@@ -106,7 +106,9 @@ class HomeScreen(Screen[None]):
             with Vertical(id="left"):
                 yield Input(placeholder="Search plans (title, id, stage, tag)", id="filter")
                 yield OptionList(id="plans")
-            with VerticalScroll(id="right"):
+            # Not a stop of its own for Tab: from the plan list, Tab goes straight to the
+            # candidate's name (the column scrolls to whatever has focus).
+            with VerticalScroll(id="right", can_focus=False):
                 yield Static(id="details", markup=False)
                 with Vertical(id="form"):
                     yield Label("Candidate name")
