@@ -1,15 +1,21 @@
 """A cache of validated content, so start-up does not parse and check every YAML file again.
 
-Keyed on every content file's path, size and modification time (and companion's version):
-any edit, added or removed file makes a new key. Stored as JSON that is decoded into the
-model's own dataclasses only (an allow-list), never as pickle: a cache file cannot run code."""
+Keyed on every content file's path, size and modification time (and companion's and
+Python's versions): any edit, added or removed file makes a new key. Stored with marshal,
+as plain values only (strings, numbers, None, tuples, a dict at the top), and decoded into
+the model's own dataclasses only (an allow-list); never pickle: like JSON, loading a cache
+file cannot run code. (marshal rather than JSON: it keeps tuples, so nothing is converted,
+and it reads a 10,000-question bank in a third less time. The file is our own, written
+atomically in the user's cache folder; anything unreadable or unexpected is rebuilt.)"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import json
+import marshal
 import os
+import sys
 import tempfile
 import types
 import typing
@@ -23,7 +29,7 @@ from companion import __version__, model
 from companion.content import Library, Source, files_of, load_library
 from companion.located import Problem
 
-FORMAT = 2
+FORMAT = 3
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
@@ -33,11 +39,10 @@ _CLASSES: dict[str, type] = {
 _TABLES: dict[str, type] = {"banks": model.Bank, "signal_sets": model.SignalSet,
                             "rubrics": model.Rubric, "plans": model.Plan, "loops": model.Loop}
 
-# A record is a JSON array: the class name, then the fields in declaration order. Decoding
+# A record is a tuple: the class name, then the fields in declaration order. Decoding
 # follows the model's type hints, through one small function per class generated on first
-# use (as dataclasses builds __init__): a 10,000-question bank is a C parse of plain arrays
+# use (as dataclasses builds __init__): a 10,000-question bank is one C read of plain tuples
 # and one call per object, where a dict and a keyword call per object cost twice the time.
-
 
 class RefusedRecord(ValueError):
     """A record that is not what the model expects there: the cache is rebuilt."""
@@ -45,9 +50,9 @@ class RefusedRecord(ValueError):
 
 def _encode(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, *(_encode(getattr(value, f.name)) for f in fields(value))]
+        return (type(value).__name__, *(_encode(getattr(value, f.name)) for f in fields(value)))
     if isinstance(value, tuple | list):
-        return [_encode(v) for v in value]
+        return tuple(_encode(v) for v in value)
     return value
 
 
@@ -63,7 +68,7 @@ def _field_expr(hint: Any, item: str, names: dict[str, Any]) -> str:
     if typing.get_origin(hint) is tuple:
         classes = tuple(c for a in typing.get_args(hint) for c in _dataclass_args(a))
         if not classes:
-            return f"tuple({item})"
+            return item  # stored as a tuple
         if len(classes) == 1:
             names[f"_d_{classes[0].__name__}"] = _decoder(classes[0])
             return f"tuple(map(_d_{classes[0].__name__}, {item}))"
@@ -77,10 +82,10 @@ def _field_expr(hint: Any, item: str, names: dict[str, Any]) -> str:
     return item
 
 
-_DECODERS: dict[str, Callable[[list[Any]], Any]] = {}
+_DECODERS: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
 
 
-def _decoder(cls: type) -> Callable[[list[Any]], Any]:
+def _decoder(cls: type) -> Callable[[tuple[Any, ...]], Any]:
     name = cls.__name__
     if name not in _DECODERS:
         hints = typing.get_type_hints(cls)
@@ -101,9 +106,9 @@ def _refuse(record: Any) -> Any:
     raise RefusedRecord(record)
 
 
-def _decode_tagged(record: list[Any]) -> Any:
+def _decode_tagged(record: tuple[Any, ...]) -> Any:
     """A record of a field that may hold several classes (a section's prompts)."""
-    cls = _CLASSES.get(record[0]) if type(record) is list and record else None
+    cls = _CLASSES.get(record[0]) if type(record) is tuple and record else None
     if cls is None:  # anything but a model class is refused
         raise RefusedRecord(record)
     return _decoder(cls)(record)
@@ -113,7 +118,7 @@ def _key(sources: list[Source]) -> str:
     """Every content file's path, size and modification time, as one string. The cache file
     is named by its CRC-32 and holds the key itself, compared in full on reading: no
     cryptographic hash needed (hashlib alone is ~4 ms of a start)."""
-    listing: list[Any] = [__version__, FORMAT]
+    listing: list[Any] = [__version__, FORMAT, sys.version, marshal.version]
     for source in sources:
         listing.append([source.label, [str(d) for d in source.dirs]])
         for path in files_of(source):
@@ -122,22 +127,22 @@ def _key(sources: list[Source]) -> str:
     return json.dumps(listing, ensure_ascii=False)
 
 
-def _to_json(lib: Library, key: str) -> str:
+def _dump(lib: Library, key: str) -> bytes:
     data: dict[str, Any] = {"key": key}
-    data |= {table: _encode(list(getattr(lib, table).values())) for table in _TABLES}
+    data |= {table: _encode(tuple(getattr(lib, table).values())) for table in _TABLES}
     data |= {"problems": _encode(lib.problems), "notices": _encode(lib.notices),
-             "files": [str(path) for path in lib.files]}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+             "files": tuple(str(path) for path in lib.files)}
+    return marshal.dumps(data)
 
 
 class StaleCache(ValueError):
     """A cache file for other content (its name's CRC-32 matched by chance)."""
 
 
-def _from_json(text: str, key: str) -> Library:
+def _load(blob: bytes, key: str) -> Library:
     with _collector_paused():
-        data = json.loads(text)
-        if data["key"] != key:
+        data = marshal.loads(blob)
+        if type(data) is not dict or data.get("key") != key:
             raise StaleCache(key)
         return _decode_library(data)
 
@@ -176,30 +181,30 @@ def load_library_cached(sources: Iterable[Source], cache_dir: Path | None) -> Li
         key = _key(sources)
     except OSError:  # a file vanished while we looked: load without the cache
         return load_library(sources)
-    path = cache_dir / f"library-{zlib.crc32(key.encode()):08x}.json"
+    path = cache_dir / f"library-{zlib.crc32(key.encode()):08x}.marshal"
     try:
-        return _from_json(path.read_text(encoding="utf-8"), key)
+        return _load(path.read_bytes(), key)
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
         # A damaged or foreign cache file is only a cache: rebuild it.
         with contextlib.suppress(OSError):
             path.unlink()
     lib = load_library(sources)
-    _write(cache_dir, path, _to_json(lib, key))
+    _write(cache_dir, path, _dump(lib, key))
     return lib
 
 
-def _write(cache_dir: Path, path: Path, text: str) -> None:
+def _write(cache_dir: Path, path: Path, blob: bytes) -> None:
     """Atomically, and only ours: older cache files are removed. A cache that cannot be
     written just means the next start parses again."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".library-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
         os.replace(tmp, path)
-        for old in cache_dir.glob("library-*.json"):
+        for old in cache_dir.glob("library-*"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

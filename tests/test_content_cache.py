@@ -3,7 +3,7 @@ or foreign cache file is rebuilt rather than trusted."""
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -29,7 +29,7 @@ def test_hit_gives_the_same_library_without_yaml(tmp_path: Path, monkeypatch) ->
     sources = _copy(tmp_path)
     cache = tmp_path / "cache"
     first = load_library_cached(sources, cache)
-    assert len(list(cache.glob("library-*.json"))) == 1
+    assert len(list(cache.glob("library-*"))) == 1
     assert _same(first, load_library(sources))
     import companion.content as content
 
@@ -51,7 +51,7 @@ def test_an_edit_misses_and_replaces_the_old_entry(tmp_path: Path) -> None:
     os.utime(plan, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     lib = load_library_cached(sources, cache)
     assert lib.plans["t-live"].title == "Renamed interview"
-    assert len(list(cache.glob("library-*.json"))) == 1
+    assert len(list(cache.glob("library-*"))) == 1
 
 
 def test_problems_are_cached_too(tmp_path: Path) -> None:
@@ -63,17 +63,36 @@ def test_problems_are_cached_too(tmp_path: Path) -> None:
     assert cold.problems and [str(p) for p in warm.problems] == [str(p) for p in cold.problems]
 
 
+def _with_plan(data: dict, **changes: object) -> dict:  # type: ignore[type-arg]
+    """The cache's data with its first plan record changed (fields by position)."""
+    record = list(data["plans"][0])
+    for position, value in changes.items():
+        record[int(position.removeprefix("f"))] = value
+    return {**data, "plans": (tuple(record), *data["plans"][1:])}
+
+
 def test_damaged_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
     sources = _copy(tmp_path)
     cache = tmp_path / "cache"
     load_library_cached(sources, cache)
-    entry = next(cache.glob("library-*.json"))
-    entry.write_text("{not json")
-    assert "t-live" in load_library_cached(sources, cache).plans
-    data = json.loads(entry.read_text())
-    data["plans"][0][0] = "os.system"  # not the model class expected there: refused
-    entry.write_text(json.dumps(data))
-    assert load_library_cached(sources, cache).plans["t-live"].title == "Test design interview"
+    entry = next(cache.glob("library-*"))
+    good = entry.read_bytes()
+    ran: list[str] = []
+    foreign = [
+        b"{not marshal",
+        good[: len(good) // 2],  # cut short
+        marshal.dumps(["a", "list", "not", "a", "dict"]),
+        # A code object is only data to marshal: it is refused, never run.
+        marshal.dumps(compile("ran.append('code')", "x", "exec")),
+        marshal.dumps(_with_plan(marshal.loads(good), f0="os.system")),  # not a Plan record
+        marshal.dumps({**marshal.loads(good), "plans": (("Plan",),)}),  # fields missing
+    ]
+    for blob in foreign:
+        entry.write_bytes(blob)
+        lib = load_library_cached(sources, cache)
+        assert lib.plans["t-live"].title == "Test design interview"
+        assert entry.read_bytes() == good  # rebuilt
+    assert ran == []
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path) -> None:
@@ -88,10 +107,9 @@ def test_a_cache_file_for_other_content_is_not_used(tmp_path: Path) -> None:
     sources = _copy(tmp_path)
     cache = tmp_path / "cache"
     load_library_cached(sources, cache)
-    entry = next(cache.glob("library-*.json"))
-    data = json.loads(entry.read_text())
-    data["plans"][0][2] = "Title from other content"  # the plan's title
+    entry = next(cache.glob("library-*"))
+    data = _with_plan(marshal.loads(entry.read_bytes()), f2="Title from other content")
     data["key"] = data["key"].replace("plan.yaml", "other.yaml")
-    entry.write_text(json.dumps(data))
+    entry.write_bytes(marshal.dumps(data))
     assert load_library_cached(sources, cache).plans["t-live"].title == "Test design interview"
-    assert json.loads(entry.read_text())["key"] != data["key"]  # rebuilt in its place
+    assert marshal.loads(entry.read_bytes())["key"] != data["key"]  # rebuilt in its place
