@@ -47,6 +47,13 @@ class CompanionApp(App[None]):
         self.tick = tick
         self.theme = "textual-dark"
         self._stacks = 0
+        # The first screen's module is imported now, before Textual starts: imported from
+        # inside the starting app (its driver threads running) it delayed the first frame
+        # by a further ~18 ms.
+        if start.session is not None:
+            import companion.tui.screens.live  # noqa: F401
+        else:
+            import companion.tui.screens.home  # noqa: F401
 
     def on_mount(self) -> None:
         self.call_after_refresh(resume_collector)
