@@ -132,12 +132,16 @@ async def test_resume_and_abandon_from_home(tmp_path: Path, library: Library) ->
     assert event_types(store, "bbbb0002")[-1] == "session_abandoned"
 
 
+def live_app(tmp_path: Path, library: Library, sid: str):  # type: ignore[no-untyped-def]
+    """The app as `companion run` opens it: on the live screen of a new session `sid`."""
+    store = Store(tmp_path / f"{sid}.db")
+    session = Session.start(resolve_plan(library, "t-live"), FakeClock(), store.sink(sid),
+                            session_id=sid, candidate="C")
+    return store, session, create_app(store, session.clock, library, session, tick=10_000)
+
+
 async def test_score_without_evidence_can_be_declined(tmp_path: Path, library: Library) -> None:
-    store = Store(tmp_path / "r.db")
-    clock = FakeClock()
-    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("r1"),
-                            session_id="r1", candidate="C")
-    app = create_app(store, clock, library, session, tick=10_000)
+    _, session, app = live_app(tmp_path, library, "r1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+r", "2", "enter", "n")
         assert session.state.scores == {}
@@ -179,11 +183,7 @@ async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
                                                                  library: Library) -> None:
     """`companion run`: the live screen is the first screen drawn (no blank screen under
     it); once the session is over and home is open, only home is on the stack."""
-    store = Store(tmp_path / "f.db")
-    clock = FakeClock()
-    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("f1"),
-                            session_id="f1", candidate="C")
-    app = create_app(store, clock, library, session, tick=10_000)
+    store, _, app = live_app(tmp_path, library, "f1")
     async with app.run_test(size=(100, 30)) as pilot:
         first = app.screen
         assert isinstance(first, LiveScreen) and app.screen_stack == [first]

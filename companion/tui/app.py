@@ -51,7 +51,7 @@ class CompanionApp(App[None]):
         # inside the starting app (its driver threads running) it delayed the first frame
         # by a further ~18 ms.
         if start.session is not None:
-            import companion.tui.screens.live  # noqa: F401
+            import companion.tui.screens.live
         else:
             import companion.tui.screens.home  # noqa: F401
 
