@@ -179,6 +179,29 @@ async def test_search_from_home(tmp_path: Path, library: Library) -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_search_screen_says_when_only_the_latest_matches_were_ranked(
+        tmp_path: Path, library: Library) -> None:
+    from companion.tui.screens.search import SearchScreen
+
+    store = Store(tmp_path / "s.db")
+    clock = FakeClock()
+    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("srch0002"),
+                            session_id="srch0002", candidate="Many Notes")
+    for n in range(55):  # 50 is the least a search ranks (it shows up to 50)
+        session.add_note(f"cache note {n}.")
+    app = create_app(store, clock, library, tick=10_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(SearchScreen(store, latest=50))
+        await pilot.pause()
+        app.screen.query_one("#query", Input).value = "cache"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#hits").render())
+        assert "50 match(es)" in text and "The best of the latest 50 matches" in text
+        assert "note 54." in text and "note 0." not in text  # the newest are the ones ranked
+
+
 async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
                                                                  library: Library) -> None:
     """`companion run`: the live screen is the first screen drawn (no blank screen under

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from companion.search import Results, search_results
-from companion.store import Store, StoreError
+from companion.store import SEARCH_LATEST, Store, StoreError
 from companion.tui.text import plain
 
 
@@ -48,9 +48,10 @@ class SearchScreen(ModalScreen[None]):
     SearchScreen Input { border: none; background: $boost; }
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, latest: int = SEARCH_LATEST) -> None:
         super().__init__()
         self.store = store
+        self.latest = latest  # how many of the newest matches are ranked
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -74,7 +75,7 @@ class SearchScreen(ModalScreen[None]):
     def run_search(self, query: str) -> None:
         try:
             with Store(self.store.path) as store:
-                results = search_results(store, query)
+                results = search_results(store, query, latest=self.latest)
         except StoreError as err:
             self.app.call_from_thread(self.query_one("#hits", Static).update, str(err))
             return
