@@ -205,11 +205,11 @@ async def test_search_screen_says_when_only_the_latest_matches_were_ranked(
 async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
                                                                  library: Library) -> None:
     """`companion run`: the live screen is the first screen drawn (no blank screen under
-    it); once the session is over and home is open, only home is on the stack."""
+    it); once the session is over it stops ticking, and each later session's screens go
+    when home opens again: only the current screen is left on the stack."""
     store, _, app = live_app(tmp_path, library, "f1")
-    async with app.run_test(size=(100, 30)) as pilot:
-        first = app.screen
-        assert isinstance(first, LiveScreen) and app.screen_stack == [first]
+
+    async def end_and_go_home(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+r")
         assert isinstance(app.screen, RubricScreen)
         await pilot.press("ctrl+n", "y")  # nothing scored: it asks, we go on
@@ -219,8 +219,23 @@ async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
         assert app.screen_stack == [app.screen]
         await pilot.press("h")
         assert isinstance(app.screen, HomeScreen) and app.screen_stack == [app.screen]
-        assert "C" in str(app.screen.query_one("#recent").render())
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen
+        assert isinstance(first, LiveScreen) and app.screen_stack == [first]
+        await end_and_go_home(pilot)
+        assert first.retired and "C" in str(app.screen.query_one("#recent").render())
+        home = app.screen
+        home.query_one("#filter", Input).value = "test design"
+        await pilot.pause()
+        home.query_one("#candidate", Input).value = "Second Person"
+        await pilot.press("ctrl+s")
+        second = app.screen
+        assert isinstance(second, LiveScreen) and not home.is_attached
+        await end_and_go_home(pilot)
+        assert not second.is_attached  # its stack was removed with it
     assert store.session("f1")["status"] == "ended"  # type: ignore[index]
+    assert [r["status"] for r in store.sessions()] == ["ended", "ended"]
 
 
 async def test_tab_goes_from_the_plan_list_to_the_candidate(tmp_path: Path,
@@ -233,4 +248,25 @@ async def test_tab_goes_from_the_plan_list_to_the_candidate(tmp_path: Path,
         assert isinstance(app.focused, OptionList)
         await pilot.press("tab")
         assert app.focused is app.screen.query_one("#candidate", Input)
+    store.close()
+
+
+async def test_page_keys_scroll_the_right_hand_column(tmp_path: Path, library: Library) -> None:
+    """At 80x24 the details, the form and the session lists overflow the column: PageDown
+    shows the rest from the form, without the column being a Tab stop."""
+    store = Store(tmp_path / "p.db")
+    app = create_app(store, FakeClock(), library, tick=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "tab")
+        right = app.screen.query_one("#right")
+        assert app.focused is app.screen.query_one("#candidate", Input)
+        assert right.max_scroll_y > 0
+        right.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert right.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert right.scroll_y == 0
     store.close()

@@ -71,6 +71,13 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+t", "stats", "Trend", tooltip="Your practice trend: totals, weakest "
                 "criterion, reps", id="home.stats"),
         Binding("f1", "help", "Help", tooltip="All keys", id="home.help"),
+        # The right-hand column is no Tab stop of its own: these scroll it from anywhere
+        # (in the plan list they page the list).
+        Binding("pagedown", "scroll_details(1)", "Scroll down", show=False,
+                tooltip="Scroll the right-hand column (details, form, sessions) down",
+                id="home.scroll_down"),
+        Binding("pageup", "scroll_details(-1)", "Scroll up", show=False,
+                tooltip="Scroll the right-hand column up", id="home.scroll_up"),
     ]
     DEFAULT_CSS = """
     HomeScreen #home-title { height: 1; padding: 0 1; background: $panel; }
@@ -330,6 +337,13 @@ class HomeScreen(Screen[None]):
             self.notify(str(err), severity="error", markup=False)
             return
         self.app.open_live(session)  # type: ignore[attr-defined]
+
+    def action_scroll_details(self, direction: int) -> None:
+        column = self.query_one("#right", VerticalScroll)
+        if direction > 0:
+            column.scroll_page_down(animate=False)
+        else:
+            column.scroll_page_up(animate=False)
 
     def action_search(self) -> None:
         from companion.tui.screens.search import SearchScreen
