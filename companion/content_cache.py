@@ -127,21 +127,44 @@ def _key(sources: list[Source]) -> str:
     return json.dumps(listing, ensure_ascii=False)
 
 
+# A cache file: this header, the payload's length and CRC-32 (4 bytes each, little-endian),
+# then the marshalled payload. The check comes before marshal reads a byte: a damaged file
+# could otherwise ask it for a tuple of two billion items.
+_MAGIC = b"companion content cache\0"
+_HEADER = len(_MAGIC) + 8
+
+
 def _dump(lib: Library, key: str) -> bytes:
     data: dict[str, Any] = {"key": key}
     data |= {table: _encode(tuple(getattr(lib, table).values())) for table in _TABLES}
     data |= {"problems": _encode(lib.problems), "notices": _encode(lib.notices),
              "files": tuple(str(path) for path in lib.files)}
-    return marshal.dumps(data)
+    return _frame(marshal.dumps(data))
+
+
+def _frame(payload: bytes) -> bytes:
+    return (_MAGIC + len(payload).to_bytes(4, "little")
+            + zlib.crc32(payload).to_bytes(4, "little") + payload)
+
+
+def _payload(blob: bytes) -> memoryview:
+    """The marshalled payload of a cache file, once its header and CRC-32 check out."""
+    payload = memoryview(blob)[_HEADER:]
+    if (not blob.startswith(_MAGIC)
+            or int.from_bytes(blob[len(_MAGIC):len(_MAGIC) + 4], "little") != len(payload)
+            or int.from_bytes(blob[len(_MAGIC) + 4:_HEADER], "little") != zlib.crc32(payload)):
+        raise StaleCache("damaged")
+    return payload
 
 
 class StaleCache(ValueError):
-    """A cache file for other content (its name's CRC-32 matched by chance)."""
+    """A cache file for other content (its name's CRC-32 matched by chance), or damaged."""
 
 
 def _load(blob: bytes, key: str) -> Library:
+    payload = _payload(blob)
     with _collector_paused():
-        data = marshal.loads(blob)
+        data = marshal.loads(payload)
         if type(data) is not dict or data.get("key") != key:
             raise StaleCache(key)
         return _decode_library(data)
@@ -181,12 +204,13 @@ def load_library_cached(sources: Iterable[Source], cache_dir: Path | None) -> Li
         key = _key(sources)
     except OSError:  # a file vanished while we looked: load without the cache
         return load_library(sources)
-    path = cache_dir / f"library-{zlib.crc32(key.encode()):08x}.marshal"
+    # surrogatepass: a file name that is not UTF-8 comes back from the OS as surrogates.
+    path = cache_dir / f"library-{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}.marshal"
     try:
         return _load(path.read_bytes(), key)
     except FileNotFoundError:
         pass
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, MemoryError):
         # A damaged or foreign cache file is only a cache: rebuild it.
         with contextlib.suppress(OSError):
             path.unlink()

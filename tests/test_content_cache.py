@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from companion.content import Source, load_library
-from companion.content_cache import load_library_cached
+from companion.content_cache import _frame, _payload, load_library_cached
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 
@@ -77,15 +77,18 @@ def test_damaged_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
     load_library_cached(sources, cache)
     entry = next(cache.glob("library-*"))
     good = entry.read_bytes()
+    data = marshal.loads(_payload(good))
     ran: list[str] = []
     foreign = [
         b"{not marshal",
         good[: len(good) // 2],  # cut short
-        marshal.dumps(["a", "list", "not", "a", "dict"]),
+        good[:-1] + bytes([good[-1] ^ 1]),  # one bit flipped: the CRC-32 catches it
+        good[:40] + b"(\xff\xff\xff\x7f",  # would make marshal allocate 2**31 items
+        _frame(marshal.dumps(["a", "list", "not", "a", "dict"])),
         # A code object is only data to marshal: it is refused, never run.
-        marshal.dumps(compile("ran.append('code')", "x", "exec")),
-        marshal.dumps(_with_plan(marshal.loads(good), f0="os.system")),  # not a Plan record
-        marshal.dumps({**marshal.loads(good), "plans": (("Plan",),)}),  # fields missing
+        _frame(marshal.dumps(compile("ran.append('code')", "x", "exec"))),
+        _frame(marshal.dumps(_with_plan(data, f0="os.system"))),  # not a Plan record
+        _frame(marshal.dumps({**data, "plans": (("Plan",),)})),  # fields missing
     ]
     for blob in foreign:
         entry.write_bytes(blob)
@@ -108,8 +111,20 @@ def test_a_cache_file_for_other_content_is_not_used(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_library_cached(sources, cache)
     entry = next(cache.glob("library-*"))
-    data = _with_plan(marshal.loads(entry.read_bytes()), f2="Title from other content")
+    data = _with_plan(marshal.loads(_payload(entry.read_bytes())),
+                      f2="Title from other content")
     data["key"] = data["key"].replace("plan.yaml", "other.yaml")
-    entry.write_bytes(marshal.dumps(data))
+    entry.write_bytes(_frame(marshal.dumps(data)))
     assert load_library_cached(sources, cache).plans["t-live"].title == "Test design interview"
-    assert marshal.loads(entry.read_bytes())["key"] != data["key"]  # rebuilt in its place
+    assert marshal.loads(_payload(entry.read_bytes()))["key"] != data["key"]  # rebuilt
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Such a name comes back from the OS as surrogates; the cache key must take it."""
+    sources = _copy(tmp_path)
+    odd = sources[0].dirs[0] / os.fsdecode(b"caf\xe9.yaml")
+    odd.write_text("kind: plan\nid: odd-name\ntitle: Odd name\nmode: interview\n"
+                   "sections:\n  - title: Only\n    minutes: 5\n")
+    cache = tmp_path / "cache"
+    assert "odd-name" in load_library_cached(sources, cache).plans
+    assert "odd-name" in load_library_cached(sources, cache).plans  # and from the cache
