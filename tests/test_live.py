@@ -261,6 +261,17 @@ async def test_quit_pauses_and_keeps_draft(live: Live) -> None:
     assert live.rows()[-1]["type"] == "section_paused"
 
 
+async def test_quit_from_help_still_pauses_and_keeps_draft(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#note", Input).value = "typed before help"
+        await pilot.press("f1")
+        assert not isinstance(app.screen, LiveScreen)  # help is over the live screen
+        await pilot.press("ctrl+q")
+    assert live.store.draft("s1") == "typed before help"
+    assert live.rows()[-1]["type"] == "section_paused"
+
+
 async def test_next_previous_skip_sections(live: Live) -> None:
     app = live.app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -156,8 +156,14 @@ class CompanionApp(App[None]):
             )
 
     async def action_quit(self) -> None:
-        prepare = getattr(self.screen, "prepare_to_leave", None)
-        problem = prepare() if prepare is not None else None
+        # The screen that has something to settle (the live screen pauses its session) may
+        # be under a modal such as help.
+        problem = None
+        for screen in reversed(self.screen_stack):
+            prepare = getattr(screen, "prepare_to_leave", None)
+            if prepare is not None:
+                problem = prepare()
+                break
         self.exit(message=problem)
 
 

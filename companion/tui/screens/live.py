@@ -188,6 +188,7 @@ class LiveScreen(Screen[None]):
         # A note whose write failed: (flagged, session time and section it was typed in).
         self._retry_note: tuple[bool, float, int] | None = None
         self._tick_history: list[tuple[int, str]] = []
+        self.retired = False  # see retire()
 
     # --- building -----------------------------------------------------------------------
 
@@ -300,6 +301,7 @@ class LiveScreen(Screen[None]):
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
         self._ticker.stop()
+        self.retired = True
 
     def on_tick(self) -> None:
         """Recompute the clock display; save the draft if it changed (at most a tick late)."""
