@@ -78,6 +78,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Results:
+    """What a search found, and whether older matches were left unranked."""
+
     hits: list[Hit]  # the best first; ties, the newest first
     ranked: int  # how many matches were ranked: all of them, or the latest `latest`
     capped: bool  # there were older matches than those, left unranked

@@ -299,6 +299,7 @@ def _sessions_query(columns: str, candidate: str | None, status: str | None,
 class PlacedHits:
     """What `Store.search_places` found: the rows, best first; how many matches were ranked
     (the latest, `latest` at most); whether older matches were left unranked."""
+
     rows: list[dict[str, Any]]
     ranked: int
     capped: bool

@@ -22,7 +22,7 @@ from helpers import Recorder, make_plan, script_steps, stored_session
 import companion.store as store_module
 from companion.clock import FakeClock, iso
 from companion.session import ENDED, Session, replay
-from companion.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from companion.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _fts_words
 
 TESTS = Path(__file__).resolve().parent
 
@@ -285,7 +285,8 @@ def test_search_words_candidate_and_snippet(searchable: Store) -> None:
         assert hit.kind == "note" and hit.section == 0 and hit.plan_id == "screen"
         datetime.fromisoformat(hit.at)
     assert {h.session_id for h in store.search("CONSENSUS")} == {"alice1", "bob1"}
-    assert store.search("Consensus consensus") == store.search("consensus")  # counted once
+    assert store.search("Consensus consensus") == store.search("consensus")
+    assert str(_fts_words("Consensus consensus  CONSENSUS")).lower() == '"consensus"'
     assert [h.session_id for h in store.search("raft consensus")] == ["alice1"]  # all words
     assert [h.session_id for h in store.search("consensus", candidate="alice smith")] == [
         "alice1"]
