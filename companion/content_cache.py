@@ -44,6 +44,7 @@ _TABLES: dict[str, type] = {"banks": model.Bank, "signal_sets": model.SignalSet,
 # use (as dataclasses builds __init__): a 10,000-question bank is one C read of plain tuples
 # and one call per object, where a dict and a keyword call per object cost twice the time.
 
+
 class RefusedRecord(ValueError):
     """A record that is not what the model expects there: the cache is rebuilt."""
 
@@ -134,6 +135,10 @@ _MAGIC = b"companion content cache\0"
 _HEADER = len(_MAGIC) + 8
 
 
+class StaleCache(ValueError):
+    """A cache file for other content (its name's CRC-32 matched by chance), or damaged."""
+
+
 def _dump(lib: Library, key: str) -> bytes:
     data: dict[str, Any] = {"key": key}
     data |= {table: _encode(tuple(getattr(lib, table).values())) for table in _TABLES}
@@ -155,10 +160,6 @@ def _payload(blob: bytes) -> memoryview:
             or int.from_bytes(blob[len(_MAGIC) + 4:_HEADER], "little") != zlib.crc32(payload)):
         raise StaleCache("damaged")
     return payload
-
-
-class StaleCache(ValueError):
-    """A cache file for other content (its name's CRC-32 matched by chance), or damaged."""
 
 
 def _load(blob: bytes, key: str) -> Library:
