@@ -132,12 +132,28 @@ async def test_resume_and_abandon_from_home(tmp_path: Path, library: Library) ->
     assert event_types(store, "bbbb0002")[-1] == "session_abandoned"
 
 
-def live_app(tmp_path: Path, library: Library, sid: str):  # type: ignore[no-untyped-def]
-    """The app as `companion run` opens it: on the live screen of a new session `sid`."""
+def started(tmp_path: Path, library: Library, sid: str,
+            candidate: str = "C") -> tuple[Store, Session]:
+    """A new session `sid` of the test plan, on the fake clock, in a database of its own."""
     store = Store(tmp_path / f"{sid}.db")
     session = Session.start(resolve_plan(library, "t-live"), FakeClock(), store.sink(sid),
-                            session_id=sid, candidate="C")
+                            session_id=sid, candidate=candidate)
+    return store, session
+
+
+def live_app(tmp_path: Path, library: Library, sid: str):  # type: ignore[no-untyped-def]
+    """The app as `companion run` opens it: on the live screen of a new session `sid`."""
+    store, session = started(tmp_path, library, sid)
     return store, session, create_app(store, session.clock, library, session, tick=10_000)
+
+
+async def searched(app, pilot, query: str) -> str:  # type: ignore[no-untyped-def]
+    """Type `query` into the open search screen, run it, and return what it shows."""
+    app.screen.query_one("#query", Input).value = query
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return str(app.screen.query_one("#hits").render())
 
 
 async def test_score_without_evidence_can_be_declined(tmp_path: Path, library: Library) -> None:
@@ -150,10 +166,7 @@ async def test_score_without_evidence_can_be_declined(tmp_path: Path, library: L
 
 
 async def test_ended_session_cannot_change(tmp_path: Path, library: Library) -> None:
-    store = Store(tmp_path / "e.db")
-    clock = FakeClock()
-    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("e1"),
-                            session_id="e1", candidate="C")
+    _, session = started(tmp_path, library, "e1")
     session.set_recommendation("no")
     session.end()
     with pytest.raises(Exception, match="ended"):
@@ -161,19 +174,12 @@ async def test_ended_session_cannot_change(tmp_path: Path, library: Library) -> 
 
 
 async def test_search_from_home(tmp_path: Path, library: Library) -> None:
-    store = Store(tmp_path / "s.db")
-    clock = FakeClock()
-    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("srch0001"),
-                            session_id="srch0001", candidate="Findable Person")
+    store, session = started(tmp_path, library, "srch0001", "Findable Person")
     session.add_note("mentioned consistent hashing for the cache tier")
-    app = create_app(store, clock, library, tick=10_000)
+    app = create_app(store, session.clock, library, tick=10_000)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+f")
-        app.screen.query_one("#query", Input).value = "hashing"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        text = str(app.screen.query_one("#hits").render())
+        text = await searched(app, pilot, "hashing")
         assert "Findable Person" in text and "[hashing]" in text
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -183,21 +189,14 @@ async def test_search_screen_says_when_only_the_latest_matches_were_ranked(
         tmp_path: Path, library: Library) -> None:
     from companion.tui.screens.search import SearchScreen
 
-    store = Store(tmp_path / "s.db")
-    clock = FakeClock()
-    session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("srch0002"),
-                            session_id="srch0002", candidate="Many Notes")
+    store, session = started(tmp_path, library, "srch0002", "Many Notes")
     for n in range(55):  # 50 is the least a search ranks (it shows up to 50)
         session.add_note(f"cache note {n}.")
-    app = create_app(store, clock, library, tick=10_000)
+    app = create_app(store, session.clock, library, tick=10_000)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(SearchScreen(store, latest=50))
         await pilot.pause()
-        app.screen.query_one("#query", Input).value = "cache"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        text = str(app.screen.query_one("#hits").render())
+        text = await searched(app, pilot, "cache")
         assert "50 match(es)" in text and "The best of the latest 50 matches" in text
         assert "note 54." in text and "note 0." not in text  # the newest are the ones ranked
 

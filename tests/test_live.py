@@ -252,23 +252,16 @@ async def test_draft_saved_within_a_tick_and_restored_on_resume(live: Live) -> N
         assert reopened.state.section_used(0) == pytest.approx(86_400, abs=1)
 
 
-async def test_quit_pauses_and_keeps_draft(live: Live) -> None:
+@pytest.mark.parametrize("over_it", [(), ("f1",)], ids=["live", "help-over-live"])
+async def test_quit_pauses_and_keeps_draft(live: Live, over_it: tuple[str, ...]) -> None:
+    """Ctrl+Q saves the draft and pauses, also with help (a modal) over the live screen."""
     app = live.app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#note", Input).value = "not yet sent"
+        await pilot.press(*over_it)
+        assert isinstance(app.screen, LiveScreen) == (not over_it)
         await pilot.press("ctrl+q")
     assert live.store.draft("s1") == "not yet sent"
-    assert live.rows()[-1]["type"] == "section_paused"
-
-
-async def test_quit_from_help_still_pauses_and_keeps_draft(live: Live) -> None:
-    app = live.app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.screen.query_one("#note", Input).value = "typed before help"
-        await pilot.press("f1")
-        assert not isinstance(app.screen, LiveScreen)  # help is over the live screen
-        await pilot.press("ctrl+q")
-    assert live.store.draft("s1") == "typed before help"
     assert live.rows()[-1]["type"] == "section_paused"
 
 
