@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+
+from companion.cli import main
 from companion.clock import FakeClock
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
@@ -151,3 +154,10 @@ def script_steps(session: Session, clock: FakeClock) -> None:
 
 def file_bytes(path: Path) -> bytes:
     return path.read_bytes()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """`companion ARGS` in process; whatever it prints, never a traceback."""
+    result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result

@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from helpers import make_plan
+from helpers import run_cli as run
 
 from companion.calibration import Card, calibrate, card_from_report, card_from_state, lean
-from companion.cli import main
 from companion.clock import FakeClock
 from companion.export.report import report
 from companion.session import Session
@@ -135,12 +134,6 @@ def test_cards_from_sessions_and_reports() -> None:
 
 
 # --- the command ----------------------------------------------------------------------------
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

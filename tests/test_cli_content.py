@@ -11,22 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from helpers import run_cli as run
 
 from companion import __version__
-from companion.cli import main
 
 CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
 BANKS = CONTENT / "banks"
 PLANS = CONTENT / "sessions"
 BAD = CONTENT / "bad" / "bad-plan.yaml"
 FIXTURE_OPTS = ["--banks", str(BANKS), "--plans", str(PLANS)]
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def fixture_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from helpers import make_plan, stored_session
+from helpers import run_cli as run
 
 from companion.cli import main
 from companion.clock import FakeClock
@@ -19,12 +20,6 @@ from companion.store import Store
 
 KEYS = {"id", "plan_id", "mode", "candidate", "candidate_id", "interviewer", "started_at",
         "ended_at", "status", "score", "max_score"}
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def listed(*args: str) -> list[dict[str, Any]]:

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from helpers import Recorder, make_plan
+from helpers import run_cli as run
 from markdown_it import MarkdownIt
 
-from companion.cli import main
 from companion.clock import FakeClock
 from companion.export.debrief import NO_INTERVIEWER, debrief
 from companion.export.html import debrief_html
@@ -185,12 +184,6 @@ def test_debrief_html(reports: list[dict[str, Any]]) -> None:
 
 
 # --- the command --------------------------------------------------------------------------
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

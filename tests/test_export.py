@@ -19,10 +19,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner, Result
+from helpers import run_cli as run
 from markdown_it import MarkdownIt
 
-from companion.cli import main
 from companion.clock import FakeClock
 from companion.content import Library, Source, load_library, resolve_plan
 from companion.export.csv_export import COLUMNS, safe_cell, session_csv
@@ -117,12 +116,6 @@ def the_report(db: Path, sid: str = SID) -> dict:  # type: ignore[type-arg]
     with Store(db) as store:
         events = store.events(sid)
     return report(replay(events), events)
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 # --- what every format holds -----------------------------------------------------------

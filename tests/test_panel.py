@@ -16,11 +16,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner, Result
 from helpers import make_plan
+from helpers import run_cli as run
 
 from companion import seal as seal_module
-from companion.cli import main
 from companion.clock import FakeClock, iso
 from companion.export.csv_export import session_csv
 from companion.export.debrief import debrief
@@ -53,12 +52,6 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO / "docs" / "session.schema.json").read_text(encoding="utf-8"))
 KEY = bytes(range(32))
 OTHER_KEY = bytes(32)
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def interview(store: Store, clock: FakeClock, sid: str, interviewer: str,

@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from helpers import make_plan, stored_session
+from helpers import run_cli as run
 
 from companion import cli_export
-from companion.cli import main
 from companion.clock import FakeClock
 from companion.content import Source, load_library, resolve_plan
 from companion.search import search, search_results
@@ -24,12 +23,6 @@ from companion.store import Store
 LIVE = Path(__file__).resolve().parent / "fixtures" / "live"
 SECRET = "zanzibarquokka"  # a word found nowhere else, to look for in the raw files
 DAY = 86_400.0
-
-
-def run(*args: str, input: str | None = None) -> Result:
-    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def live_session(store: Store, clock: FakeClock, sid: str, candidate: str,
