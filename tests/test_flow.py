@@ -69,7 +69,9 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
         await pilot.press("2")
         app.screen.query_one("#text", Input).value = "Split read and write paths unprompted"
         await pilot.press("enter")
-        await pilot.press("j", "1", "enter")  # no evidence typed ...
+        # The next criterion is highlighted once one is scored with its evidence.
+        assert app.focused is app.screen.query_one("#criterion-depth")
+        await pilot.press("1", "enter")  # no evidence typed ...
         await pilot.press("y")  # ... so it asks, and we confirm
         state = app.screen.session.state
         assert state.scores["clarity"].score == 2

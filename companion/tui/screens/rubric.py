@@ -204,6 +204,7 @@ class RubricScreen(Screen[None]):
         def got(text: str | None) -> None:
             if text:
                 self._set(criterion, level, text)
+                self._to_next_unscored(criterion)
                 return
             if text is None:
                 return  # cancelled: nothing changes
@@ -211,6 +212,7 @@ class RubricScreen(Screen[None]):
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     self._set(criterion, level, "")
+                    self._to_next_unscored(criterion)
 
             self.app.push_screen(
                 Confirm(f"Save {criterion.title} = {level} with no evidence?",
@@ -223,6 +225,17 @@ class RubricScreen(Screen[None]):
                        evidence),
             got,
         )
+
+    def _to_next_unscored(self, after: Criterion) -> None:
+        """Once a criterion is scored with its evidence, highlight the next one still to
+        score (after it, else from the top), so scoring is digit, evidence, Enter each."""
+        rows = list(self.query(CriterionRow))
+        start = next(i for i, row in enumerate(rows) if row.criterion is after) + 1
+        scores = self.session.state.scores
+        for row in rows[start:] + rows[:start]:
+            if row.criterion.id not in scores:
+                row.focus()
+                return
 
     def action_evidence(self) -> None:
         criterion = self._focused_criterion()
