@@ -15,6 +15,15 @@ from companion.located import LList, LMap, Problem
 __all__ = ["LList", "LMap", "Problem", "parse_bytes", "parse_text"]
 
 MAX_DEPTH = 50
+DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels; flatten this content"
+# How parsers word their own nesting limits ("exceeded maximum nesting depth" in libyaml).
+_DEPTH_WORDS = ("nesting depth", "nesting level", "too deep", "recursion")
+
+
+def _is_depth_limit(what: str) -> bool:
+    lowered = what.lower()
+    return any(words in lowered for words in _DEPTH_WORDS)
+
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -68,8 +77,7 @@ class _Builder:
             if isinstance(event, _NODE_EVENTS):
                 line = event.start_mark.line + 1 if event.start_mark else 1
                 if len(stack) > MAX_DEPTH:
-                    message = f"nesting deeper than {MAX_DEPTH} levels; flatten this content"
-                    return None, [Problem(self.path, line, message)], False
+                    return None, [Problem(self.path, line, DEPTH_MESSAGE)], False
                 if event.anchor is not None and line not in self._anchor_lines:
                     self._anchor_lines.add(line)
                     sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
@@ -208,9 +216,13 @@ def parse_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         what = err.problem or err.context or "invalid YAML"
+        if _is_depth_limit(what):
+            # libyaml (0.2.6, in PyYAML 6.0.4 wheels) stops deep nesting in its scanner before
+            # our builder sees the events: one message whichever parser caught it.
+            return None, [Problem(path, line, DEPTH_MESSAGE)]
         return None, [Problem(path, line, f"YAML syntax: {what}")]
     except RecursionError:
-        return None, [Problem(path, 1, f"nesting deeper than {MAX_DEPTH} levels; flatten it")]
+        return None, [Problem(path, 1, DEPTH_MESSAGE)]
     except yaml.YAMLError as err:
         return None, [Problem(path, 1, f"YAML error: {err}")]
     finally:

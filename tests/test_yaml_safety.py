@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from companion import yamlsafe
 from companion.content import read_file
-from companion.yamlsafe import LList, LMap, parse_bytes, parse_text
+from companion.yamlsafe import MAX_DEPTH, LList, LMap, parse_bytes, parse_text
 
 VALID = """\
 kind: bank
@@ -239,6 +239,25 @@ def test_deep_nesting_is_reported_without_recursion_error(loader: Any, name: str
     assert len(problems) == 1
     assert "nesting deeper than 50 levels" in problems[0].message
     assert "flatten" in problems[0].message
+
+
+@pytest.mark.parametrize("depth", [51, 60, 999, 1_000, 1_001, 5_000, 100_000])
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_one_message_for_deep_nesting_whichever_parser_stops_it(
+    loader: Any, depth: int, shape: str
+) -> None:
+    """libyaml 0.2.6 stops flow nesting past 1,000 levels in its scanner, with its own words;
+    the user sees our message at every depth, on the line where the nesting starts."""
+    if shape == "flow":
+        text = "items:\n  - " + "[" * depth + "x" + "]" * depth + "\n"
+        line = 2
+    else:
+        depth = min(depth, 2_000)  # block nesting needs one line a level
+        text = "items:\n" + "".join(" " * (n + 1) + "-\n" for n in range(depth))
+        line = 2 + MAX_DEPTH  # the map is level 1, the list on line 2 level 2
+    _value, problems = parse_text(text, "deep.yaml")
+    assert [str(p) for p in problems] == [
+        f"deep.yaml:{line}: nesting deeper than 50 levels; flatten this content"]
 
 
 def test_nesting_of_fifty_levels_is_fine(loader: Any) -> None:
