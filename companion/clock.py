@@ -53,8 +53,20 @@ def iso(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
 
 
+def iso_stored(stamp: float) -> str:
+    """An ISO-8601 UTC stamp with microseconds, as the event log keeps it: the precision the
+    clock gives as a float (older rows with whole seconds read the same way)."""
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="microseconds")
+
+
 def from_iso(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
+
+
+def stamp(wall: float) -> float:
+    """A wall reading as the log will read back: what the screen shows and what a replay of
+    the saved log gives must be the same float, so events carry the stored precision."""
+    return from_iso(iso_stored(wall))
 
 
 def mmss(seconds: float) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.clock import Clock
+from companion.clock import Clock, stamp
 from companion.event import Event as Event  # re-exported: the log and its logic go together
 from companion.model import Prompt, SectionPlan, SessionPlan, Signal, prompt_from_dict
 
@@ -430,7 +430,7 @@ class Session:
         run: bool = True,
     ) -> Session:
         sid = session_id or new_session_id()
-        first = Event(1, "session_started", 0.0, clock.wall(), {
+        first = Event(1, "session_started", 0.0, stamp(clock.wall()), {
             "session_id": sid,
             "plan": plan.to_dict(),
             "candidate": candidate,
@@ -468,7 +468,8 @@ class Session:
             raise SessionError(f"unknown event type {kind!r}")
         if self.state.finished and kind not in ("summary_set", "postmortem_set"):
             raise SessionError("the session has ended; it can no longer change")
-        event = Event(len(self.events) + 1, kind, round(self.now(), 3), self.clock.wall(), data)
+        event = Event(len(self.events) + 1, kind, round(self.now(), 3), stamp(self.clock.wall()),
+                      data)
         if kind in _LISTING_EVENTS:
             # These change the sessions listing (status, score...): work the new state out
             # on a replay copy first, so a failed write changes nothing.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion.clock import from_iso, iso
+from companion.clock import from_iso, iso, iso_stored
 from companion.event import Event
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
@@ -443,7 +443,7 @@ class Store:
         self.conn.execute(
             "INSERT INTO events (session_id, seq, type, at, t, section, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, event.seq, event.type, iso(event.at), event.t,
+            (session_id, event.seq, event.type, iso_stored(event.at), event.t,
              event.section, json.dumps(event.data, ensure_ascii=False)),
         )
         text_kind = _TEXT_EVENTS.get(event.type)
