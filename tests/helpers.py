@@ -8,7 +8,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from companion.cli import main
+from companion.cli.root import main
 from companion.clock import FakeClock
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
@@ -21,7 +21,7 @@ from companion.model import (
     SignalSet,
 )
 from companion.session import Event, Session
-from companion.store import Store
+from companion.store.database import Store
 
 ANCHORS = ("missing", "partial", "strong")
 

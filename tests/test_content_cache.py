@@ -8,8 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
-from companion.content import Source, load_library
-from companion.content_cache import _frame, _payload, load_library_cached
+from companion.content.cache import _frame, _payload, load_library_cached
+from companion.content.library import Source, load_library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 
@@ -31,7 +31,7 @@ def test_hit_gives_the_same_library_without_yaml(tmp_path: Path, monkeypatch) ->
     first = load_library_cached(sources, cache)
     assert len(list(cache.glob("library-*"))) == 1
     assert _same(first, load_library(sources))
-    import companion.content as content
+    import companion.content.library as content
 
     def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a cache hit must not read the YAML files")

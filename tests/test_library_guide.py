@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.content import builtin_sources, load_library, resolve_plan
+from companion.content.library import builtin_sources, load_library, resolve_plan
 from companion.model import InlinePrompt, QuestionRef, TagQuery
 
 STAGES = {

@@ -19,10 +19,10 @@ import pytest
 import sqlite_utils
 from helpers import Recorder, make_plan, script_steps, stored_session
 
-import companion.store as store_module
+import companion.store.database as store_module
 from companion.clock import FakeClock, iso
 from companion.session import ENDED, Session, replay
-from companion.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _fts_words
+from companion.store.database import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _fts_words
 
 TESTS = Path(__file__).resolve().parent
 
@@ -96,7 +96,7 @@ def test_state_survives_kill_9(db_path: Path, clock: FakeClock) -> None:
         from helpers import make_plan, script_steps
         from companion.clock import FakeClock
         from companion.session import Session
-        from companion.store import Store
+        from companion.store.database import Store
         clock = FakeClock()
         store = Store({str(db_path)!r})
         s = Session.start(make_plan(), clock, store.sink("k9"), candidate="Sam",

@@ -10,8 +10,8 @@ import html
 from datetime import datetime
 from typing import Any
 
-from companion.calibration import criterion_matrix
 from companion.clock import mmss
+from companion.export.matrix import criterion_matrix
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm; }

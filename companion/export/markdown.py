@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from companion.calibration import criterion_matrix
+from companion.export.matrix import criterion_matrix
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")

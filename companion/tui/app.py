@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from companion.clock import Clock
-from companion.content import Library
+from companion.collector import resume_collector
+from companion.content.library import Library
 from companion.model import Prompt
 from companion.session import Session
-from companion.startup import resume_collector
-from companion.store import Store
+from companion.store.database import Store
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class CompanionApp(App[None]):
 
     def redraw_questions(self, session: Session) -> list[Prompt] | None:
         """Practice: other questions for the current section (None when it has no draw)."""
-        from companion.practice import practice_history, redraw, seen_questions
+        from companion.practice.draws import practice_history, redraw, seen_questions
 
         if self.library is None:
             return None
@@ -126,7 +126,7 @@ class CompanionApp(App[None]):
         self.push_screen(CloseScreen(session))
 
     def open_summary(self, session: Session) -> None:
-        from companion.seal import seal_on_close
+        from companion.panel.seal import seal_on_close
         from companion.tui.screens.summary import SummaryScreen
 
         seal_on_close(self.store, session.id, self.clock)  # the ended scorecard is sealed

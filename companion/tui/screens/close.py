@@ -15,9 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from companion.session import Session, SessionError
-from companion.store import StoreError
+from companion.store.database import StoreError
+from companion.textsafe import visible
 from companion.tui.screens.confirm import Confirm
-from companion.tui.text import clean, plain
+from companion.tui.text import plain
 from companion.tui.widgets.autosave import AutosaveArea
 
 POSTMORTEM_TEMPLATE = "What went well:\n\nWhat to change:\n\nWhat to drill next:\n"
@@ -112,7 +113,7 @@ class CloseScreen(Screen[None]):
     def on_mount(self) -> None:
         state = self.session.state
         self.query_one("#close-title", Static).update(
-            f" Close · {clean(state.plan.title)} · {clean(state.candidate)}")
+            f" Close · {visible(state.plan.title)} · {visible(state.candidate)}")
         first = "#scale" if self.mode == "interview" else "#text"
         self.query_one(first).focus()
 

@@ -17,13 +17,14 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.clock import Clock
-from companion.content import Library, UnknownPlan, resolve_plan
+from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.model import Plan
-from companion.practice import practice_plan
+from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
+from companion.textsafe import visible
 from companion.tui.screens.confirm import Confirm
-from companion.tui.text import clean, plain
+from companion.tui.text import plain
 
 RECENT = 8
 
@@ -38,7 +39,7 @@ def plan_details(lib: Library, plan: Plan) -> Text:
         text.append(f" · {plan.stage}", style="dim")
     loops = lib.loops_of(plan.id)
     if loops:
-        text.append("\nPart of: " + ", ".join(clean(lp.title) for lp in loops), style="dim")
+        text.append("\nPart of: " + ", ".join(visible(lp.title) for lp in loops), style="dim")
     if plan.participants:
         text.append("\nWho: ")
         text.append_text(plain(", ".join(plan.participants)))
@@ -53,7 +54,7 @@ def plan_details(lib: Library, plan: Plan) -> Text:
         text.append(f"  {mins}\n", style="dim")
     if plan.rubric and plan.rubric in lib.rubrics:
         rubric = lib.rubrics[plan.rubric]
-        text.append(f"Rubric: {clean(rubric.title)} (pass {rubric.threshold}/"
+        text.append(f"Rubric: {visible(rubric.title)} (pass {rubric.threshold}/"
                     f"{rubric.max_score})", style="dim")
     return text
 
@@ -174,11 +175,11 @@ class HomeScreen(Screen[None]):
                 continue
             if plan.family != family:
                 family = plan.family
-                options.append(Option(Text(f"── {clean(family or 'other')} ──", style="bold"),
+                options.append(Option(Text(f"── {visible(family or 'other')} ──", style="bold"),
                                       disabled=True))
             minutes = f"{plan.minutes:g}m" if plan.minutes else "untimed"
             label = plain(f"{plan.title}  ")
-            label.append(f"{minutes} · {clean(plan.stage or plan.mode)}", style="dim")
+            label.append(f"{minutes} · {visible(plan.stage or plan.mode)}", style="dim")
             options.append(Option(label, id=plan.id))
         plan_list = self.query_one("#plans", OptionList)
         plan_list.clear_options()
@@ -236,7 +237,7 @@ class HomeScreen(Screen[None]):
         for row in open_rows:
             label = Text(f"{row['id']}  ", style="dim")
             label.append_text(plain(row["candidate"], "bold"))
-            label.append(f"  {clean(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
+            label.append(f"  {visible(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
                          style="dim")
             in_progress.add_option(Option(label, id=row["id"]))
         if not open_rows:
@@ -249,7 +250,7 @@ class HomeScreen(Screen[None]):
             verdict = row["recommendation"] or row["status"]
             recent_text.append(f"{(row['started_at'] or '')[:10]}  ")
             recent_text.append_text(plain(row["candidate"], "bold"))
-            recent_text.append(f"  {clean(row['plan_title'])}  {score}  {clean(verdict)}\n")
+            recent_text.append(f"  {visible(row['plan_title'])}  {score}  {visible(verdict)}\n")
         if not recent:
             recent_text.append("No finished sessions yet.", style="dim")
         recent_text.rstrip()

@@ -13,10 +13,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from companion.content import Library
-from companion.practice import practice_history
-from companion.stats import practice_stats
-from companion.store import Store, StoreError
+from companion.content.library import Library
+from companion.practice.draws import practice_history
+from companion.practice.stats import practice_stats
+from companion.store.database import Store, StoreError
 from companion.tui.text import plain
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from companion import __version__, model
-from companion.content import Library, Source, files_of, load_library
-from companion.located import Problem
+from companion.content.library import Library, Source, files_of, load_library
+from companion.content.located import Problem
 
 FORMAT = 3
 _CLASSES: dict[str, type] = {

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from companion.clock import iso
-from companion.content import Library
+from companion.content.library import Library
 from companion.session import SessionState
 
 LAST = 5

@@ -686,7 +686,7 @@ class Store:
             raise _explain(self.path, err) from None
         return {**counts, "busy": bool(busy)}
 
-    # --- panel: seals, imports and views (companion.seal, docs/panel.md) ------------------
+    # --- panel: seals, imports and views (companion.panel.seal, docs/panel.md) ------------------
 
     def seal(self, session_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM seals WHERE session_id = ?", (session_id,))

@@ -8,41 +8,22 @@ from typing import Any
 
 import click
 
-from companion.cli import _config, common_options, load_content, main
+from companion.cli.common import (
+    common_options,
+    load_content,
+    one_line,
+    open_store,
+    resolve_session_id,
+)
 from companion.errors import CompanionError
-from companion.store import Store, StoreError
-
-
-def open_store(ctx: click.Context) -> Store:
-    try:
-        return Store(_config(ctx).db_path)
-    except StoreError as err:
-        raise CompanionError(str(err)) from None
-
-
-def resolve_session_id(store: Store, given: str | None) -> str:
-    """A full id, a unique prefix, or (None) the newest session that was not ended."""
-    if given is None:
-        latest = store.latest_unfinished()
-        if latest is None:
-            raise CompanionError("no session in progress to resume; start one with "
-                                 "`companion run PLAN --candidate NAME`")
-        return latest
-    found = store.find(given)
-    if not found:
-        raise CompanionError(f"no session '{given}'; `companion sessions` lists them")
-    if len(found) > 1:
-        raise CompanionError(f"'{given}' matches {len(found)} sessions ({', '.join(found[:5])}); "
-                             "type more of the id")
-    return found[0]
-
+from companion.store.database import StoreError
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
                  "max_score", "recommendation", "source")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @click.option("--candidate", help="Only this candidate (name, any case, or stable id).")
 @click.option("--status", type=click.Choice(["running", "paused", "ended", "abandoned"]),
@@ -70,16 +51,11 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
         when = (r["started_at"] or "")[:16].replace("T", " ")
         click.echo(f"{r['id']}  {when}  {r['status']:<9}  {score:>5}  "
-                   f"{_one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
+                   f"{one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
                    + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
 
 
-def _one_line(text: Any) -> str:
-    """User text for a terminal line: no control characters, no line breaks."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text or ""))
-
-
-@main.command()
+@click.command()
 @click.argument("plan_id")
 @click.option("--candidate", required=True, help="The candidate's name.")
 @click.option("--candidate-id", default="", help="A stable id: email or ATS id.")
@@ -96,12 +72,12 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
         raise CompanionError("--candidate needs a name")
     lib = load_content(ctx)
     try:
-        from companion.content import UnknownPlan, resolve_plan
+        from companion.content.library import UnknownPlan, resolve_plan
 
         plan = resolve_plan(lib, plan_id, role or None, level or None, random.Random(seed))
     except UnknownPlan as err:
         raise CompanionError(str(err)) from None
-    from companion.launch import run_new
+    from companion.cli.launch import run_new
 
     store = open_store(ctx)
     try:
@@ -113,7 +89,7 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
             role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib)
 
 
-@main.command()
+@click.command()
 @click.argument("session_id", required=False)
 @common_options
 @click.pass_context
@@ -131,12 +107,12 @@ def resume(ctx: click.Context, session_id: str | None) -> None:
     if row and row["status"] in ("ended", "abandoned"):
         raise CompanionError(f"session {sid} has {row['status']}; `companion export {sid}` "
                              "shows it")
-    from companion.launch import run_resume
+    from companion.cli.launch import run_resume
 
     run_resume(store, sid, load_content(ctx, quiet=True))
 
 
-@main.command()
+@click.command()
 @click.argument("plan_id", required=False)
 @click.option("--candidate", default="me", show_default=True,
               help="Whose practice this is (your name; history and draws follow it).")
@@ -159,9 +135,9 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
     bank has others). With no PLAN_ID, opens the home screen on the practice plans."""
     lib = load_content(ctx)
     store = open_store(ctx)
-    from companion.content import UnknownPlan
-    from companion.launch import open_practice_home, run_new
-    from companion.practice import PracticeError, practice_plan
+    from companion.cli.launch import open_practice_home, run_new
+    from companion.content.library import UnknownPlan
+    from companion.practice.draws import PracticeError, practice_plan
 
     if plan_id is None:
         open_practice_home(store, lib)
@@ -183,7 +159,7 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
             role=role, level=level, interviewer="", library=lib, think=think)
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @click.option("--plan", "plan_id", default=None, help="Only this practice plan.")
 @click.option("--candidate", default=None, help="Only this candidate's practice.")
@@ -192,8 +168,8 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
 def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
           candidate: str | None) -> None:
     """Your practice trend: totals, weakest criterion, time per section, reps, advice."""
-    from companion.practice import practice_history
-    from companion.stats import practice_stats
+    from companion.practice.draws import practice_history
+    from companion.practice.stats import practice_stats
 
     lib = load_content(ctx, quiet=True)
     with open_store(ctx) as store:
@@ -237,3 +213,6 @@ def stats_text(result: dict[str, Any]) -> str:
         if entry.get("suggestion"):
             lines.append(f"  {entry['suggestion']}")
     return "\n".join(lines)
+
+
+COMMANDS = (sessions, run, resume, practice, stats)
