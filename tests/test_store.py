@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sqlite3
 import stat
 import subprocess
@@ -325,8 +326,15 @@ def test_search_ranks_the_latest_matches_ties_newest_first(db_path: Path,
     "^", "'", "50%", "{x}", "[x]", "\\", "+", "\x00", "é", "!@#$%^&*()",
 ])
 def test_search_takes_any_text_as_words(searchable: Store, query: str) -> None:
+    """Operators and punctuation are no syntax: the hits are the sessions whose texts hold
+    every word of the query, and a query of no words finds nothing."""
+    texts = {"alice1": "talked about raft consensus weak on sharding evidence for c1",
+             "bob1": 'consensus via paxos quotes "like this" and 50% * OR -x'}
+    words = set(re.findall(r"\w+", query.lower()))
+    expected = sorted(sid for sid, text in texts.items()
+                      if words and words <= set(re.findall(r"\w+", text.lower())))
     hits = searchable.search(query)
-    assert isinstance(hits, list)
+    assert sorted({h.session_id for h in hits}) == expected
     searchable.close()
 
 
