@@ -425,3 +425,18 @@ def test_exports_search_and_purge_never_import_textual(db: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_format_writes_durations_past_an_hour_the_same_way(db: Path) -> None:
+    """One formatter for every export and the screen: 75 minutes is 1:15:00, never 75:00."""
+    from companion.clock import duration
+    from companion.export.formats import FORMATS, render_session
+
+    r = the_report(db)
+    r["used_seconds"] = 75 * 60.0
+    r["sections"][0]["used_seconds"] = 75 * 60.0
+    assert duration(75 * 60.0) == "1:15:00" and duration(None) == "-"
+    for name in ("md", "html"):
+        text = render_session(r, name)
+        assert "1:15:00" in text and "75:00" not in text, name
+    assert set(FORMATS) == {"md", "json", "csv", "html"}

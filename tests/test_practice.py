@@ -110,7 +110,7 @@ def test_trend_arithmetic_and_advice(tmp_path: Path, lib: Library) -> None:
     averages = criterion_averages(history)
     assert averages == {"clarity": 1.0, "depth": 1.0}
     assert weakest(averages) == "clarity"  # ties broken by id, stable
-    result = practice_stats(history, lib)
+    result = practice_stats(history, lib).to_json()
     assert result["sessions"] == 3
     assert [t["total"] for t in result["totals"]] == [1, 2, 3]
     advice = result["advice"][0]
@@ -123,7 +123,7 @@ def test_trend_arithmetic_and_advice(tmp_path: Path, lib: Library) -> None:
 
 
 def test_empty_stats() -> None:
-    result = practice_stats([], None)
+    result = practice_stats([], None).to_json()
     assert result["sessions"] == 0 and result["advice"] == [] and result["weakest"] is None
 
 

@@ -411,8 +411,8 @@ def test_replay_of_the_events_equals_the_live_state(clock: FakeClock) -> None:
     # the summary each write carried matches the state after it
     event, summary = rec.written[-1]
     assert event.type == "session_ended"
-    assert summary["status"] == ENDED and summary["score"] == 3 and summary["max_score"] == 6
-    assert summary["recommendation"] == "yes" and summary["ended_at"] == clock.wall()
+    assert summary.status == ENDED and summary.score == 3 and summary.max_score == 6
+    assert summary.recommendation == "yes" and summary.ended_at == clock.wall()
 
 
 def test_failing_sink_leaves_state_and_events_unchanged(clock: FakeClock) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +17,9 @@ from companion.cli.common import (
 )
 from companion.errors import CompanionError
 from companion.store.database import StoreError
+
+if TYPE_CHECKING:
+    from companion.practice.stats import PracticeStats
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
@@ -179,39 +182,38 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
             raise CompanionError(str(err)) from None
     result = practice_stats(history, lib)
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(stats_text(result))
 
 
-def stats_text(result: dict[str, Any]) -> str:
-    if not result["sessions"]:
+def stats_text(result: PracticeStats) -> str:
+    if not result.sessions:
         return ("No practice yet. Start with `companion practice` (pick a plan) or "
                 "`companion practice practice-coding`; your trend shows here after a few.")
-    lines = [f"{result['sessions']} practice session(s), {result['scored']} scored."]
-    if result["totals"]:
-        series = " ".join(f"{t['total']}/{t['max']}" for t in result["totals"][-10:])
+    lines = [f"{result.sessions} practice session(s), {result.scored} scored."]
+    if result.totals:
+        series = " ".join(f"{t.total}/{t.max}" for t in result.totals[-10:])
         lines.append(f"Totals (oldest first): {series}")
-    if result["weakest"]:
-        w = result["weakest"]
-        lines.append(f"Weakest criterion: {w['title']} (average {w['average']:.2f}/2)")
-        lines.append("Averages: " + ", ".join(f"{c['title']} {c['average']:.2f}"
-                                              for c in result["criteria"]))
+    if result.weakest:
+        w = result.weakest
+        lines.append(f"Weakest criterion: {one_line(w.title)} (average {w.average:.2f}/2)")
+        lines.append("Averages: " + ", ".join(f"{one_line(c.title)} {c.average:.2f}"
+                                              for c in result.criteria))
     lines.append("Reps per plan: " + ", ".join(f"{k} {v}" for k, v in
-                                              result["reps_per_plan"].items()))
+                                              result.reps_per_plan.items()))
     lines.append("Reps per week: " + ", ".join(f"{k} {v}" for k, v in
-                                              result["reps_per_week"].items()))
-    for row in result["section_times"]:
-        planned = row["planned_seconds"]
-        planned_text = f"{planned / 60:g} min" if planned else "untimed"
-        lines.append(f"  {row['plan_id']} / {row['section']}: "
-                     f"{row['average_used_seconds'] / 60:.1f} min used of {planned_text}")
-    for entry in result["advice"]:
-        verdict = "below" if entry["below"] else "at or above"
-        lines.append(f"{entry['plan_id']}: average {entry['average']:.1f}/{entry['max']} over "
-                     f"the last {entry['last']}, {verdict} the pass mark {entry['threshold']}.")
-        if entry.get("suggestion"):
-            lines.append(f"  {entry['suggestion']}")
+                                              result.reps_per_week.items()))
+    for row in result.section_times:
+        planned_text = f"{row.planned_seconds / 60:g} min" if row.planned_seconds else "untimed"
+        lines.append(f"  {row.plan_id} / {one_line(row.section)}: "
+                     f"{row.average_used_seconds / 60:.1f} min used of {planned_text}")
+    for entry in result.advice:
+        verdict = "below" if entry.below else "at or above"
+        lines.append(f"{entry.plan_id}: average {entry.average:.1f}/{entry.max} over "
+                     f"the last {entry.last}, {verdict} the pass mark {entry.threshold}.")
+        if entry.suggestion:
+            lines.append(f"  {entry.suggestion}")
     return "\n".join(lines)
 
 

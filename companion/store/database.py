@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
-from companion.event import Event
+from companion.event import Event, ListingRow
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -442,7 +442,7 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
-    def append(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+    def append(self, session_id: str, event: Event, summary: ListingRow) -> None:
         """Write one event (and what it changes in the listing) as one commit."""
         try:
             with self.transaction():
@@ -470,17 +470,16 @@ class Store:
                  event.data[text_kind[1]]),
             )
 
-    def _update_listing(self, session_id: str, summary: dict[str, Any]) -> None:
+    def _update_listing(self, session_id: str, summary: ListingRow) -> None:
         self.conn.execute(
             "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
             "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
-            (summary["status"], summary["score"], summary["max_score"],
-             summary["recommendation"],
-             iso(summary["ended_at"]) if summary["ended_at"] else None,
-             iso(summary["last_event_at"]), session_id),
+            (summary.status, summary.score, summary.max_score, summary.recommendation,
+             iso(summary.ended_at) if summary.ended_at else None,
+             iso(summary.last_event_at), session_id),
         )
 
-    def _insert_session(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+    def _insert_session(self, session_id: str, event: Event, summary: ListingRow) -> None:
         d = event.data
         plan = d["plan"]
         self.conn.execute(
@@ -489,12 +488,12 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, plan["id"], plan["title"], plan["mode"], d.get("candidate", ""),
              d.get("candidate_id") or None, d.get("role") or None, d.get("level") or None,
-             d.get("interviewer") or None, iso(event.at), summary["status"],
-             summary["max_score"]),
+             d.get("interviewer") or None, iso(event.at), summary.status,
+             summary.max_score),
         )
 
-    def sink(self, session_id: str) -> Callable[[Event, dict[str, Any]], None]:
-        def write(event: Event, summary: dict[str, Any]) -> None:
+    def sink(self, session_id: str) -> Callable[[Event, ListingRow], None]:
+        def write(event: Event, summary: ListingRow) -> None:
             self.append(session_id, event, summary)
 
         return write
@@ -779,7 +778,7 @@ class Store:
         rows = self._query("SELECT * FROM imports WHERE session_id = ?", (session_id,))
         return dict(rows[0]) if rows else None
 
-    def import_session(self, session_id: str, events: list[Event], summary: dict[str, Any],
+    def import_session(self, session_id: str, events: list[Event], summary: ListingRow,
                        *, source: str, seal: dict[str, Any], file: str,
                        imported_at: float) -> None:
         """Add another interviewer's sealed session as it is, in one transaction: its row

@@ -19,6 +19,7 @@ from companion.content.library import Library
 from companion.model import Prompt
 from companion.session import Session
 from companion.store.database import Store
+from companion.tui.navigation import Navigator
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Start:
 
 class CompanionApp(App[None]):
     CSS_PATH: ClassVar[str] = str(Path(__file__).with_name("companion.tcss"))
+    # Below 100 columns the screens stack their panes in one column (`-narrow`).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (App declares it)
     TITLE = "companion"
     ENABLE_COMMAND_PALETTE = True
 
@@ -172,3 +175,8 @@ def _runner(screen: Screen[Any], action: str):  # type: ignore[no-untyped-def]
         await screen.run_action(action)
 
     return run
+
+
+def _is_a_navigator(app: CompanionApp) -> Navigator:
+    """Checked by mypy: the app implements every move the screens ask of it."""
+    return app

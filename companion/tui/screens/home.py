@@ -23,6 +23,7 @@ from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
 from companion.store.database import Store, StoreError
 from companion.textsafe import visible
+from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
 from companion.tui.text import plain
 
@@ -152,14 +153,10 @@ class HomeScreen(Screen[None]):
             self.query_one("#interviewer", Input).value = self.store.last_interviewer()
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
-        self.set_class(self.app.size.width < 100, "-narrow")
         self.query_one("#filter", Input).value = self.query_text
         self._fill_plans(self.query_text)
         self._fill_sessions()
         self.query_one("#filter", Input).focus()
-
-    def on_resize(self) -> None:
-        self.set_class(self.app.size.width < 100, "-narrow")
 
     # --- plans ----------------------------------------------------------------------------
 
@@ -277,7 +274,7 @@ class HomeScreen(Screen[None]):
         except (StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.app.open_live(session, draft)  # type: ignore[attr-defined]
+        navigator(self).open_live(session, draft)
 
     def action_abandon(self) -> None:
         sid = self._highlighted_session()
@@ -337,7 +334,7 @@ class HomeScreen(Screen[None]):
         except (UnknownPlan, StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.app.open_live(session)  # type: ignore[attr-defined]
+        navigator(self).open_live(session)
 
     def action_scroll_details(self, direction: int) -> None:
         column = self.query_one("#right", VerticalScroll)
@@ -352,7 +349,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(SearchScreen(self.store))
 
     def action_stats(self) -> None:
-        self.app.open_stats()  # type: ignore[attr-defined]
+        navigator(self).open_stats()
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

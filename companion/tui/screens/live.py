@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.events import Key, Resize
+from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -23,6 +23,7 @@ from companion.session import Session, SessionError, parse_note
 from companion.store.database import Store, StoreError
 from companion.textsafe import visible
 from companion.tui.keymap import TYPING_BINDINGS
+from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
 from companion.tui.widgets.modebar import ModeBar
@@ -39,7 +40,6 @@ from companion.tui.widgets.timer import TimerBar, phase
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-WIDE = 100
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
 
 
@@ -208,7 +208,6 @@ class LiveScreen(Screen[None]):
     def on_mount(self) -> None:
         note = self.note
         note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
-        self._apply_width(self.app.size.width)
         self.refresh_view()
         note.focus()
         self._ticker = self.set_interval(self.tick, self.on_tick)
@@ -225,12 +224,6 @@ class LiveScreen(Screen[None]):
         if action in ("redraw", "reveal_follow_up"):
             return self.practice
         return True
-
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width < WIDE, "-narrow")
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -593,7 +586,7 @@ class LiveScreen(Screen[None]):
                 self._scratch_saved = text
             if self.state.running:
                 self._do(self.session.pause)
-        self.app.open_rubric(self.session)  # type: ignore[attr-defined]
+        navigator(self).open_rubric(self.session)
 
     def action_redraw(self) -> None:
         if not self.practice:
@@ -601,7 +594,7 @@ class LiveScreen(Screen[None]):
         if self._note_text().strip() or self.state.section.asked:
             self._say("Redraw is for before you answer: clear the scratch area first.")
             return
-        prompts = self.app.redraw_questions(self.session)  # type: ignore[attr-defined]
+        prompts = navigator(self).redraw_questions(self.session)
         if not prompts:
             self._say("This section has no bank to draw from.")
             return

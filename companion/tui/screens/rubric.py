@@ -19,6 +19,7 @@ from companion.model import Criterion
 from companion.session import Session, SessionError, SessionState
 from companion.store.database import StoreError
 from companion.textsafe import visible
+from companion.tui.navigation import navigator
 from companion.tui.screens.close import POSTMORTEM_TEMPLATE
 from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.text_prompt import TextPrompt
@@ -271,7 +272,7 @@ class RubricScreen(Screen[None]):
             if self.practice:
                 self._end_practice()
             else:
-                self.app.open_close(self.session)  # type: ignore[attr-defined]
+                navigator(self).open_close(self.session)
 
         if missing:
             self.app.push_screen(Confirm(f"Not scored yet: {', '.join(missing)}. Go on?",
@@ -290,7 +291,7 @@ class RubricScreen(Screen[None]):
             except (SessionError, StoreError) as err:
                 self._say(str(err), error=True)
                 return
-            self.app.open_summary(self.session)  # type: ignore[attr-defined]
+            navigator(self).open_summary(self.session)
 
         if not self.session.state.postmortem.strip():
             self.app.push_screen(Confirm("End without a post-mortem?",
