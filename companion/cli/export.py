@@ -235,9 +235,9 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
                 if finished:
                     return
                 raise CompanionError(
-                    "say what to purge: --older-than DAYS (0: every session), --candidate "
-                    "NAME_OR_ID, or --session ID (repeatable); given together they narrow "
-                    "the set")
+                    "nothing is pending; say what to purge: --older-than DAYS (0: every "
+                    "session), --candidate NAME_OR_ID, or --session ID (repeatable); given "
+                    "together they narrow the set")
             ids = _resolve_sessions(store, session_ids) if session_ids else None
             cutoff = RealClock().wall() - days * DAY if days else None
             rows = store.purge_selection(cutoff, candidate, ids)
@@ -247,10 +247,10 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
             elif days == 0:
                 scope.append("of any date")
             if candidate:
-                scope.append(f"of candidate '{one_line(candidate)}'")
+                scope.append(f"for candidate '{one_line(candidate)}'")
             if ids is not None:
                 scope.append(f"among {', '.join(ids)}")
-            words = " and ".join(scope)
+            words = " ".join(scope)
             if not rows:
                 click.echo(f"No sessions {words}: nothing deleted.")
                 return
