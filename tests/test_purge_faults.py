@@ -272,7 +272,7 @@ def test_a_held_session_is_refused_naming_the_holder(people: Path,
 READER = """
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN")
+conn.execute(sys.argv[2])
 conn.execute("SELECT count(*) FROM texts").fetchone()
 print("reading", flush=True)
 sys.stdin.readline()
@@ -281,16 +281,39 @@ conn.close()
 """
 
 
-@pytest.fixture
-def reader(people: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another program with a read transaction open on the database, until told to stop."""
-    proc = subprocess.Popen([sys.executable, "-c", READER, str(people)], text=True,
+def other_program(path: Path, begin: str) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen([sys.executable, "-c", READER, str(path), begin], text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline() == "reading\n"
     yield proc
     if proc.poll() is None:
         proc.kill()
         proc.wait(timeout=30)
+
+
+@pytest.fixture
+def reader(people: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another program with a read transaction open on the database, until told to stop."""
+    yield from other_program(people, "BEGIN")
+
+
+@pytest.fixture
+def writer(people: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another program holding the write lock, until told to stop."""
+    yield from other_program(people, "BEGIN IMMEDIATE")
+
+
+def test_a_writer_holding_the_lock_is_waited_for_named_and_nothing_is_deleted(
+        people: Path, writer: subprocess.Popen[str]) -> None:
+    result = purge_process(people, "--session", "old00001", "--yes", "--wait", "1")
+    assert result.returncode == 2 and result.stderr.startswith("error: "), result.stderr
+    assert "locked" in result.stderr and "more than 1 s" in result.stderr
+    assert f"(pid {writer.pid})" in result.stderr and "nothing was deleted" in result.stderr
+    assert writer.stdin is not None
+    writer.stdin.write("done\n")
+    writer.stdin.flush()
+    assert writer.wait(timeout=30) == 0
+    assert ids_in(people) == ["fut00002", "new00003", "old00001"]
 
 
 def test_a_reader_holding_a_transaction_is_waited_for_and_named(

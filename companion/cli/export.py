@@ -162,6 +162,15 @@ def _pending_advice(path: Path, wait: float) -> str:
             "see it done).")
 
 
+def _finish_pending(store: Store, wait: float, hook: Any) -> None:
+    """Finish the erasures an earlier purge left pending, or fail saying what holds the file."""
+    counts = store.purge([], wait=wait, after_step=hook)
+    if counts["pending"]:
+        raise CompanionError(_pending_advice(store.path, wait))
+    click.echo(f"Finished {counts['finished_earlier']} pending erasure(s): the purged text is "
+               "gone from the database files.")
+
+
 def _listing_line(row: dict[str, Any]) -> str:
     when = str(row.get("started_at") or "")[:16].replace("T", " ")
     who = one_line(row.get("candidate")) or "(no name)"
@@ -226,11 +235,7 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
                            "files now.")
             if not chosen:
                 if store.pending_erasures():
-                    counts = store.purge([], wait=wait, after_step=hook)
-                    if counts["pending"]:
-                        raise CompanionError(_pending_advice(path, wait))
-                    click.echo("Finished the pending erasure(s): the purged text is gone "
-                               "from the database files.")
+                    _finish_pending(store, wait, hook)
                     return
                 if finished:
                     return
@@ -253,6 +258,8 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
             words = " ".join(scope)
             if not rows:
                 click.echo(f"No sessions {words}: nothing deleted.")
+                if store.pending_erasures():
+                    _finish_pending(store, wait, hook)
                 return
             click.echo(f"{len(rows)} session(s) {words} will be erased for good "
                        "(id, started, candidate, plan, state):")
@@ -289,6 +296,9 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
     for file, reason in failed_files:
         click.echo(f"warning: could not delete {file} ({reason}); delete it yourself",
                    err=True)
+    if counts["finished_earlier"]:
+        click.echo(f"It also finished {counts['finished_earlier']} erasure(s) an earlier "
+                   "purge had left pending.")
     for line in NOT_REACHED:
         click.echo(f"Not reached by purge: {line}.")
     if counts["pending"]:

@@ -777,13 +777,28 @@ class Store:
         try:
             self.conn.execute("PRAGMA secure_delete=ON")
             if ids:
-                with self.transaction():
-                    self._refuse_held(ids)
-                    self._delete_sessions(ids, counts)
-                    if counts["sessions"]:
-                        self.conn.execute(
-                            "INSERT INTO pending_erasures (recorded_at, reason, sessions) "
-                            "VALUES (?, 'purge', ?)", (iso(time.time()), counts["sessions"]))
+                with self._busy_timeout(wait):
+                    try:
+                        self.conn.execute("BEGIN IMMEDIATE")
+                    except sqlite3.OperationalError as err:
+                        if "locked" not in str(err).lower() and "busy" not in str(err).lower():
+                            raise
+                        raise StoreError(
+                            f"{self.path} is locked by another program that is writing to "
+                            f"it, for more than {wait:g} s; nothing was deleted. Close it (or "
+                            "end its session) and purge again.") from None
+                    try:
+                        self._refuse_held(ids)
+                        self._delete_sessions(ids, counts)
+                        if counts["sessions"]:
+                            self.conn.execute(
+                                "INSERT INTO pending_erasures (recorded_at, reason, sessions) "
+                                "VALUES (?, 'purge', ?)",
+                                (iso(time.time()), counts["sessions"]))
+                        self.conn.execute("COMMIT")
+                    except BaseException:
+                        self._rollback()
+                        raise
             step(1)
             finished = True
             if counts["sessions"] or earlier:
