@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ STOP_AFTER_ENV = "COMPANION_PURGE_STOP_AFTER"  # test hook: docs/exports.md
 MAX_DAYS = 36_500  # a hundred years
 
 
-def _stop_after_hook() -> Any:
+def _stop_after_hook() -> Callable[[int], None] | None:
     """The documented test hook: with COMPANION_PURGE_STOP_AFTER=N, purge kills itself
     (SIGKILL, as a power cut or kill -9 would) right after step N (1-5) is committed."""
     value = os.environ.get(STOP_AFTER_ENV, "").strip()
@@ -147,22 +148,22 @@ def _holder_words(path: Path) -> str:
 
     found = holders_of(path)
     if not found:
-        return "another program"
+        return "another program (a database browser, a backup, another companion)"
     return ", ".join(one_line(h.words()) for h in found[:5]) + (
         f" and {len(found) - 5} more" if len(found) > 5 else "")
 
 
 def _pending_advice(path: Path, wait: float) -> str:
-    return (f"the erasure is not finished: {_holder_words(path)} has {path} open (a "
-            f"database browser, a backup, another companion) and kept it for more than "
-            f"{wait:g} s, so the purged text may still be in the file's free space and its "
-            "-wal file. The sessions are gone from every table and the erasure stays "
-            "recorded as pending: close that program, and the next companion command on "
-            "this database finishes it (or run `companion purge` alone to finish it and "
-            "see it done).")
+    return (f"the erasure is not finished: {_holder_words(path)} has {path} open and kept "
+            f"it for more than {wait:g} s, so the purged text may still be in the file's "
+            "free space and its -wal file. The sessions are gone from every table and the "
+            "erasure stays recorded as pending: close that program, and the next companion "
+            "command on this database finishes it (or run `companion purge` alone to finish "
+            "it and see it done).")
 
 
-def _finish_pending(store: Store, wait: float, hook: Any) -> None:
+def _finish_pending(store: Store, wait: float,
+                    hook: Callable[[int], None] | None) -> None:
     """Finish the erasures an earlier purge left pending, or fail saying what holds the file."""
     counts = store.purge([], wait=wait, after_step=hook)
     if counts["pending"]:
