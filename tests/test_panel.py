@@ -700,7 +700,7 @@ def test_migration_from_version_2_knows_when_logging_began(tmp_path: Path) -> No
         assert store.version == 2
         interview(store, clock, "old00001", "Ada", {"c1": 2})
     with Store(path) as store:
-        assert store.version == SCHEMA_VERSION == 3 == len(MIGRATIONS)
+        assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
         since = store.views_logged_since()
         assert since  # an upgraded database with sessions: logging begins now
         seal = seal_session(store, "old00001", clock, None)

@@ -4,6 +4,7 @@ files written privately. The command modules import this, never each other or th
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -102,25 +103,20 @@ def resolve_session_id(store: Store, given: str | None) -> str:
 
 
 def write_private(path: Path, text: str, force: bool) -> None:
-    """Write `text` to a new file with mode 0600; an existing file only with `force`."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    if hasattr(os, "O_CLOEXEC"):
-        flags |= os.O_CLOEXEC
+    """Write `text` to a new file with mode 0600, whole or not at all (companion.files); an
+    existing file only with `force`, and then a failure leaves it as it was."""
+    from companion.files import write_atomic
+
     try:
-        fd = os.open(path, flags, 0o600)
+        write_atomic(path, text.encode("utf-8"), overwrite=force)
     except FileExistsError:
         raise CompanionError(f"{path} already exists; add --force to overwrite it") from None
     except IsADirectoryError:
         raise CompanionError(f"{path} is a folder; give a file name with -o") from None
     except OSError as err:
-        raise CompanionError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        os.fchmod(fd, 0o600)  # an overwritten file keeps its old mode otherwise
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            fd = -1
-            out.write(text)
-    except OSError as err:
-        raise CompanionError(f"cannot write {path}: {err.strerror or err}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+        kept = (f"{path} was left as it was" if force and os.path.lexists(path)
+                else f"nothing was written to {path}")
+        advice = (" Free some space and export again." if err.errno == errno.ENOSPC
+                  else "")
+        raise CompanionError(f"cannot write {path}: {err.strerror or err}; {kept}."
+                             f"{advice}") from None

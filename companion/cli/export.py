@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from companion.cli.common import common_options, one_line, open_store
 from companion.errors import CompanionError
 from companion.export.formats import FORMATS
-from companion.store.database import SEARCH_LATEST, StoreError
+from companion.store.database import (
+    PURGE_STEPS,
+    PURGE_WAIT_S,
+    SEARCH_LATEST,
+    Store,
+    StoreError,
+)
 
 DAY = 86_400.0
 
@@ -111,54 +121,188 @@ def _interactive() -> bool:
         return False
 
 
+STOP_AFTER_ENV = "COMPANION_PURGE_STOP_AFTER"  # test hook: docs/exports.md
+MAX_DAYS = 36_500  # a hundred years
+
+
+def _stop_after_hook() -> Callable[[int], None] | None:
+    """The documented test hook: with COMPANION_PURGE_STOP_AFTER=N, purge kills itself
+    (SIGKILL, as a power cut or kill -9 would) right after step N (1-5) is committed."""
+    value = os.environ.get(STOP_AFTER_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= len(PURGE_STEPS):
+        raise CompanionError(f"{STOP_AFTER_ENV}={one_line(value)} is not a purge step (1-"
+                             f"{len(PURGE_STEPS)}); unset it to purge normally")
+    stop = int(value)
+
+    def after(step: int) -> None:
+        if step == stop:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return after
+
+
+def _holder_words(path: Path) -> str:
+    from companion.holders import holders_of
+
+    found = holders_of(path)
+    if not found:
+        return "another program (a database browser, a backup, another companion)"
+    return ", ".join(one_line(h.words()) for h in found[:5]) + (
+        f" and {len(found) - 5} more" if len(found) > 5 else "")
+
+
+def _pending_advice(path: Path, wait: float) -> str:
+    return (f"the erasure is not finished: {_holder_words(path)} has {path} open and kept "
+            f"it for more than {wait:g} s, so the purged text may still be in the file's "
+            "free space and its -wal file. The sessions are gone from every table and the "
+            "erasure stays recorded as pending: close that program, and the next companion "
+            "command on this database finishes it (or run `companion purge` alone to finish "
+            "it and see it done).")
+
+
+def _finish_pending(store: Store, wait: float,
+                    hook: Callable[[int], None] | None) -> None:
+    """Finish the erasures an earlier purge left pending, or fail saying what holds the file."""
+    counts = store.purge([], wait=wait, after_step=hook)
+    if counts["pending"]:
+        raise CompanionError(_pending_advice(store.path, wait))
+    click.echo(f"Finished {counts['finished_earlier']} pending erasure(s): the purged text is "
+               "gone from the database files.")
+
+
+def _listing_line(row: dict[str, Any]) -> str:
+    when = str(row.get("started_at") or "")[:16].replace("T", " ")
+    who = one_line(row.get("candidate")) or "(no name)"
+    if row.get("candidate_id") and row["candidate_id"] != row.get("candidate"):
+        who += f" ({one_line(row['candidate_id'])})"
+    plan = one_line(row.get("plan_id"))
+    extra = "" if row.get("source", "local") == "local" else f", {one_line(row['source'])}"
+    return f"  {row['id']}  {when}  {who}  {plan}  [{row.get('status', '')}{extra}]"
+
+
+def _resolve_sessions(store: Store, given: tuple[str, ...]) -> list[str]:
+    ids = []
+    for prefix in given:
+        found = store.find(prefix)
+        if not found:
+            raise CompanionError(f"no session '{one_line(prefix)}' to purge; `companion "
+                                 "sessions` lists them (nothing was deleted)")
+        if len(found) > 1:
+            raise CompanionError(f"'{one_line(prefix)}' matches {len(found)} sessions ("
+                                 f"{', '.join(found[:5])}); type more of the id (nothing "
+                                 "was deleted)")
+        ids.append(found[0])
+    return list(dict.fromkeys(ids))
+
+
 @click.command()
-@click.option("--older-than", "days", type=click.IntRange(min=0), required=True,
-              metavar="DAYS", help="Delete sessions started more than DAYS days ago "
-                                   "(0: every session up to now).")
+@click.option("--older-than", "days", type=click.IntRange(0, MAX_DAYS), metavar="DAYS",
+              help="Sessions started more than DAYS days ago (0: every session, whatever "
+                   "its date, future ones too).")
 @click.option("--candidate", metavar="NAME_OR_ID",
-              help="Only this candidate's sessions (name, any case, or stable id).")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+              help="Sessions of this candidate (name, any case, or stable id), any date.")
+@click.option("--session", "session_ids", multiple=True, metavar="ID",
+              help="This session (id or unique prefix), any date; repeatable.")
+@click.option("--wait", type=click.IntRange(0, 3600), default=int(PURGE_WAIT_S),
+              show_default=True, metavar="SECONDS",
+              help="How long to wait for another program that holds the database.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (the list is still "
+                                          "printed).")
 @common_options
 @click.pass_context
-def purge(ctx: click.Context, days: int, candidate: str | None, yes: bool) -> None:
-    """Delete whole sessions for good: events, notes, scores, drafts and the search index,
-    then compact the database so the text is gone from the files too."""
-    from companion.clock import RealClock
+def purge(ctx: click.Context, days: int | None, candidate: str | None,
+          session_ids: tuple[str, ...], wait: int, yes: bool) -> None:
+    """Erase whole sessions for good: events, notes, scores, drafts, seals and the search
+    index, then rewrite the database so the text is gone from its files too.
 
-    cutoff = RealClock().wall() - days * DAY
+    Options given together narrow the set (all must match). Alone, `companion purge`
+    finishes an erasure left pending. The list of sessions is printed before anything is
+    deleted; at a terminal it asks first."""
+    from companion.clock import RealClock
+    from companion.erasure import NOT_REACHED, delete_kept_files
+
+    hook = _stop_after_hook()
+    chosen = days is not None or bool(candidate) or bool(session_ids)
     with open_store(ctx) as store:
+        path = store.path
         try:
-            ids = store.session_ids_older_than(cutoff, candidate=candidate)
-            scope = (f"started more than {days} day(s) ago" if days else "started up to now")
+            finished = [r for r in store.erasures_finished if r["reason"] == "purge"]
+            for record in finished:
+                click.echo(f"Finished the erasure of {record['sessions']} session(s) that a "
+                           f"purge began at {str(record['recorded_at'])[:16].replace('T', ' ')}"
+                           " and could not finish: their text is gone from the database "
+                           "files now.")
+            if not chosen:
+                if store.pending_erasures():
+                    _finish_pending(store, wait, hook)
+                    return
+                if finished:
+                    return
+                raise CompanionError(
+                    "nothing is pending; say what to purge: --older-than DAYS (0: every "
+                    "session), --candidate NAME_OR_ID, or --session ID (repeatable); given "
+                    "together they narrow the set")
+            ids = _resolve_sessions(store, session_ids) if session_ids else None
+            cutoff = RealClock().wall() - days * DAY if days else None
+            rows = store.purge_selection(cutoff, candidate, ids)
+            scope = []
+            if days:
+                scope.append(f"started more than {days} day(s) ago")
+            elif days == 0:
+                scope.append("of any date")
             if candidate:
-                scope += f" for candidate '{one_line(candidate)}'"
-            if not ids:
-                click.echo(f"No sessions {scope}: nothing deleted.")
+                scope.append(f"for candidate '{one_line(candidate)}'")
+            if ids is not None:
+                scope.append(f"among {', '.join(ids)}")
+            words = " ".join(scope)
+            if not rows:
+                click.echo(f"No sessions {words}: nothing deleted.")
+                if store.pending_erasures():
+                    _finish_pending(store, wait, hook)
                 return
-            click.echo(f"{len(ids)} session(s) {scope}:")
-            for sid in ids[:20]:
-                row = store.session(sid) or {}
-                when = str(row.get("started_at") or "")[:16].replace("T", " ")
-                click.echo(f"  {sid}  {when}  {row.get('status', ''):<9}  "
-                           f"{one_line(row.get('candidate'))[:24]:<24}  {row.get('plan_id')}")
-            if len(ids) > 20:
-                click.echo(f"  ... and {len(ids) - 20} more")
+            click.echo(f"{len(rows)} session(s) {words} will be erased for good "
+                       "(id, started, candidate, plan, state):")
+            for row in rows:
+                click.echo(_listing_line(row))
+            ids = [row["id"] for row in rows]
+            held = store.sessions_held_elsewhere(ids)
+            if held:
+                raise CompanionError(
+                    "not purging: " + "; ".join(f"session {sid} is open in {one_line(who)}"
+                                                for sid, who in held.items())
+                    + ". End or close it there first, then purge again (nothing was "
+                    "deleted).")
             if not yes:
                 if not _interactive():
                     raise CompanionError(
-                        f"not deleting {len(ids)} session(s) without confirmation, and there "
+                        f"not deleting {len(rows)} session(s) without confirmation, and there "
                         "is no terminal to ask on; add --yes to delete them")
-                if not click.confirm(f"Delete these {len(ids)} session(s) and all their notes "
-                                     "for good?", default=False):
+                if not click.confirm(f"Delete these {len(rows)} session(s) and all their "
+                                     "notes for good?", default=False):
                     click.echo("Nothing deleted.")
                     ctx.exit(1)
-            counts = store.purge(ids)
+            deleted_files, failed_files = delete_kept_files(rows)
+            counts = store.purge(ids, wait=wait, after_step=hook)
         except StoreError as err:
-            raise CompanionError(str(err)) from None
+            message = str(err)
+            if "locked" in message:
+                message += f" (holding it: {_holder_words(path)})"
+            raise CompanionError(message) from None
     click.echo(f"Deleted {counts['sessions']} session(s) ({counts['events']} events, "
-               f"{counts['texts']} texts, {counts['drafts']} drafts); the database was "
-               "compacted.")
-    if counts["busy"]:
-        click.echo("warning: another program has the database open, so its write-ahead log "
-                   "could not be emptied; the deleted text may stay in the -wal file until "
-                   "that program closes. Run purge again afterwards to be sure.", err=True)
+               f"{counts['texts']} texts, {counts['drafts']} drafts)"
+               + (f" and {len(deleted_files)} file(s) companion kept for them"
+                  if deleted_files else "") + ".")
+    for file, reason in failed_files:
+        click.echo(f"warning: could not delete {file} ({reason}); delete it yourself",
+                   err=True)
+    if counts["finished_earlier"]:
+        click.echo(f"It also finished {counts['finished_earlier']} erasure(s) an earlier "
+                   "purge had left pending.")
+    for line in NOT_REACHED:
+        click.echo(f"Not reached by purge: {line}.")
+    if counts["pending"]:
+        click.echo(f"warning: {_pending_advice(path, wait)}", err=True)
+        ctx.exit(1)
+    click.echo("The database was rewritten: the text is gone from its files as well.")

@@ -14,9 +14,7 @@ import contextlib
 import gc
 import json
 import marshal
-import os
 import sys
-import tempfile
 import types
 import typing
 import zlib
@@ -28,6 +26,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 from companion import __version__, model
 from companion.content.library import Library, Source, files_of, load_library
 from companion.content.located import Problem
+from companion.files import write_atomic
 
 FORMAT = 3
 _CLASSES: dict[str, type] = {
@@ -245,14 +244,12 @@ def load_library_cached(sources: Iterable[Source], cache_dir: Path | None) -> Li
 
 
 def _write(cache_dir: Path, path: Path, blob: bytes) -> None:
-    """Atomically, and only ours: older cache files are removed. A cache that cannot be
-    written just means the next start parses again."""
+    """Whole or absent (companion.files: no temporary file stays behind), and only ours:
+    older cache files are removed. A cache that cannot be written just means the next start
+    parses again."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".library-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, path)
+        write_atomic(path, blob, overwrite=True)
         for old in cache_dir.glob("library-*"):
             if old != path:
                 old.unlink(missing_ok=True)

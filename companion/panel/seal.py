@@ -36,6 +36,7 @@ from companion.events import (
     types_of,
 )
 from companion.export.sealview import HMAC_SHA256, SHA256
+from companion.files import write_atomic
 from companion.session import Event, SessionError, SessionState, replay, summary_of
 from companion.store.database import StoreError
 
@@ -147,27 +148,18 @@ def init_key(config_dir: Path | None = None, force: bool = False) -> tuple[Path,
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as err:
         raise SealError(f"cannot create {path.parent}: {err.strerror or err}") from None
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    key = secrets.token_bytes(KEY_BYTES)
     try:
-        fd = os.open(path, flags, 0o600)
+        # Whole or absent: a full disk or a crash never leaves an empty key file (which every
+        # later command would refuse), and --force keeps the old key if the new one fails.
+        write_atomic(path, (key.hex() + "\n").encode("ascii"), overwrite=force)
     except FileExistsError:
         raise SealError(f"{path} already exists: that is your team key. Keep it; add --force "
                         "only to replace it (seals made with the old key then show as made "
                         "with another key)") from None
     except OSError as err:
-        raise SealError(f"cannot write {path}: {err.strerror or err}") from None
-    key = secrets.token_bytes(KEY_BYTES)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            fd = -1
-            out.write(key.hex() + "\n")
-    except OSError as err:
-        raise SealError(f"cannot write {path}: {err.strerror or err}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+        kept = "the old key was kept" if force and os.path.lexists(path) else "no key written"
+        raise SealError(f"cannot write {path}: {err.strerror or err} ({kept})") from None
     return path, key_id(key)
 
 

@@ -5,6 +5,7 @@ Tables (plain, readable with sqlite-utils or Datasette):
   events    the append-only log: session_id, seq, type, at (ISO-8601 UTC), t, section, data
   texts     note, evidence, summary and post-mortem text, with an FTS5 index (texts_fts)
   drafts    the note line's unsent text, one row per session
+  pending_erasures  purges whose text may still be in the file (see Store.purge)
 Views: notes, scores."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,8 +27,18 @@ if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
 AUTOCHECKPOINT_PAGES = 10_000
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 5.0
+PURGE_WAIT_S = 10.0  # how long a purge waits for another program to let go of the file
+OPEN_FINISH_WAIT_S = 0.25  # how long opening the file waits to finish a pending erasure
+# The steps of a purge (Store.purge); a pending erasure repeats 2-5.
+PURGE_STEPS = (
+    "delete the sessions' rows and record the erasure as pending",
+    "rebuild the full-text index from what is left",
+    "VACUUM: rewrite the database file",
+    "empty the write-ahead log (TRUNCATE checkpoint)",
+    "clear the pending record",
+)
 
 
 class StoreError(Exception):
@@ -212,8 +224,31 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE VIEW panel_log_started AS SELECT '{since}' AS views_logged_since")
 
 
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Erasures that are not finished (Store.purge): a row from the moment a purge deletes its
+    sessions until the file holds none of their text (index rebuilt, file vacuumed, WAL
+    emptied); the next purge or the next open finishes any left. No candidate data: when,
+    why and how many sessions.
+
+    A database from before this version may hold the text of a purge that was interrupted
+    (the deletes done, the rest never): when it holds any data at all, one erasure is
+    recorded now, so the first open after the upgrade finishes it."""
+    db.execute("""
+        CREATE TABLE pending_erasures (
+            id INTEGER PRIMARY KEY,
+            recorded_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            sessions INTEGER NOT NULL
+        )""")
+    db.execute(
+        "INSERT INTO pending_erasures (recorded_at, reason, sessions) "
+        "SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), 'upgrade', 0 "
+        "WHERE EXISTS (SELECT 1 FROM sessions) OR EXISTS (SELECT 1 FROM texts_fts_idx) "
+        "OR (SELECT freelist_count FROM pragma_freelist_count()) > 0")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2,
-                                                               _migrate_3]
+                                                               _migrate_3, _migrate_4]
 
 
 def _fts_words(query: str) -> str | None:
@@ -372,6 +407,8 @@ class Store:
         except StoreError:
             self.conn.close()
             raise
+        # An erasure that an interrupted or blocked purge left pending is finished now.
+        self.erasures_finished = self._finish_pending_on_open()
 
     def _migrate(self, version: int, target: int) -> None:
         if version >= target:
@@ -659,41 +696,177 @@ class Store:
     def session_ids_older_than(self, cutoff: float, candidate: str | None = None) -> list[str]:
         """Ids of the sessions started before `cutoff` (epoch seconds), oldest first;
         `candidate` narrows to one candidate (the name, any case, or the stable id)."""
-        sql = "SELECT id FROM sessions WHERE started_at < ?"
-        params: list[Any] = [iso(cutoff)]
+        return [r["id"] for r in self.purge_selection(cutoff, candidate)]
+
+    def purge_selection(self, started_before: float | None = None,
+                        candidate: str | None = None,
+                        session_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The sessions a purge would erase, oldest first: every condition given narrows
+        (AND). `started_before` (epoch seconds) None: any date, the future too; `candidate`
+        the name (any case) or the stable id; `session_ids` exact ids (None: any)."""
+        where, params = [], []
+        if started_before is not None:
+            where.append("started_at < ?")
+            params.append(iso(started_before))
         if candidate:
             condition, condition_params = _candidate_filter(candidate)
-            sql += f" AND {condition}"
+            where.append(condition)
             params += condition_params
+        if session_ids is not None:
+            ids = list(dict.fromkeys(session_ids))
+            if not ids:
+                return []
+            where.append(f"id IN ({', '.join('?' for _ in ids)})")
+            params += ids
+        sql = ("SELECT id, started_at, candidate, candidate_id, plan_id, plan_title, mode, "
+               "status, source FROM sessions")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_at, rowid"
-        return [r["id"] for r in self._query(sql, params)]
+        return [dict(r) for r in self._query(sql, params)]
 
-    def purge(self, session_ids: list[str]) -> dict[str, Any]:
+    def sessions_held_elsewhere(self, session_ids: Sequence[str]) -> dict[str, str]:
+        """PLACEHOLDER for the session lease (the one-holder issue): the sessions among
+        `session_ids` that another process holds open, each with words naming the holder
+        (program, pid, host). Purge refuses those. There is no lease yet, so nothing is
+        known to be held: this returns {} until the lease lands, which should also check
+        again inside the delete transaction of `purge` (see `_refuse_held`)."""
+        return {}
+
+    def _refuse_held(self, session_ids: Sequence[str]) -> None:
+        """PLACEHOLDER for the session lease, called inside purge's delete transaction so
+        that the check and the delete are one: raise StoreError naming the holder of any
+        of `session_ids`. Nothing to check until the lease exists."""
+
+    def pending_erasures(self) -> list[dict[str, Any]]:
+        """Erasures not finished yet (oldest first): `recorded_at`, `reason` ('purge' or
+        'upgrade') and `sessions` (how many the purge deleted)."""
+        if self.version < 4:
+            return []
+        return [dict(r) for r in self._query(
+            "SELECT id, recorded_at, reason, sessions FROM pending_erasures ORDER BY id")]
+
+    def purge(self, session_ids: list[str], *, wait: float = PURGE_WAIT_S,
+              after_step: Callable[[int], None] | None = None) -> dict[str, Any]:
         """Delete whole sessions with every row that holds their data, then make sure the text
-        is gone from the files too: secure_delete zeroes freed pages, the FTS index is
-        rebuilt from what is left, VACUUM rewrites the file and a TRUNCATE checkpoint empties
-        the WAL. Returns counts, and `busy` when another connection kept the WAL from
-        being emptied (the deleted text may then linger there until it closes)."""
+        is gone from the files too. The steps (PURGE_STEPS), each committed before the next:
+
+        1. delete the rows (secure_delete zeroes the freed space; seals, imports and logged
+           views go by ON DELETE CASCADE) and record the erasure in `pending_erasures`, in
+           one transaction;
+        2. rebuild the full-text index from what is left (FTS5 keeps deleted words in its
+           segments until then);
+        3. VACUUM rewrites the file;
+        4. a TRUNCATE checkpoint copies the WAL into the file and empties it;
+        5. clear the pending record (and empty the WAL again).
+
+        An interruption after step 1 leaves the record: the next purge, or the next open of
+        the database, runs steps 2-5 again (every pending erasure at once). Another
+        connection holding a read transaction keeps step 4 from finishing: purge waits up
+        to `wait` seconds, then returns with `pending` True and the record kept.
+        `after_step(n)` is called after each step (the test hook of `companion purge`).
+
+        Returns the counts of deleted rows, `pending` (and its old name `busy`), and
+        `finished_earlier`: how many erasures recorded before this purge it finished."""
+        step = after_step or (lambda _n: None)
         counts = {"sessions": 0, "events": 0, "texts": 0, "drafts": 0}
         ids = list(dict.fromkeys(session_ids))
+        earlier = len(self.pending_erasures())
         try:
             self.conn.execute("PRAGMA secure_delete=ON")
-            with self.transaction():
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start:start + 500]
-                    marks = ", ".join("?" for _ in chunk)
-                    for table, column in (("texts", "session_id"), ("events", "session_id"),
-                                          ("drafts", "session_id"), ("sessions", "id")):
-                        cursor = self.conn.execute(
-                            f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
-                        counts[table] += cursor.rowcount
-            self.conn.execute("INSERT INTO texts_fts(texts_fts) VALUES('rebuild')")
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            self.conn.execute("VACUUM")
-            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if ids:
+                with self._busy_timeout(wait):
+                    try:
+                        self.conn.execute("BEGIN IMMEDIATE")
+                    except sqlite3.OperationalError as err:
+                        if "locked" not in str(err).lower() and "busy" not in str(err).lower():
+                            raise
+                        raise StoreError(
+                            f"{self.path} is locked by another program that is writing to "
+                            f"it, for more than {wait:g} s; nothing was deleted. Close it (or "
+                            "end its session) and purge again.") from None
+                    try:
+                        self._refuse_held(ids)
+                        self._delete_sessions(ids, counts)
+                        if counts["sessions"]:
+                            self.conn.execute(
+                                "INSERT INTO pending_erasures (recorded_at, reason, sessions) "
+                                "VALUES (?, 'purge', ?)",
+                                (iso(time.time()), counts["sessions"]))
+                        self.conn.execute("COMMIT")
+                    except BaseException:
+                        self._rollback()
+                        raise
+            step(1)
+            finished = True
+            if counts["sessions"] or earlier:
+                finished = self._finish_erasures(wait, step)
         except sqlite3.Error as err:
             raise _explain(self.path, err) from None
-        return {**counts, "busy": bool(busy)}
+        return {**counts, "pending": not finished, "busy": not finished,
+                "finished_earlier": earlier if finished else 0}
+
+    def _delete_sessions(self, ids: list[str], counts: dict[str, int]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for table, column in (("texts", "session_id"), ("events", "session_id"),
+                                  ("drafts", "session_id"), ("sessions", "id")):
+                cursor = self.conn.execute(
+                    f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                counts[table] += cursor.rowcount
+
+    @contextmanager
+    def _busy_timeout(self, seconds: float) -> Iterator[None]:
+        self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    def _finish_erasures(self, wait: float, step: Callable[[int], None]) -> bool:
+        """Steps 2-5 of a purge for every pending erasure. True when done; False when
+        another connection kept the file or its WAL for more than `wait` seconds (a
+        reader's snapshot, a writer's lock): the records stay, for the next open or purge."""
+        upto = self.conn.execute("SELECT max(id) FROM pending_erasures").fetchone()[0]
+        if upto is None:
+            return True
+        self.conn.execute("PRAGMA secure_delete=ON")
+        try:
+            with self._busy_timeout(wait):
+                self.conn.execute("INSERT INTO texts_fts(texts_fts) VALUES('rebuild')")
+                step(2)
+                self.conn.execute("VACUUM")
+                step(3)
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if busy:
+                    return False
+                step(4)
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err).lower() or "busy" in str(err).lower():
+                return False
+            raise
+        # A purge recorded meanwhile by another process (after our VACUUM) stays pending.
+        with self.transaction():
+            self.conn.execute("DELETE FROM pending_erasures WHERE id <= ?", (upto,))
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        step(5)
+        return True
+
+    def _finish_pending_on_open(self) -> list[dict[str, Any]]:
+        """Finish the erasures left pending (see purge), waiting briefly for other programs;
+        the records finished (none when nothing was pending). Maintenance: if it cannot
+        finish now (the file is held, the disk is full), the records stay and the database
+        opens as usual."""
+        try:
+            if self.version < 4 or not self.conn.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pending_erasures)").fetchone()[0]:
+                return []
+            pending = self.pending_erasures()
+            return pending if self._finish_erasures(OPEN_FINISH_WAIT_S, lambda _n: None) else []
+        except (sqlite3.Error, StoreError):
+            self._rollback()
+            return []
 
     # --- panel: seals, imports and views (companion.panel.seal, docs/panel.md) ------------------
 
