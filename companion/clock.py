@@ -17,6 +17,15 @@ class Clock(Protocol):
         """Seconds since the epoch (UTC). For stamps; may jump."""
         ...
 
+    def boottime(self) -> float:
+        """Seconds since this machine booted, counting suspend (CLOCK_BOOTTIME); never
+        jumps. For gaps between processes of one boot (a crash, then a resume)."""
+        ...
+
+    def boot_id(self) -> str:
+        """This boot's id ('' when unknown): boottime readings compare only within one."""
+        ...
+
 
 class RealClock:
     def monotonic(self) -> float:
@@ -25,6 +34,17 @@ class RealClock:
     def wall(self) -> float:
         return time.time()
 
+    def boottime(self) -> float:
+        clock = getattr(time, "CLOCK_BOOTTIME", None)
+        return time.clock_gettime(clock) if clock is not None else time.monotonic()
+
+    def boot_id(self) -> str:
+        try:
+            with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+                return handle.read(64).strip()
+        except OSError:
+            return ""
+
 
 class FakeClock:
     """A clock for tests: both readings move only when told."""
@@ -32,6 +52,8 @@ class FakeClock:
     def __init__(self, wall: float = 1_790_000_000.0, monotonic: float = 1000.0) -> None:
         self._wall = wall
         self._monotonic = monotonic
+        self._boot = 500.0
+        self._boot_id = "fake-boot-1"
 
     def monotonic(self) -> float:
         return self._monotonic
@@ -39,9 +61,22 @@ class FakeClock:
     def wall(self) -> float:
         return self._wall
 
+    def boottime(self) -> float:
+        return self._boot
+
+    def boot_id(self) -> str:
+        return self._boot_id
+
     def advance(self, seconds: float) -> None:
         self._monotonic += seconds
         self._wall += seconds
+        self._boot += seconds
+
+    def reboot(self, downtime: float) -> None:
+        """The machine restarts: the wall clock moves on, boot time starts again."""
+        self._wall += downtime
+        self._boot = 5.0
+        self._boot_id = f"fake-boot-{int(self._boot_id.rsplit('-', 1)[1]) + 1}"
 
     def jump_wall(self, seconds: float) -> None:
         """The wall clock moves (NTP, DST, a laptop lid) while monotonic time does not."""

@@ -118,6 +118,13 @@ def new_session_id() -> str:
 Sink = Callable[[Event, ListingRow], None]
 
 
+class _Unset:
+    """The default of an argument that may also be None."""
+
+
+UNSET = _Unset()
+
+
 def summary_of(state: SessionState) -> ListingRow:
     """The columns of the sessions table that follow from the state (for listing fast)."""
     return ListingRow(
@@ -168,17 +175,27 @@ class Session:
         return session
 
     @classmethod
-    def reopen(cls, events: list[Event], clock: Clock, sink: Sink) -> Session:
-        """Open a session after a quit or crash: it comes back paused, with the away-gap."""
+    def reopen(cls, events: list[Event], clock: Clock, sink: Sink,
+               away: float | _Unset | None = UNSET) -> Session:
+        """Open a session after a quit or crash: it comes back paused, with the time away
+        offered: `away` as measured from the last heartbeat (companion.lease), None when it
+        cannot be known (a wall clock that went back), or by default the wall-clock time
+        since the last event."""
         session = cls(events, clock, sink)
         if not session.state.finished:
-            away = max(0.0, clock.wall() - session.state.last_at)
-            session.append(SessionReopened(away=round(away, 3)))
+            if isinstance(away, _Unset):
+                away = clock.wall() - session.state.last_at
+            gap = 0.0 if away is None else max(0.0, away)
+            session.append(SessionReopened(away=round(gap, 3)))
         return session
 
     @property
     def id(self) -> str:
         return self.state.id
+
+    @property
+    def sink(self) -> Sink:
+        return self._sink
 
     def now(self) -> float:
         """Session time: continuous across resumes, driven by the monotonic clock."""

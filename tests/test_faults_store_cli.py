@@ -182,7 +182,7 @@ def writer_holding_the_lock(tmp_path: Path) -> Iterator[tuple[Path, sqlite3.Conn
     db = make_db(tmp_path / "locked.db")
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO drafts VALUES (?, 'theirs', '2026-01-01T00:00:00+00:00')",
+    other.execute("INSERT INTO drafts VALUES (?, 'note', 'theirs', '2026-01-01T00:00:00+00:00')",
                   (OPEN_ID,))
     yield db, other
     other.execute("ROLLBACK")
@@ -237,7 +237,7 @@ def test_exclusive_lock_is_a_clear_error_for_every_command(tmp_path: Path,
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("PRAGMA locking_mode=EXCLUSIVE")
     other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO drafts VALUES (?, 'theirs', '2026-01-01T00:00:00+00:00')",
+    other.execute("INSERT INTO drafts VALUES (?, 'note', 'theirs', '2026-01-01T00:00:00+00:00')",
                   (OPEN_ID,))
     try:
         before = digest(db)

@@ -280,7 +280,7 @@ async def test_real_store_fault_in_the_live_screen(tmp_path: Path, library: Libr
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             if fault == "locked":
                 other.execute("BEGIN IMMEDIATE")
-                other.execute("INSERT INTO drafts VALUES ('other', 'x', '2020-01-01')")
+                other.execute("INSERT INTO drafts VALUES ('other', 'note', 'x', '2020-01-01')")
             before = len(live.rows("note_added"))
             note = app.screen.query_one("#note", Input)
             note.value = "said under a fault"

@@ -11,6 +11,7 @@ from companion.cli.config import Config
 from companion.clock import Clock, RealClock
 from companion.content.library import Library
 from companion.errors import CompanionError
+from companion.holding import hold_new, open_for_writing, open_read_only
 from companion.model import SessionPlan
 from companion.session import Session, new_session_id
 from companion.store.database import Store, StoreError
@@ -21,13 +22,17 @@ if TYPE_CHECKING:
 
 def create_app(store: Store, clock: Clock, library: Library | None,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
-               *, think: float = 0.0, home_filter: str = "",
-               seed: int | None = None) -> CompanionApp:
+               *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
+               read_only: bool = False, note: str = "",
+               heartbeat: float | None = None) -> CompanionApp:
     """The one app factory, used by the commands and the tests."""
+    from companion.lease import HEARTBEAT_S
     from companion.tui.app import CompanionApp, Start
 
-    return CompanionApp(store, clock, library, Start(session, draft, think, home_filter),
-                        tick=tick, seed=seed)
+    return CompanionApp(store, clock, library,
+                        Start(session, draft, think, home_filter, read_only, note),
+                        tick=tick, seed=seed,
+                        heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat)
 
 
 def _run(app: CompanionApp) -> None:
@@ -35,6 +40,8 @@ def _run(app: CompanionApp) -> None:
         app.run()
     except StoreError as err:  # raised outside a screen handler, e.g. while starting
         raise CompanionError(str(err)) from None
+    finally:
+        app.release_leases()  # also after a crash of the app: a clean lease, not a stale one
 
 
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
@@ -47,30 +54,70 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
                                 candidate=candidate,
                                 candidate_id=candidate_id, role=role, level=level,
                                 interviewer=interviewer, run=not think)
+        hold_new(store, session, clock)
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
     with store:
         _run(create_app(store, clock, library, session, think=think))
-    _farewell(session)
+        _farewell(session, store)
 
 
-def run_resume(store: Store, session_id: str, library: Library | None = None) -> None:
+def run_resume(store: Store, session_id: str, library: Library | None = None, *,
+               read_only: bool = False, take_over: bool = False) -> None:
     clock = RealClock()
     try:
-        session = Session.reopen(store.events(session_id), clock, store.sink(session_id))
-        draft = store.draft(session_id)
+        opened = open_for_writing(store, session_id, clock, take_over=take_over)
+        if opened.held_by is not None and not read_only:
+            choice = _ask_held(session_id, opened.held_by.words())
+            if choice == "q":
+                store.close()
+                click.echo(f"Left session {session_id} to the other terminal.")
+                return
+            if choice == "t":
+                opened = open_for_writing(store, session_id, clock, take_over=True)
+            read_only = choice == "r"
+        if opened.session is None or read_only:
+            session = open_read_only(store, session_id, clock)
+            draft = ""
+        else:
+            session = opened.session
+            draft = store.draft(session_id)
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
     with store:
-        _run(create_app(store, clock, library, session, draft))
-    _farewell(session)
+        _run(create_app(store, clock, library, session, draft, read_only=read_only,
+                        note=opened.note))
+        if not read_only:
+            _farewell(session, store)
 
 
-def _farewell(session: Session) -> None:
-    """What to do next with the session the command opened."""
+def _ask_held(session_id: str, words: str) -> str:
+    """r, t or q: what to do with a session another terminal holds."""
+    import sys
+
+    question = (f"Session {session_id} is open in another terminal: held by {words}.\n"
+                "  r  open it read-only (no note line; the other terminal keeps it)\n"
+                "  t  take it over (the other terminal turns read-only)\n"
+                "  q  quit")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CompanionError(f"session {session_id} is open in another terminal: held by "
+                             f"{words}. Open it with --read-only, or take it over with "
+                             "--take-over")
+    click.echo(question)
+    return str(click.prompt("Choice", type=click.Choice(["r", "t", "q"]), default="q"))
+
+
+def _farewell(session: Session, store: Store) -> None:
+    """What to do next with the session the command opened: "saved" only when it is (the
+    lease still ours when the app closed: no other terminal took it over)."""
     sid = session.id
+    lease = store.lease(sid)
+    if lease is not None and lease.held and sid not in store.held:
+        click.echo(f"Session {sid} was taken over in another terminal ({lease.words()}); "
+                   "what this terminal saved before that is kept.")
+        return
     if session.state.finished:
         click.echo(f"Session {sid} {session.state.status}. `companion export {sid}` shows it.")
     else:

@@ -94,10 +94,22 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
 
 @click.command()
 @click.argument("session_id", required=False)
+@click.option("--read-only", "read_only", is_flag=True,
+              help="When another terminal holds the session: look at it, write nothing.")
+@click.option("--take-over", "take_over", is_flag=True,
+              help="When another terminal holds the session: hold it here instead (that "
+                   "terminal turns read-only).")
 @common_options
 @click.pass_context
-def resume(ctx: click.Context, session_id: str | None) -> None:
-    """Reopen a session that was not ended (the newest when no id)."""
+def resume(ctx: click.Context, session_id: str | None, read_only: bool,
+           take_over: bool) -> None:
+    """Reopen a session that was not ended (the newest when no id).
+
+    A session is held by one terminal at a time. When another holds it, you are asked
+    whether to open it read-only, take it over, or quit (or say so with --read-only or
+    --take-over)."""
+    if read_only and take_over:
+        raise CompanionError("give --read-only or --take-over, not both")
     store = open_store(ctx)
     try:
         sid = resolve_session_id(store, session_id)
@@ -112,7 +124,8 @@ def resume(ctx: click.Context, session_id: str | None) -> None:
                              "shows it")
     from companion.cli.launch import run_resume
 
-    run_resume(store, sid, load_content(ctx, quiet=True))
+    run_resume(store, sid, load_content(ctx, quiet=True), read_only=read_only,
+               take_over=take_over)
 
 
 @click.command()

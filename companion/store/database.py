@@ -4,8 +4,11 @@ Tables (plain, readable with sqlite-utils or Datasette):
   sessions  one row per session: who, what plan, when, status, score (derived, for listing)
   events    the append-only log: session_id, seq, type, at (ISO-8601 UTC), t, section, data
   texts     note, evidence, summary and post-mortem text, with an FTS5 index (texts_fts)
-  drafts    the note line's unsent text, one row per session
+  drafts    text typed and not yet saved as an event, one row per session and field (the
+            note line, evidence, summary, post-mortem, a dialog's text; `screen` says which
+            screen the session was on)
   pending_erasures  purges whose text may still be in the file (see Store.purge)
+  leases    who holds each open session, with a heartbeat (companion.lease)
 Views: notes, scores."""
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
 from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
+from companion.lease import Lease
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
 AUTOCHECKPOINT_PAGES = 10_000
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 5.0
 PURGE_WAIT_S = 10.0  # how long a purge waits for another program to let go of the file
 OPEN_FINISH_WAIT_S = 0.25  # how long opening the file waits to finish a pending erasure
@@ -45,7 +49,11 @@ class StoreError(Exception):
     """A database problem, told in words a user can act on. The file is left as it was."""
 
 
-def _explain(path: Path, err: BaseException) -> StoreError:
+class LeaseLost(StoreError):
+    """Another process took this session over: this one must write nothing more to it."""
+
+
+def _explain(path: Path, err: BaseException, busy: float | None = None) -> StoreError:
     text = str(err)
     lower = text.lower()
     if "not a database" in lower:
@@ -55,8 +63,12 @@ def _explain(path: Path, err: BaseException) -> StoreError:
         msg = (f"{path} is damaged (SQLite: {text}). It was left untouched; keep a copy, try "
                "`sqlite3 FILE .recover`, or use another file with --db.")
     elif "locked" in lower or "busy" in lower:
-        msg = (f"{path} is locked by another program for more than {BUSY_TIMEOUT_S:g} s. "
-               "Close the other companion or database tool and try again.")
+        from companion.holders import holders_of
+
+        who = ", ".join(h.words() for h in holders_of(path)) or "another program"
+        waited = BUSY_TIMEOUT_S if busy is None else busy
+        msg = (f"{path} is locked by {who} for more than {waited:g} s. Close it and try "
+               "again (the app retries by itself, and keeps what you type).")
     elif "disk is full" in lower or "database or disk is full" in lower:
         msg = f"{path}: the disk is full. Free some space and try again; nothing was lost."
     elif "readonly" in lower or "read-only" in lower or "unable to open" in lower:
@@ -247,8 +259,38 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
         "OR (SELECT freelist_count FROM pragma_freelist_count()) > 0")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1, _migrate_2,
-                                                               _migrate_3, _migrate_4]
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    """One holder per session (companion.lease): a lease row per session that a process
+    holds or last held, with its heartbeat. Drafts per field: the note line's draft becomes
+    the `note` field, beside the after-call screens' text."""
+    db.execute("""
+        CREATE TABLE leases (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+            token TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            boot_id TEXT NOT NULL,
+            since REAL NOT NULL,
+            beat_wall REAL NOT NULL,
+            beat_boot REAL NOT NULL,
+            held INTEGER NOT NULL
+        )""")
+    db.execute("ALTER TABLE drafts RENAME TO drafts_v4")
+    db.execute("""
+        CREATE TABLE drafts (
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            field TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, field)
+        )""")
+    db.execute("INSERT INTO drafts (session_id, field, text, updated_at) "
+               "SELECT session_id, 'note', text, updated_at FROM drafts_v4")
+    db.execute("DROP TABLE drafts_v4")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 
 
 def _fts_words(query: str) -> str | None:
@@ -365,8 +407,13 @@ class SearchHit:
 class Store:
     """One open database. Writes are synchronous, one commit each; threads open their own."""
 
-    def __init__(self, path: Path | str, *, target_version: int = SCHEMA_VERSION) -> None:
+    def __init__(self, path: Path | str, *, target_version: int = SCHEMA_VERSION,
+                 busy: float | None = None) -> None:
+        """`busy`: how long a write waits for another program's lock before it fails (the
+        app passes 50 ms, so a locked file never freezes its screen)."""
         self.path = Path(path).expanduser()
+        self.busy = BUSY_TIMEOUT_S if busy is None else busy
+        self.held: dict[str, str] = {}  # session id -> the token of the lease we hold
         if not self.path.exists():
             _create_file(self.path)
         elif self.path.is_dir():
@@ -378,11 +425,11 @@ class Store:
             raise _explain(self.path, sqlite3.DatabaseError("file is not a database"))
         try:
             self.conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                self.path, timeout=self.busy, isolation_level=None,
                 check_same_thread=True,
             )
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
         try:
             # Reading before any write: a foreign or damaged file fails here, untouched.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -403,7 +450,7 @@ class Store:
             self._migrate(version, target_version)
         except sqlite3.Error as err:
             self.conn.close()
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
         except StoreError:
             self.conn.close()
             raise
@@ -452,7 +499,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
         try:
             yield
         except BaseException:
@@ -462,7 +509,7 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.Error as err:
             self._rollback()
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
 
     def _rollback(self) -> None:
         """Roll back what is still open. After some errors (a full disk) SQLite has rolled
@@ -476,12 +523,13 @@ class Store:
         """Write one event (and what it changes in the listing) as one commit."""
         try:
             with self.transaction():
+                self._check_lease(session_id)
                 if event.type == "session_started":
                     self._insert_session(session_id, event, summary)
                 self._insert_event(session_id, event)
                 self._update_listing(session_id, summary)
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
 
     def _insert_event(self, session_id: str, event: Event) -> None:
         """The event row, and its text for full-text search (inside a transaction)."""
@@ -527,16 +575,97 @@ class Store:
 
         return write
 
-    def save_draft(self, session_id: str, text: str, at: float) -> None:
+    def save_draft(self, session_id: str, text: str, at: float, field: str = "note") -> None:
+        """Keep text typed and not yet saved as an event (one row per session and field); an
+        empty text removes the row. Refused with LeaseLost once another process holds it."""
+        try:
+            with self.transaction():
+                self._check_lease(session_id)
+                if text:
+                    self.conn.execute(
+                        "INSERT INTO drafts (session_id, field, text, updated_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT(session_id, field) DO UPDATE SET "
+                        "text = excluded.text, updated_at = excluded.updated_at",
+                        (session_id, field, text, iso(at)))
+                else:
+                    self.conn.execute("DELETE FROM drafts WHERE session_id = ? AND field = ?",
+                                      (session_id, field))
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+
+    # --- the lease (one holder per session; the rules are companion.lease) ---------------
+
+    def lease(self, session_id: str) -> Lease | None:
+        rows = self._query("SELECT * FROM leases WHERE session_id = ?", (session_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return Lease(r["session_id"], r["token"], r["pid"], r["host"], r["boot_id"],
+                     r["since"], r["beat_wall"], r["beat_boot"], bool(r["held"]))
+
+    def take_lease(self, lease: Lease, *, stale: Callable[[Lease], bool],
+                   take_over: bool = False) -> Lease | None:
+        """Hold the session as `lease` says, in one write transaction: None when taken, else
+        the live lease of the process that holds it (unless `take_over`)."""
+        try:
+            with self.transaction():
+                current = self.lease(lease.session_id)
+                if (current is not None and current.held and current.token != lease.token
+                        and not take_over and not stale(current)):
+                    return current
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO leases (session_id, token, pid, host, boot_id, "
+                    "since, beat_wall, beat_boot, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                    (lease.session_id, lease.token, lease.pid, lease.host, lease.boot_id,
+                     lease.since, lease.beat_wall, lease.beat_boot))
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+        self.held[lease.session_id] = lease.token
+        return None
+
+    def heartbeat(self, session_id: str, wall: float, boot: float) -> None:
+        """Refresh this process's heartbeat; LeaseLost when another process took over."""
+        token = self.held.get(session_id)
+        if token is None:
+            return
+        try:
+            cursor = self.conn.execute(
+                "UPDATE leases SET beat_wall = ?, beat_boot = ? WHERE session_id = ? AND "
+                "token = ? AND held = 1", (wall, boot, session_id, token))
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+        if cursor.rowcount != 1:
+            self._lost(session_id)
+
+    def release_lease(self, session_id: str, wall: float, boot: float) -> None:
+        """Let the session go; the row stays, with its last heartbeat, for the away gap."""
+        token = self.held.pop(session_id, None)
+        if token is None:
+            return
         try:
             self.conn.execute(
-                "INSERT INTO drafts (session_id, text, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(session_id) DO UPDATE SET text = excluded.text, "
-                "updated_at = excluded.updated_at",
-                (session_id, text, iso(at)),
-            )
+                "UPDATE leases SET held = 0, beat_wall = ?, beat_boot = ? WHERE "
+                "session_id = ? AND token = ?", (wall, boot, session_id, token))
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
+
+    def _check_lease(self, session_id: str) -> None:
+        """Inside a write transaction: refuse a write to a session this process held and
+        another one has taken since."""
+        token = self.held.get(session_id)
+        if token is None:
+            return
+        row = self.conn.execute("SELECT token, held FROM leases WHERE session_id = ?",
+                                (session_id,)).fetchone()
+        if row is None or row[0] != token or not row[1]:
+            self._lost(session_id)
+
+    def _lost(self, session_id: str) -> None:
+        self.held.pop(session_id, None)
+        lease = self.lease(session_id)
+        who = f" by {lease.words()}" if lease is not None and lease.held else ""
+        raise LeaseLost(f"session {session_id} was taken over in another terminal{who}: "
+                        "read-only now, nothing more is written from here")
 
     # --- reading ------------------------------------------------------------------------
 
@@ -546,7 +675,7 @@ class Store:
             cursor.row_factory = sqlite3.Row
             return cursor.fetchall()
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
 
     def events(self, session_id: str) -> list[Event]:
         rows = self._query(
@@ -565,8 +694,9 @@ class Store:
                                  f"{err}. Export what still reads, or restore a backup") from None
         return events
 
-    def draft(self, session_id: str) -> str:
-        rows = self._query("SELECT text FROM drafts WHERE session_id = ?", (session_id,))
+    def draft(self, session_id: str, field: str = "note") -> str:
+        rows = self._query("SELECT text FROM drafts WHERE session_id = ? AND field = ?",
+                           (session_id, field))
         return str(rows[0]["text"]) if rows else ""
 
     def sessions(
@@ -726,17 +856,27 @@ class Store:
         return [dict(r) for r in self._query(sql, params)]
 
     def sessions_held_elsewhere(self, session_ids: Sequence[str]) -> dict[str, str]:
-        """PLACEHOLDER for the session lease (the one-holder issue): the sessions among
-        `session_ids` that another process holds open, each with words naming the holder
-        (program, pid, host). Purge refuses those. There is no lease yet, so nothing is
-        known to be held: this returns {} until the lease lands, which should also check
-        again inside the delete transaction of `purge` (see `_refuse_held`)."""
-        return {}
+        """The sessions among `session_ids` that another process holds open (a lease that is
+        not stale), each with words naming the holder. Purge refuses those."""
+        from companion.clock import RealClock
+        from companion.lease import is_stale
+
+        clock = RealClock()
+        held = {}
+        for session_id in session_ids:
+            lease = self.lease(session_id) if self.version >= 5 else None
+            if (lease is not None and session_id not in self.held
+                    and not is_stale(lease, clock)):
+                held[session_id] = lease.words()
+        return held
 
     def _refuse_held(self, session_ids: Sequence[str]) -> None:
-        """PLACEHOLDER for the session lease, called inside purge's delete transaction so
-        that the check and the delete are one: raise StoreError naming the holder of any
-        of `session_ids`. Nothing to check until the lease exists."""
+        """Inside purge's delete transaction, so that the check and the delete are one."""
+        held = self.sessions_held_elsewhere(session_ids)
+        if held:
+            sid, words = next(iter(held.items()))
+            raise StoreError(f"session {sid} is open in another terminal ({words}); quit it "
+                             "there first, then purge again")
 
     def pending_erasures(self) -> list[dict[str, Any]]:
         """Erasures not finished yet (oldest first): `recorded_at`, `reason` ('purge' or
@@ -769,7 +909,7 @@ class Store:
         Returns the counts of deleted rows, `pending` (and its old name `busy`), and
         `finished_earlier`: how many erasures recorded before this purge it finished."""
         step = after_step or (lambda _n: None)
-        counts = {"sessions": 0, "events": 0, "texts": 0, "drafts": 0}
+        counts = {"sessions": 0, "events": 0, "texts": 0, "drafts": 0, "leases": 0}
         ids = list(dict.fromkeys(session_ids))
         earlier = len(self.pending_erasures())
         try:
@@ -802,7 +942,7 @@ class Store:
             if counts["sessions"] or earlier:
                 finished = self._finish_erasures(wait, step)
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
         return {**counts, "pending": not finished, "busy": not finished,
                 "finished_earlier": earlier if finished else 0}
 
@@ -811,7 +951,8 @@ class Store:
             chunk = ids[start:start + 500]
             marks = ", ".join("?" for _ in chunk)
             for table, column in (("texts", "session_id"), ("events", "session_id"),
-                                  ("drafts", "session_id"), ("sessions", "id")):
+                                  ("drafts", "session_id"), ("leases", "session_id"),
+                                  ("sessions", "id")):
                 cursor = self.conn.execute(
                     f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
                 counts[table] += cursor.rowcount
@@ -822,7 +963,7 @@ class Store:
         try:
             yield
         finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy * 1000)}")
 
     def _finish_erasures(self, wait: float, step: Callable[[int], None]) -> bool:
         """Steps 2-5 of a purge for every pending erasure. True when done; False when
@@ -890,7 +1031,7 @@ class Store:
                     (session_id, *(seal.get(c) for c in columns)),
                 )
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
 
     def unsealed_finished(self, candidate: str | None = None) -> list[str]:
         """Ended or abandoned sessions without a seal, oldest first (optionally one
@@ -917,7 +1058,7 @@ class Store:
             with self.transaction():
                 self._insert_views(kind, at, seen, detail)
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None
 
     def _insert_views(self, kind: str, at: float, seen: list[dict[str, Any]],
                       detail: str) -> None:
@@ -984,4 +1125,4 @@ class Store:
                     "candidate_id": first.data.get("candidate_id") or "",
                 }], file)
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise _explain(self.path, err, self.busy) from None

@@ -3,6 +3,7 @@ content, what to open), so the CLI and the tests build it the same way."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from textual.screen import Screen
 from companion.clock import Clock
 from companion.collector import resume_collector
 from companion.content.library import Library
+from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
-from companion.store.database import Store
+from companion.store.database import LeaseLost, Store, StoreError
 from companion.tui.navigation import Navigator
 
 
@@ -30,6 +32,8 @@ class Start:
     draft: str = ""
     think: float = 0.0  # practice: seconds before the clock starts
     home_filter: str = ""
+    read_only: bool = False  # held by another process: looked at, never written
+    note: str = ""  # told once the first screen is up (e.g. the time away is not known)
 
 
 class CompanionApp(App[None]):
@@ -40,8 +44,10 @@ class CompanionApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
-                 *, tick: float = 0.5, seed: int | None = None) -> None:
+                 *, tick: float = 0.5, seed: int | None = None,
+                 heartbeat: float = HEARTBEAT_S) -> None:
         super().__init__()
+        self.heartbeat = heartbeat
         self.rng = random.Random(seed)
         self.store = store
         self.clock = clock
@@ -60,6 +66,58 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(resume_collector)
+        self.set_interval(self.heartbeat, self.beat)
+        if self.start.note:
+            self.notify(self.start.note, severity="warning", timeout=10, markup=False)
+        self._catch_signals()
+
+    # --- one holder per session (companion.lease) ------------------------------------------
+
+    def beat(self) -> None:
+        """Refresh the heartbeat of every session this process holds; a lease another
+        process took turns its screens read-only."""
+        for session_id in list(self.store.held):
+            try:
+                self.store.heartbeat(session_id, self.clock.wall(), self.clock.boottime())
+            except LeaseLost as err:
+                self.lease_lost(str(err))
+            except StoreError:
+                pass  # a locked or full file: the next beat tries again (STALE_S of slack)
+        for screen in self.screen_stack:
+            follow = getattr(screen, "follow", None)
+            if follow is not None:
+                follow()
+
+    def lease_lost(self, message: str) -> None:
+        for screen in self.screen_stack:
+            lost = getattr(screen, "lease_lost", None)
+            if lost is not None:
+                lost(message)
+                return
+        self.notify(message, severity="error", timeout=15, markup=False)
+
+    def release_leases(self) -> None:
+        for session_id in list(self.store.held):
+            # A failed release is harmless: the lease goes stale by itself within STALE_S.
+            with contextlib.suppress(StoreError):
+                self.store.release_lease(session_id, self.clock.wall(), self.clock.boottime())
+
+    def _catch_signals(self) -> None:
+        """SIGTERM, SIGHUP and SIGINT end the app as Ctrl+Q does: draft saved, session
+        paused, lease released, terminal restored (Textual's exit leaves the alternate
+        screen, turns mouse capture off and shows the cursor)."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+                loop.add_signal_handler(number, self._on_signal)
+        except (RuntimeError, NotImplementedError, ValueError):
+            pass  # not the main thread (a test), or a platform without them
+
+    def _on_signal(self) -> None:
+        self.call_later(self.action_quit)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
     # Home, live and summary each start a fresh screen stack; the others go on top of it.
@@ -68,7 +126,8 @@ class CompanionApp(App[None]):
         blank default screen under it, that one was composed, styled and drawn first, and
         the first real frame came about 60 ms later.)"""
         if self.start.session is not None:
-            return self._live(self.start.session, self.start.draft, self.start.think)
+            return self._live(self.start.session, self.start.draft, self.start.think,
+                              self.start.read_only)
         return self._home(self.start.home_filter)
 
     def _replace_all(self, screen: Screen[Any]) -> None:
@@ -90,18 +149,21 @@ class CompanionApp(App[None]):
         else:
             self.remove_mode(old_mode)
 
-    def _live(self, session: Session, draft: str, think: float) -> Screen[Any]:
+    def _live(self, session: Session, draft: str, think: float,
+              read_only: bool = False) -> Screen[Any]:
         from companion.tui.screens.live import LiveScreen
 
-        return LiveScreen(session, self.store, tick=self.tick, draft=draft, think=think)
+        return LiveScreen(session, self.store, tick=self.tick, draft=draft, think=think,
+                          read_only=read_only)
 
     def _home(self, query: str) -> Screen[Any]:
         from companion.tui.screens.home import HomeScreen
 
         return HomeScreen(self.store, self.library, self.clock, self.rng, query=query)
 
-    def open_live(self, session: Session, draft: str = "", think: float = 0.0) -> None:
-        self._replace_all(self._live(session, draft, think))
+    def open_live(self, session: Session, draft: str = "", think: float = 0.0,
+                  read_only: bool = False) -> None:
+        self._replace_all(self._live(session, draft, think, read_only))
 
     def redraw_questions(self, session: Session) -> list[Prompt] | None:
         """Practice: other questions for the current section (None when it has no draw)."""
@@ -167,6 +229,7 @@ class CompanionApp(App[None]):
             if prepare is not None:
                 problem = prepare()
                 break
+        self.release_leases()
         self.exit(message=problem)
 
 

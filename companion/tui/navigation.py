@@ -15,7 +15,8 @@ from companion.session import Session
 class Navigator(Protocol):
     """The moves between screens that the app offers."""
 
-    def open_live(self, session: Session, draft: str = "", think: float = 0.0) -> None: ...
+    def open_live(self, session: Session, draft: str = "", think: float = 0.0,
+                  read_only: bool = False) -> None: ...
 
     def redraw_questions(self, session: Session) -> list[Prompt] | None: ...
 

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from companion.clock import Clock
 from companion.content.library import Library, UnknownPlan, resolve_plan
+from companion.holding import hold_new, open_for_writing, open_read_only
 from companion.model import Plan
 from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
@@ -25,6 +26,7 @@ from companion.store.database import Store, StoreError
 from companion.textsafe import visible
 from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
+from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
 from companion.tui.text import plain
 
 RECENT = 8
@@ -268,13 +270,35 @@ class HomeScreen(Screen[None]):
         if sid is None:
             self.notify("Highlight a session in progress first.", severity="warning")
             return
+        self._open(sid)
+
+    def _open(self, sid: str, take_over: bool = False) -> None:
+        """Hold the session and open it; when another terminal holds it, ask first."""
         try:
-            session = Session.reopen(self.store.events(sid), self.clock, self.store.sink(sid))
+            opened = open_for_writing(self.store, sid, self.clock, take_over=take_over)
+            if opened.held_by is not None:
+                self.app.push_screen(HeldChoice(sid, opened.held_by.words()),
+                                     lambda choice: self._held_answer(sid, choice))
+                return
+            assert opened.session is not None
             draft = self.store.draft(sid)
         except (StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        navigator(self).open_live(session, draft)
+        if opened.note:
+            self.notify(opened.note, severity="warning", timeout=10, markup=False)
+        navigator(self).open_live(opened.session, draft)
+
+    def _held_answer(self, sid: str, choice: str | None) -> None:
+        if choice == TAKE_OVER:
+            self._open(sid, take_over=True)
+        elif choice == READ_ONLY:
+            try:
+                session = open_read_only(self.store, sid, self.clock)
+            except (StoreError, SessionError) as err:
+                self.notify(str(err), severity="error", markup=False)
+                return
+            navigator(self).open_live(session, read_only=True)
 
     def action_abandon(self) -> None:
         sid = self._highlighted_session()
@@ -286,6 +310,11 @@ class HomeScreen(Screen[None]):
             if not yes:
                 return
             try:
+                held = self.store.sessions_held_elsewhere([sid])
+                if held:
+                    self.notify(f"Session {sid} is open in another terminal ({held[sid]}); "
+                                "abandon it there.", severity="warning", markup=False)
+                    return
                 session = Session(self.store.events(sid), self.clock, self.store.sink(sid))
                 session.abandon()
             except (StoreError, SessionError) as err:
@@ -331,6 +360,7 @@ class HomeScreen(Screen[None]):
                 candidate=value["candidate"], candidate_id=value["candidate-id"],
                 role=value["role"], level=value["level"], interviewer=value["interviewer"],
             )
+            hold_new(self.store, session, self.clock)
         except (UnknownPlan, StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return

@@ -22,7 +22,7 @@ from companion.clock import mmss
 from companion.events import SectionReopened
 from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
-from companion.store.database import Store, StoreError
+from companion.store.database import LeaseLost, Store, StoreError
 from companion.textsafe import visible
 from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
+# What a read-only view may still do: look around, never write.
+READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit"})
 
 
 class NoteLine(SafeInput):
@@ -152,9 +154,12 @@ class LiveScreen(Screen[None]):
     """
 
     def __init__(self, session: Session, store: Store, *, tick: float = 0.5,
-                 draft: str = "", think: float = 0.0) -> None:
+                 draft: str = "", think: float = 0.0, read_only: bool = False) -> None:
         super().__init__()
         self.session = session
+        # Held by another process (opened read-only, or taken over since): nothing is
+        # written from here, and the keys that would write are off.
+        self.read_only = read_only
         self.practice = session.state.mode == "practice"
         self.think_until: float | None = (
             session.clock.monotonic() + think
@@ -212,8 +217,12 @@ class LiveScreen(Screen[None]):
     def on_mount(self) -> None:
         note = self.note
         note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
+        if self.read_only:
+            note.display = False  # a read-only view has no note line
+            self.notice = "READ-ONLY: held in another terminal; nothing is written from here"
         self.refresh_view()
-        note.focus()
+        if not self.read_only:
+            note.focus()
         self._ticker = self.set_interval(self.tick, self.on_tick)
 
     @property
@@ -225,9 +234,40 @@ class LiveScreen(Screen[None]):
         return self.focused is self.note
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action not in READ_ONLY_ACTIONS:
+            return False
         if action in ("redraw", "reveal_follow_up"):
             return self.practice
         return True
+
+    # --- one holder (companion.lease) ---------------------------------------------------
+
+    def lease_lost(self, message: str) -> None:
+        """Another terminal took the session over: say so in words, keep whatever is in the
+        note line on screen, and write nothing more (drafts included)."""
+        if self.read_only:
+            return
+        self.read_only = True
+        self.note.disabled = True
+        self.notice = ("TAKEN OVER in another terminal: read-only now"
+                       + (" · your unsaved line stays on screen" if self._note_text().strip()
+                          else ""))
+        self._say(message, error=True)
+        self.refresh_bindings()
+        self._show_mode()
+
+    def follow(self) -> None:
+        """Read-only: show what the holder has saved since (at each heartbeat)."""
+        if not self.read_only or self.store.held.get(self.session.id):
+            return
+        try:
+            events = self.store.events(self.session.id)
+        except StoreError:
+            return
+        if len(events) > len(self.session.events):
+            self.session = Session(events, self.session.clock, self.session.sink)
+            self.query_one("#timer", TimerBar).session = self.session
+            self.refresh_view()
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -347,7 +387,7 @@ class LiveScreen(Screen[None]):
                 self.action_rubric()
 
     def _flush_draft(self) -> None:
-        if not self._draft_dirty:
+        if not self._draft_dirty or self.read_only:
             return
         try:
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
@@ -393,6 +433,9 @@ class LiveScreen(Screen[None]):
         except SessionError as err:
             self._say(str(err))
             return None
+        except LeaseLost as err:
+            self.lease_lost(str(err))
+            return None
         except StoreError as err:
             self._fail_once(f"NOT SAVED: {err}")
             return None
@@ -415,6 +458,9 @@ class LiveScreen(Screen[None]):
         self._draft_dirty = True
 
     def _commit_note(self, flagged: bool = False) -> bool:
+        if self.read_only:
+            self._say("Read-only: this session is held in another terminal.")
+            return False
         note_line = self.query_one("#note", Input)
         raw = note_line.value
         if not raw.strip():
@@ -636,11 +682,15 @@ class LiveScreen(Screen[None]):
     def prepare_to_leave(self) -> str | None:
         """On quit: save the draft, and pause a running timer (an event, so a reopen knows
         when the session stopped). Returns what could not be saved, for the exit message."""
+        if self.read_only:
+            return None  # nothing of ours to save: the holder keeps the session
         try:
             self._draft = self._note_text()
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
             if self.state.running:
                 self.session.pause()
+        except LeaseLost:
+            return None
         except StoreError as err:
             return f"{err} (every note saved before this is safe)"
         return None

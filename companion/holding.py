@@ -1,0 +1,65 @@
+"""Opening a session to write to it, one holder at a time: take its lease first (or learn
+who holds it), then reopen it with the time away measured from the last heartbeat; or open
+it to look at, read-only, writing nothing. Used by the commands and the home screen alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from companion.clock import Clock
+from companion.events import Event, ListingRow
+from companion.lease import Lease, is_stale, new_lease, since_heartbeat
+from companion.session import Session
+from companion.store.database import Store, StoreError
+
+CLOCK_WENT_BACK = ("The wall clock went back since this session was last open, so the time "
+                   "away is not known: none is offered.")
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A session opened for writing, or the lease of whoever holds it (session None)."""
+
+    session: Session | None
+    held_by: Lease | None = None
+    note: str = ""  # something to tell the user about the time away
+
+
+def away_gap(previous: Lease | None, events: list[Event], clock: Clock) -> float | None:
+    """The time away: from the last heartbeat (or release) when there is one, else from the
+    last event's wall time; None when the wall clock went backwards."""
+    if previous is not None:
+        return since_heartbeat(previous, clock)
+    if not events:
+        return 0.0
+    gap = clock.wall() - events[-1].at
+    return gap if gap >= 0 else None
+
+
+def open_for_writing(store: Store, session_id: str, clock: Clock, *,
+                     take_over: bool = False) -> Opened:
+    """Take the session's lease, then reopen it (paused, with the away gap)."""
+    events = store.events(session_id)
+    previous = store.lease(session_id)
+    held_by = store.take_lease(new_lease(session_id, clock),
+                               stale=lambda lease: is_stale(lease, clock), take_over=take_over)
+    if held_by is not None:
+        return Opened(None, held_by)
+    gap = away_gap(previous, events, clock)
+    session = Session.reopen(events, clock, store.sink(session_id), away=gap)
+    note = CLOCK_WENT_BACK if gap is None and not session.state.finished else ""
+    return Opened(session, None, note)
+
+
+def hold_new(store: Store, session: Session, clock: Clock) -> None:
+    """A session just started here: nobody else knows its id yet, so the lease is ours."""
+    store.take_lease(new_lease(session.id, clock), stale=lambda lease: True)
+
+
+def _refuse(event: Event, summary: ListingRow) -> None:
+    raise StoreError("this session is open read-only here: nothing is written")
+
+
+def open_read_only(store: Store, session_id: str, clock: Clock) -> Session:
+    """The session as it is now, to look at: any write is refused."""
+    return Session(store.events(session_id), clock, _refuse)
