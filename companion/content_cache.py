@@ -29,7 +29,7 @@ from companion import __version__, model
 from companion.content import Library, Source, files_of, load_library
 from companion.located import Problem
 
-FORMAT = 3
+FORMAT = 4  # 4: questions and inline prompts know their line
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
