@@ -74,8 +74,16 @@ def _name(bank: Bank, question: Question) -> str:
     return f"{bank.id}/{question.id}{where}"
 
 
-def _used(lib: Library, section: Section) -> Iterator[tuple[Bank, Question, bool]]:
-    """Every question a section may show, for any role and level: (bank, question, fixed)."""
+def _used(lib: Library, plan: Plan, section: Section) -> Iterator[tuple[Bank, Question, bool]]:
+    """Every question a section may show: (bank, question, fixed). A practice query may draw
+    any question that matches; an interview query only the first ones in file order for
+    some role and level (one further for each question the plan took from that bank before,
+    since a question is never shown twice)."""
+    before = 0
+    for earlier in plan.sections:
+        if earlier is section:
+            break
+        before += _offered(earlier)
     for spec in section.prompts:
         if isinstance(spec, QuestionRef):
             bank = lib.banks.get(spec.bank)
@@ -83,8 +91,18 @@ def _used(lib: Library, section: Section) -> Iterator[tuple[Bank, Question, bool
             if bank is not None and question is not None:
                 yield bank, question, True
         elif isinstance(spec, TagQuery) and (bank := lib.banks.get(spec.bank)) is not None:
-            for question in _matching(bank, spec, role=None, level=None):
-                yield bank, question, False
+            if plan.mode == "practice":
+                yield from ((bank, q, False) for q in _matching(bank, spec, None, None))
+                continue
+            seen: set[str] = set()
+            roles = (None, *sorted({r for q in bank.questions for r in q.roles}))
+            levels = (None, *sorted({lv for q in bank.questions for lv in q.levels}))
+            for role in roles:
+                for level in levels:
+                    for q in _matching(bank, spec, role, level)[: spec.count + before]:
+                        if q.id not in seen:
+                            seen.add(q.id)
+                            yield bank, q, False
 
 
 # --- Minutes --------------------------------------------------------------------------------
@@ -109,18 +127,38 @@ def _minutes(lib: Library, plan: Plan, section: Section) -> Iterator[Problem]:
             if sum(longest):
                 total += sum(longest)
                 parts.append(f"a query of {spec.count} from {bank.id} up to {sum(longest)}")
-    if total > section.minutes:
+    available, carried = _available(plan, section)
+    if total > available:
+        also = f" (with the {carried} after it, where it runs on)" if carried else ""
         yield Problem(where.path, where.line, (
             f"section '{section.title}' has {total} minutes of questions in its "
-            f"{section.minutes:g} minutes ({'; '.join(parts)}); ask fewer questions, give "
+            f"{available:g} minutes{also} ({'; '.join(parts)}); ask fewer questions, give "
             "them fewer minutes, or give the section more time"))
     if plan.mode != "interview":
         return
-    for bank, question, _fixed in _used(lib, section):
+    for bank, question, _fixed in _used(lib, plan, section):
         if question.minutes is None:
             yield Problem(where.path, where.line, (
                 f"section '{section.title}' of timed plan '{plan.id}' may ask "
                 f"{_name(bank, question)}, which has no minutes; add `minutes:` to its tags"))
+
+
+def _available(plan: Plan, section: Section) -> tuple[float, str]:
+    """A section's minutes, and those of the sections right after it that ask no bank
+    question of their own: one exercise in phases (requirements, design, failures) runs on
+    through them, guided by inline prompts."""
+    index = plan.sections.index(section)
+    minutes = section.minutes or 0.0
+    later: list[str] = []
+    for after in plan.sections[index + 1:]:
+        if any(isinstance(p, QuestionRef | TagQuery) for p in after.prompts):
+            break
+        minutes += after.minutes or 0
+        later.append(f"'{after.title}'")
+    carried = ""
+    if later:
+        carried = f"section{'s' if len(later) > 1 else ''} {', '.join(later)}"
+    return minutes, carried
 
 
 # --- Criteria -------------------------------------------------------------------------------
@@ -132,7 +170,7 @@ def _criteria(lib: Library, plan: Plan, section: Section) -> Iterator[Problem]:
         return
     wanted = {c.id for c in rubric.criteria}
     where = _at(section, plan)
-    for bank, question, _fixed in _used(lib, section):
+    for bank, question, _fixed in _used(lib, plan, section):
         if not wanted & set(question.criteria):
             named = ", ".join(question.criteria) or "none"
             yield Problem(where.path, where.line, (
@@ -166,7 +204,7 @@ def _levels(
         return
     levels = plan_levels(plan, known_levels)
     where = _at(section, plan)
-    for bank, question, fixed in _used(lib, section):
+    for bank, question, fixed in _used(lib, plan, section):
         missing = [lv for lv in levels if question.levels and lv not in question.levels]
         if fixed and missing:
             yield Problem(where.path, where.line, (
