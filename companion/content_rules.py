@@ -219,13 +219,15 @@ def _levels(
 _PICK = re.compile(
     r"\b(?:pick|picks|choose|chooses|select|selects|whichever|any (?:one|two|three|four)|"
     r"one of (?:the|these|them|those)|(?:one|two|three) (?:or|of) (?:the )?(?:two|three|four)"
-    r"|either)\b", re.IGNORECASE)
+    r"(?! (?:levels?|times|minutes|ways|steps))|either)\b", re.IGNORECASE)
 # The candidate choosing (a language, where to start) leaves every candidate the same questions.
 _CANDIDATE_PICKS = re.compile(
-    r"\b(?:candidate|candidates|they|them|their)\b\W+(?:\w+\W+){0,2}?"
-    r"(?:pick|picks|choose|chooses|select|selects)\b", re.IGNORECASE)
-_ONE_QUESTION = re.compile(r"\bone (?:question|prompt|scenario|exercise|problem)\b",
-                           re.IGNORECASE)
+    r"\b(?:(?:the )?candidates?|they) (?:may |can |get to |will |should )?"
+    r"(?:pick|picks|choose|chooses|select|selects)\b"
+    r"|\blet (?:them|the candidate) (?:pick|choose|select)\b", re.IGNORECASE)
+_ONE_QUESTION = re.compile(
+    r"\bone (?:question|prompt|scenario|exercise|problem)\b(?! (?:per|each|for each))",
+    re.IGNORECASE)
 
 
 def _offered(section: Section) -> int:
