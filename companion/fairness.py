@@ -138,8 +138,8 @@ _TOPICS: tuple[Topic, ...] = (
     )),
     Topic("health", "health or disability is a protected characteristic", _rx(
         r"\bdisabilit\w*",
-        rf"\b(?:are|is|was|were|have|has) {_WHO} (?:been )?(?:\w+ )?(?:disabled|handicapped|ill|sick|"
-        r"unwell|healthy)\b",
+        rf"\b(?:are|is|was|were|have|has) {_WHO} (?:been )?(?:\w+ )?"
+        r"(?:disabled|handicapped|ill|sick|unwell|healthy)\b",
         r"\bhandicap\w*",
         rf"\b{_WHOSE} (?:health|medical|mental|physical|illness\w*|diagnos\w+|"
         r"medications?|disabilit\w+|sick\w*|doctors?|therap\w+|eyesight)\b",
@@ -212,6 +212,8 @@ _TOPICS: tuple[Topic, ...] = (
         r"\b(?:do|does|doing|did) (?:\w+ )?for fun\b",
         rf"\bwhat (?:do|does|did) {_WHO} do (?:on|at|over|during) (?:the )?(?:weekends?|"
         r"evenings?|holidays?)\b",
+        rf"\b(?:what|how) {_WHO} (?:do|does|did|spends?|spent) (?:\w+ )?(?:on|at|over|during|in) "
+        r"(?:the |their |your )?(?:weekends?|evenings?|holidays?|free time|spare time)\b",
         r"\b(?:extra-?curricular|sports? teams?|gym)\b",
         r"\bwhere (?:do|does) (?:you|they) live\b",
         r"\b(?:commute|commuting) (?:time|distance|from)\b",
@@ -221,14 +223,14 @@ _TOPICS: tuple[Topic, ...] = (
         r"\bcultur(?:e|al)[- ]?(?:fit|fits|fitting|match\w*|add)\b",
         r"\bfits? (?:in )?(?:with )?(?:the |our |this )?(?:team|company|office)?(?:'s)? ?"
         r"(?:culture|vibe|way of working)\b",
-        rf"\b(?:fit|fits|fitting|blend|blends|gel|gels|click|clicks) in (?:with )?"
+        r"\b(?:fit|fits|fitting|blend|blends|gel|gels|click|clicks) in (?:with )?"
         r"(?:the team|us|here|our team|the group|the company)\b",
         r"\b(?:team|personality|people|company|gut)[- ]fit\b",
         r"\bmatch(?:es|ing)? (?:how|the way) (?:this|the|our) team\b",
         r"\b(?:someone|people|person) like us\b",
         r"\b(?:be|is|feels? like|seems? like|become) one of us\b",
         r"\b(?:beer|drink|drinks|pint|lunch) with (?:them|him|her|the candidate)\b",
-        rf"\b(?:get|gets|getting) along with (?:me|us|the team|everyone)\b",
+        r"\b(?:get|gets|getting) along with (?:me|us|the team|everyone)\b",
         r"\bgut (?:feel|feeling|instinct|call|reaction)\b",
         r"\blikab\w+|\blikeab\w+",
         r"\b(?:good|bad|right|wrong|team|the same|great) vibes?\b(?! cod)",
