@@ -179,3 +179,13 @@ def test_a_reviewed_note_silences_only_its_own_item(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "question 'reviewed'" in result.stderr and "touches health" in result.stderr
     assert "question 'tech'" not in result.stderr
+
+
+def test_the_technical_screen_asks_two_role_questions_for_every_role_and_level() -> None:
+    lib = load_library(builtin_sources())
+    roles = sorted({r for q in lib.banks["role-fundamentals"].questions for r in q.roles})
+    for role in [None, *roles]:
+        for level in [None, "junior", "mid", "senior", "staff"]:
+            plan = resolve_plan(lib, "stage-technical-screen", role, level)
+            section = next(s for s in plan.sections if s.title == "Role fundamentals")
+            assert len(section.prompts) == 2, (role, level)
