@@ -5,7 +5,7 @@
 
 each against `yaml.load(..., Loader=yaml.CSafeLoader)` of the same files, in the same run
 (cold, no content cache: target at most 1.2x that parse). If the content cache exists
-(companion.content_cache.load_library_cached), also the warm load from it against the same
+(companion.content.cache.load_library_cached), also the warm load from it against the same
 parse; otherwise says "warm: not implemented". Runs alternate, so drift on the machine hits
 both alike; prints the median and the spread (min-max) of each.
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from companion.content import Source, builtin_sources, load_library
+from companion.content.library import Source, builtin_sources, load_library
 
 TARGET_COLD = 1.2
 KINDS = ("design", "coding", "behavioral", "debugging", "fundamentals")
@@ -119,7 +119,7 @@ def compare(label: str, ours: Callable[[], Any], base: Callable[[], Any], runs: 
 
 def warm_loader(sources: list[Source], cache_dir: Path) -> Callable[[], Any] | None:
     try:
-        from companion.content_cache import load_library_cached
+        from companion.content.cache import load_library_cached
     except ImportError:
         return None
 
@@ -170,7 +170,7 @@ def main() -> int:
 
         warm_builtin = warm_loader(builtin, folder / "cache")
         if warm_builtin is None:
-            print("warm: not implemented (no companion.content_cache)")
+            print("warm: not implemented (no companion.content.cache)")
         else:
             warm_builtin()  # fills the cache
             compare("built-in content, warm (load_library_cached, cache filled)",

@@ -34,7 +34,7 @@ from companion.model import (
     SignalSet,
 )
 from companion.session import Event, Session, summary_of
-from companion.store import Store
+from companion.store.database import Store
 
 WORDS = (
     "consensus", "raft", "leader", "election", "partition", "tolerance", "latency", "budget",

@@ -48,7 +48,7 @@ from typing import Any
 from installed import compile_package
 
 from companion.clock import iso
-from companion.store import Store
+from companion.store.database import Store
 
 COMPANION = Path(sys.executable).parent / "companion"
 TARGET_SESSIONS_S = 0.100

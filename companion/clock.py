@@ -78,3 +78,8 @@ def mmss(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
     return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def duration(seconds: float | None) -> str:
+    """A duration for exports and the screen: `mmss`, or `-` when there is none."""
+    return "-" if seconds is None else mmss(seconds)

@@ -21,3 +21,16 @@ class Event:
     def section(self) -> int | None:
         value = self.data.get("section")
         return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """What the sessions listing keeps of a session's state, updated with each event (the
+    columns of the `sessions` table that follow from the log)."""
+
+    status: str
+    score: int | None
+    max_score: int | None
+    recommendation: str | None
+    ended_at: float | None
+    last_event_at: float

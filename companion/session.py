@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from companion.clock import Clock, stamp
 from companion.event import Event as Event  # re-exported: the log and its logic go together
+from companion.event import ListingRow
 from companion.model import Prompt, SectionPlan, SessionPlan, Signal, prompt_from_dict
 
 EVENT_TYPES = (
@@ -382,7 +383,7 @@ def new_session_id() -> str:
     return os.urandom(4).hex()
 
 
-Sink = Callable[[Event, dict[str, Any]], None]
+Sink = Callable[[Event, ListingRow], None]
 # Events after which the sessions listing (summary_of) differs by more than its stamp.
 _LISTING_EVENTS = frozenset({
     "session_started", "section_started", "section_restarted", "section_paused",
@@ -391,16 +392,16 @@ _LISTING_EVENTS = frozenset({
 })
 
 
-def summary_of(state: SessionState) -> dict[str, Any]:
+def summary_of(state: SessionState) -> ListingRow:
     """The columns of the sessions table that follow from the state (for listing fast)."""
-    return {
-        "status": state.status,
-        "score": state.total if state.scores else None,
-        "max_score": state.max_score or None,
-        "recommendation": state.recommendation,
-        "ended_at": state.ended_at,
-        "last_event_at": state.last_at,
-    }
+    return ListingRow(
+        status=state.status,
+        score=state.total if state.scores else None,
+        max_score=state.max_score or None,
+        recommendation=state.recommendation,
+        ended_at=state.ended_at,
+        last_event_at=state.last_at,
+    )
 
 
 class Session:
@@ -478,7 +479,7 @@ class Session:
         else:
             # Notes, ticks and the like (the hot path) change only the last-event stamp in
             # the listing: write first, then apply in place, without a replay.
-            self._sink(event, summary_of(self.state) | {"last_event_at": event.at})
+            self._sink(event, replace(summary_of(self.state), last_event_at=event.at))
             new_state = apply(self.state, event)
         self.events.append(event)
         self.state = new_state

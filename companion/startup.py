@@ -16,16 +16,6 @@ import gc
 def main() -> None:
     """The `companion` command."""
     gc.disable()
-    from companion.cli import main as cli_main
+    from companion.cli.root import main as cli_main
 
     cli_main()
-
-
-def resume_collector() -> None:
-    """Collect once and resume the collector, if the entry point paused it (never in a test
-    or any other caller that imports companion as a library)."""
-    if gc.isenabled():
-        return
-    gc.collect()
-    gc.freeze()
-    gc.enable()

@@ -12,3 +12,8 @@ def visible(text: str) -> str:
     """C0 controls and DEL as their Unicode control pictures, C1 controls as U+FFFD; line
     breaks and tabs become spaces (for one-line displays)."""
     return text.translate(_ONE_LINE)
+
+
+def one_line(text: object) -> str:
+    """Any value (None as nothing) as one safe terminal line: `visible` of its text."""
+    return visible(str(text if text is not None else ""))

@@ -8,8 +8,9 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from companion.cli import main
+from companion.cli.root import main
 from companion.clock import FakeClock
+from companion.event import ListingRow
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     Criterion,
@@ -21,7 +22,7 @@ from companion.model import (
     SignalSet,
 )
 from companion.session import Event, Session
-from companion.store import Store
+from companion.store.database import Store
 
 ANCHORS = ("missing", "partial", "strong")
 
@@ -71,11 +72,11 @@ class Recorder:
     """A sink that keeps what it was given; `fail_at` makes the Nth write (1-based) raise."""
 
     def __init__(self, fail_at: int | None = None) -> None:
-        self.written: list[tuple[Event, dict[str, Any]]] = []
+        self.written: list[tuple[Event, ListingRow]] = []
         self.fail_at = fail_at
         self.calls = 0
 
-    def __call__(self, event: Event, summary: dict[str, Any]) -> None:
+    def __call__(self, event: Event, summary: ListingRow) -> None:
         self.calls += 1
         if self.fail_at is not None and self.calls >= self.fail_at:
             raise OSError("disk went away")

@@ -11,11 +11,11 @@ import pytest
 from helpers import make_plan
 from helpers import run_cli as run
 
-from companion.calibration import Card, calibrate, card_from_report, card_from_state, lean
 from companion.clock import FakeClock
 from companion.export.report import report
+from companion.panel.calibration import Card, calibrate, card_from_report, card_from_state, lean
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
 
 SCALE = ("strong no", "no", "yes", "strong yes")
 
@@ -180,9 +180,9 @@ def test_calibration_command_on_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_calibration_table_in_the_debrief_formats() -> None:
-    from companion.calibration import criterion_matrix
     from companion.export.html import _calibration_html
     from companion.export.markdown import _calibration_markdown
+    from companion.export.matrix import criterion_matrix
 
     cal = calibrate([
         card("a1", "Bob", "A", {"c1": 2, "c2": 1}, "yes"),

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from helpers import make_plan, stored_session
 from helpers import run_cli as run
 
-from companion.cli import main
+from companion.cli.root import main
 from companion.clock import FakeClock
-from companion.store import Store
+from companion.store.database import Store
 
 KEYS = {"id", "plan_id", "mode", "candidate", "candidate_id", "interviewer", "started_at",
         "ended_at", "status", "score", "max_score"}

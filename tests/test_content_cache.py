@@ -6,10 +6,18 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
-from companion.content import Source, load_library
-from companion.content_cache import _frame, _payload, load_library_cached
+from companion.content.cache import (
+    _PATH_LISTS,
+    _PROBLEM_LISTS,
+    _TABLES,
+    _frame,
+    _payload,
+    load_library_cached,
+)
+from companion.content.library import Library, Source, builtin_sources, load_library
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 
@@ -20,9 +28,27 @@ def _copy(tmp_path: Path) -> list[Source]:
     return [Source("test", (content,))]
 
 
-def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
-    return all(getattr(a, t) == getattr(b, t) for t in
-               ("banks", "signal_sets", "rubrics", "plans", "loops", "problems", "files"))
+def _same(a: Library, b: Library) -> bool:
+    """Equal in every field of the Library, whatever fields it has."""
+    return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(Library))
+
+
+def test_a_warm_library_equals_the_cold_one_field_by_field(tmp_path: Path) -> None:
+    """The built-in content, cold (read from YAML) and warm (from the cache): every field of
+    the Library compared on its own, so a field the cache forgot shows by name."""
+    sources = builtin_sources()
+    cache = tmp_path / "cache"
+    cold = load_library_cached(sources, cache)
+    warm = load_library_cached(sources, cache)
+    assert len(list(cache.glob("library-*"))) == 1
+    for f in fields(Library):
+        assert getattr(warm, f.name) == getattr(cold, f.name), f.name
+    assert cold.plans and cold.banks and cold.loops and cold.files  # not empty by accident
+
+
+def test_the_cache_keeps_every_field_of_the_library() -> None:
+    kept = {*_TABLES, *_PROBLEM_LISTS, *_PATH_LISTS}
+    assert kept == {f.name for f in fields(Library)}
 
 
 def test_hit_gives_the_same_library_without_yaml(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +57,7 @@ def test_hit_gives_the_same_library_without_yaml(tmp_path: Path, monkeypatch) ->
     first = load_library_cached(sources, cache)
     assert len(list(cache.glob("library-*"))) == 1
     assert _same(first, load_library(sources))
-    import companion.content as content
+    import companion.content.library as content
 
     def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a cache hit must not read the YAML files")

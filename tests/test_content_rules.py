@@ -11,8 +11,8 @@ from helpers import run_cli as run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from companion.content import builtin_sources, load_library, resolve_plan
-from companion.fairness import unfair_phrases
+from companion.content.fairness import unfair_phrases
+from companion.content.library import builtin_sources, load_library, resolve_plan
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
 

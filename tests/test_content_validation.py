@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.content import Library, Source, load_library, read_file, validate_paths
+from companion.content.library import Library, Source, load_library, read_file, validate_paths
 
 BANK = """\
 kind: bank

@@ -16,12 +16,12 @@ from helpers import run_cli as run
 from markdown_it import MarkdownIt
 
 from companion.clock import FakeClock
-from companion.export.debrief import NO_INTERVIEWER, debrief
 from companion.export.html import debrief_html
 from companion.export.markdown import debrief_markdown
 from companion.export.report import report
+from companion.panel.debrief import NO_INTERVIEWER, debrief
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
 
 
 def scorecard(clock: FakeClock, sid: str, interviewer: str, scores: dict[str, tuple[int, str]],

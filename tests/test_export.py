@@ -23,14 +23,14 @@ from helpers import run_cli as run
 from markdown_it import MarkdownIt
 
 from companion.clock import FakeClock
-from companion.content import Library, Source, load_library, resolve_plan
+from companion.content.library import Library, Source, load_library, resolve_plan
 from companion.export.csv_export import COLUMNS, safe_cell, session_csv
 from companion.export.html import session_html
 from companion.export.json_export import session_json
 from companion.export.markdown import session_markdown
 from companion.export.report import report
 from companion.session import EVENT_TYPES, Session
-from companion.store import Store
+from companion.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 LIVE = Path(__file__).resolve().parent / "fixtures" / "live"
@@ -407,10 +407,10 @@ def test_export_into_a_missing_folder_is_an_error(db: Path, tmp_path: Path) -> N
 def test_exports_search_and_purge_never_import_textual(db: Path) -> None:
     """The domain and these commands stay free of Textual (and of its start-up cost)."""
     code = (
-        "import sys; from click.testing import CliRunner; from companion.cli import main; "
+        "import sys; from click.testing import CliRunner; from companion.cli.root import main; "
         "import companion.export.report, companion.export.markdown, companion.export.html, "
         "companion.export.json_export, companion.export.csv_export, "
-        "companion.export.debrief, companion.search; "
+        "companion.panel.debrief, companion.store.search; "
         f"db = {str(db)!r}; codes = []; "
         "codes.append(CliRunner().invoke(main, ['--db', db, 'export', 'fixed', '--format', "
         "'html']).exit_code); "
@@ -425,3 +425,18 @@ def test_exports_search_and_purge_never_import_textual(db: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_format_writes_durations_past_an_hour_the_same_way(db: Path) -> None:
+    """One formatter for every export and the screen: 75 minutes is 1:15:00, never 75:00."""
+    from companion.clock import duration
+    from companion.export.formats import FORMATS, render_session
+
+    r = the_report(db)
+    r["used_seconds"] = 75 * 60.0
+    r["sections"][0]["used_seconds"] = 75 * 60.0
+    assert duration(75 * 60.0) == "1:15:00" and duration(None) == "-"
+    for name in ("md", "html"):
+        text = render_session(r, name)
+        assert "1:15:00" in text and "75:00" not in text, name
+    assert set(FORMATS) == {"md", "json", "csv", "html"}

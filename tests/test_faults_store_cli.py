@@ -27,12 +27,12 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers import make_plan, stored_session
 
-import companion.launch as launch_module
-import companion.store as store_module
-from companion.cli import main
+import companion.cli.launch as launch_module
+import companion.store.database as store_module
+from companion.cli.root import main
 from companion.clock import FakeClock
 from companion.session import Session, replay
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
 
 TESTS = Path(__file__).resolve().parent
 FAULT_PLANS = TESTS / "fixtures" / "faults" / "plans"
@@ -391,7 +391,7 @@ def _real(args: list[str], env_extra: dict[str, str] | None = None,
         cmd = [str(COMPANION), *args]
     else:
         cmd = [sys.executable, "-c",
-               f"{python_prelude}\nimport sys\nfrom companion.cli import main\n"
+               f"{python_prelude}\nimport sys\nfrom companion.cli.root import main\n"
                "sys.argv[0] = 'companion'\nmain()", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env,
                           stdin=subprocess.DEVNULL)

@@ -21,13 +21,13 @@ from helpers import stored_session
 from textual import events
 from textual.widgets import Input
 
-import companion.store as store_module
+import companion.store.database as store_module
+from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.config import Config
-from companion.content import Library, resolve_plan
-from companion.launch import create_app
+from companion.content.library import Library, resolve_plan
 from companion.session import Session
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
 from companion.tui.screens.live import LiveScreen
 from companion.tui.widgets.timer import TimerBar
 

@@ -14,7 +14,7 @@ import pytest
 from helpers import run_cli
 
 from companion.session import ABANDONED, ENDED, PAUSED, replay
-from companion.store import SCHEMA_VERSION, Store
+from companion.store.database import SCHEMA_VERSION, Store
 
 V3 = Path(__file__).parent / "fixtures" / "v3"
 SESSIONS = {"a1b2c3d4": ENDED, "e5f6a7b8": ENDED, "c9d0e1f2": PAUSED, "0a0b0c0d": ABANDONED}

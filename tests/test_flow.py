@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, TextArea
 
+from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.config import Config
-from companion.content import Library, resolve_plan
-from companion.launch import create_app
+from companion.content.library import Library, resolve_plan
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
 from companion.tui.screens.close import CloseScreen
 from companion.tui.screens.home import HomeScreen
 from companion.tui.screens.live import LiveScreen

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from companion.content import builtin_sources, load_library, resolve_plan
-from companion.content_rules import plan_levels
+from companion.content.library import builtin_sources, load_library, resolve_plan
+from companion.content.rules import plan_levels
 from companion.model import InlinePrompt, QuestionRef, TagQuery
 
 STAGES = {

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from companion.content import builtin_sources, draw, load_library, resolve_plan
+from companion.content.library import builtin_sources, draw, load_library, resolve_plan
 from companion.model import InlinePrompt, QuestionRef, TagQuery
 
 ROLES = [None, "backend", "mle", "data-engineering", "data-science", "sre"]

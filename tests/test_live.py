@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.config import Config
-from companion.content import Library, resolve_plan
-from companion.launch import create_app
+from companion.content.library import Library, resolve_plan
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
 from companion.tui.screens.live import LiveScreen
 from companion.tui.widgets.timer import TimerBar
 
@@ -317,7 +317,7 @@ async def test_small_terminals_do_not_crash(live: Live, size: tuple[int, int]) -
 
 
 async def test_failed_write_keeps_the_note_and_retries(live: Live, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from companion.store import Store, StoreError
+    from companion.store.database import Store, StoreError
 
     real_append = Store.append
     failing = {"on": True}

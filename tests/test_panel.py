@@ -19,14 +19,15 @@ import pytest
 from helpers import make_plan
 from helpers import run_cli as run
 
-from companion import seal as seal_module
 from companion.clock import FakeClock, iso
+from companion.export import sealview
 from companion.export.csv_export import session_csv
-from companion.export.debrief import debrief
 from companion.export.html import debrief_html, session_html
 from companion.export.markdown import debrief_markdown, session_markdown
 from companion.export.report import report
-from companion.seal import (
+from companion.panel import seal as seal_module
+from companion.panel.debrief import debrief
+from companion.panel.seal import (
     AMENDED,
     BROKEN,
     INTACT,
@@ -46,7 +47,7 @@ from companion.seal import (
     seal_session,
 )
 from companion.session import Event, Session, replay
-from companion.store import Store
+from companion.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO / "docs" / "session.schema.json").read_text(encoding="utf-8"))
@@ -596,8 +597,8 @@ def test_blind_first_marks(tmp_path: Path) -> None:
     # A database that began logging after the session started cannot tell.
     unknown = {**carol_seal, "seen_others_at": None, "seen_others": None,
                "views_logged_since": "2026-12-01T00:00:00+00:00"}
-    assert seal_module.blind(unknown, "2026-09-21T14:13:20+00:00") is None
-    assert seal_module.blind({**unknown, "views_logged_since": ""},
+    assert sealview.blind(unknown, "2026-09-21T14:13:20+00:00") is None
+    assert sealview.blind({**unknown, "views_logged_since": ""},
                              "2026-09-21T14:13:20+00:00") is True
 
 
@@ -663,7 +664,7 @@ def test_debrief_has_calibration_over_the_history(panel: dict[str, Path],
 
 
 async def test_the_summary_screen_seals_the_session(tmp_path: Path) -> None:
-    from companion.launch import create_app
+    from companion.cli.launch import create_app
     from companion.tui.screens.summary import SummaryScreen
 
     store = Store(tmp_path / "app.db")
@@ -691,7 +692,7 @@ def test_refused_is_what_then_what_to_do() -> None:
 def test_migration_from_version_2_knows_when_logging_began(tmp_path: Path) -> None:
     import sqlite_utils
 
-    from companion.store import MIGRATIONS, SCHEMA_VERSION
+    from companion.store.database import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "v2.db"
     clock = FakeClock()

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from textual.widgets import TextArea
 
-from companion.cli import main
+from companion.cli.launch import create_app
+from companion.cli.root import main
 from companion.clock import FakeClock
-from companion.content import Library, Source, draw, load_library
-from companion.launch import create_app
+from companion.content.library import Library, Source, draw, load_library
 from companion.model import TagQuery
-from companion.practice import (
+from companion.practice.draws import (
     WINDOW,
     PracticeError,
     criterion_averages,
@@ -24,9 +24,9 @@ from companion.practice import (
     practice_plan,
     weakest,
 )
+from companion.practice.stats import practice_stats
 from companion.session import Session
-from companion.stats import practice_stats
-from companion.store import Store
+from companion.store.database import Store
 from companion.tui.screens.live import LiveScreen
 from companion.tui.screens.rubric import RubricScreen
 from companion.tui.screens.summary import SummaryScreen
@@ -110,7 +110,7 @@ def test_trend_arithmetic_and_advice(tmp_path: Path, lib: Library) -> None:
     averages = criterion_averages(history)
     assert averages == {"clarity": 1.0, "depth": 1.0}
     assert weakest(averages) == "clarity"  # ties broken by id, stable
-    result = practice_stats(history, lib)
+    result = practice_stats(history, lib).to_json()
     assert result["sessions"] == 3
     assert [t["total"] for t in result["totals"]] == [1, 2, 3]
     advice = result["advice"][0]
@@ -123,7 +123,7 @@ def test_trend_arithmetic_and_advice(tmp_path: Path, lib: Library) -> None:
 
 
 def test_empty_stats() -> None:
-    result = practice_stats([], None)
+    result = practice_stats([], None).to_json()
     assert result["sessions"] == 0 and result["advice"] == [] and result["weakest"] is None
 
 

@@ -13,12 +13,12 @@ import pytest
 from helpers import make_plan, stored_session
 from helpers import run_cli as run
 
-from companion import cli_export
+from companion.cli import export as cli_export
 from companion.clock import FakeClock
-from companion.content import Source, load_library, resolve_plan
-from companion.search import search, search_results
+from companion.content.library import Source, load_library, resolve_plan
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
+from companion.store.search import search, search_results
 
 LIVE = Path(__file__).resolve().parent / "fixtures" / "live"
 SECRET = "zanzibarquokka"  # a word found nowhere else, to look for in the raw files

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from companion.clock import FakeClock
 from companion.model import Prompt
 from companion.session import Session, SessionError, replay
-from companion.store import Store
+from companion.store.database import Store
 
 SECONDS = st.one_of(
     st.floats(min_value=0.0, max_value=5.0, allow_nan=False),

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.config import Config
-from companion.content import resolve_plan
-from companion.launch import create_app
+from companion.content.library import resolve_plan
 from companion.session import Session
-from companion.store import Store
+from companion.store.database import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 
@@ -60,7 +60,7 @@ def test_live_command_mode(snap_compare, tmp_path: Path) -> None:  # type: ignor
 
 def _fixture_library():  # type: ignore[no-untyped-def]
     # Only the fixture content, so built-in content edits never change these pictures.
-    from companion.content import Source, load_library
+    from companion.content.library import Source, load_library
 
     return load_library([Source("fixtures", (FIXTURES,))])
 
@@ -132,7 +132,7 @@ def test_summary(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyp
 def test_stats(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import random
 
-    from companion.practice import practice_plan
+    from companion.practice.draws import practice_plan
 
     lib = _fixture_library()
     store = Store(tmp_path / "stats.db")

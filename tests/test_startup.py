@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.config import Config
-from companion.content import resolve_plan
-from companion.launch import create_app
+from companion.collector import resume_collector
+from companion.content.library import resolve_plan
 from companion.session import Session
-from companion.startup import resume_collector
-from companion.store import Store
+from companion.store.database import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 

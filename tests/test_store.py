@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sqlite3
 import stat
 import subprocess
@@ -19,10 +20,10 @@ import pytest
 import sqlite_utils
 from helpers import Recorder, make_plan, script_steps, stored_session
 
-import companion.store as store_module
+import companion.store.database as store_module
 from companion.clock import FakeClock, iso
 from companion.session import ENDED, Session, replay
-from companion.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _fts_words
+from companion.store.database import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, _fts_words
 
 TESTS = Path(__file__).resolve().parent
 
@@ -96,7 +97,7 @@ def test_state_survives_kill_9(db_path: Path, clock: FakeClock) -> None:
         from helpers import make_plan, script_steps
         from companion.clock import FakeClock
         from companion.session import Session
-        from companion.store import Store
+        from companion.store.database import Store
         clock = FakeClock()
         store = Store({str(db_path)!r})
         s = Session.start(make_plan(), clock, store.sink("k9"), candidate="Sam",
@@ -325,8 +326,15 @@ def test_search_ranks_the_latest_matches_ties_newest_first(db_path: Path,
     "^", "'", "50%", "{x}", "[x]", "\\", "+", "\x00", "é", "!@#$%^&*()",
 ])
 def test_search_takes_any_text_as_words(searchable: Store, query: str) -> None:
+    """Operators and punctuation are no syntax: the hits are the sessions whose texts hold
+    every word of the query, and a query of no words finds nothing."""
+    texts = {"alice1": "talked about raft consensus weak on sharding evidence for c1",
+             "bob1": 'consensus via paxos quotes "like this" and 50% * OR -x'}
+    words = set(re.findall(r"\w+", query.lower()))
+    expected = sorted(sid for sid, text in texts.items()
+                      if words and words <= set(re.findall(r"\w+", text.lower())))
     hits = searchable.search(query)
-    assert isinstance(hits, list)
+    assert sorted({h.session_id for h in hits}) == expected
     searchable.close()
 
 

@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import yamlsafe
-from companion.content import read_file
-from companion.yamlsafe import MAX_DEPTH, LList, LMap, parse_bytes, parse_text
+from companion.content import yamlsafe
+from companion.content.library import read_file
+from companion.content.yamlsafe import MAX_DEPTH, LList, LMap, parse_bytes, parse_text
 
 VALID = """\
 kind: bank
@@ -279,7 +279,7 @@ def test_very_deep_flow_nesting_does_not_crash_the_process() -> None:
     """libyaml's composer recurses in C: 100,000 open brackets used to kill the interpreter
     with a segfault. Run in a child process so a regression fails this test, not the run."""
     code = (
-        "import time; from companion.yamlsafe import parse_text; n = 100_000; "
+        "import time; from companion.content.yamlsafe import parse_text; n = 100_000; "
         "start = time.perf_counter(); _v, p = parse_text('[' * n + ']' * n, 'f.yaml'); "
         "assert time.perf_counter() - start < 1.0; "
         "assert p[0].message.startswith('nesting deeper than 50 levels'), p"

@@ -10,8 +10,8 @@ import html
 from datetime import datetime
 from typing import Any
 
-from companion.calibration import criterion_matrix
-from companion.clock import mmss
+from companion.clock import duration, mmss
+from companion.export.matrix import criterion_matrix
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -106,9 +106,6 @@ def _time_of_day(stamp: str) -> str:
     return f'<time datetime="{esc(stamp)}">{esc(shown)}</time>'
 
 
-def _clock(seconds: float | None) -> str:
-    return "-" if seconds is None else mmss(seconds)
-
 
 def _text(value: str) -> str:
     return f'<span class="text">{esc(value)}</span>'
@@ -145,8 +142,8 @@ def _facts(r: dict[str, Any]) -> str:
         ("Session", esc(r["session_id"])),
         ("Date", _when(r["started_at"])),
         ("Ended", ended),
-        ("Time", f"{_clock(used)} used of {_clock(planned)} planned"
-                 if planned else f"{_clock(used)} used (untimed plan)"),
+        ("Time", f"{duration(used)} used of {duration(planned)} planned"
+                 if planned else f"{duration(used)} used (untimed plan)"),
         ("Status", esc(r["status"])),
     ]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs)
@@ -221,7 +218,7 @@ def _time_table(r: dict[str, Any], h: str) -> str:
             bar, diff_cell = "", '<td class="num none">-</td>'
         rows.append(
             f"<tr><td class=\"num\">{int(s['index'])}</td><td>{esc(s['title'])}</td>"
-            f"<td class=\"num\">{_clock(planned)}</td><td class=\"num\">{_clock(used)}{bar}"
+            f"<td class=\"num\">{duration(planned)}</td><td class=\"num\">{duration(used)}{bar}"
             f"</td>{diff_cell}<td>{esc(s['state'])}</td></tr>"
         )
     used, planned = r["used_seconds"], r["plan"]["planned_seconds"]
@@ -230,8 +227,8 @@ def _time_table(r: dict[str, Any], h: str) -> str:
         "<th>Section</th><th class=\"num\">Planned</th><th class=\"num\">Used</th>"
         "<th class=\"num\">Over / under</th><th>State</th></tr></thead><tbody>"
         + "".join(rows)
-        + f"</tbody><tfoot><tr><th></th><th>Total</th><th class=\"num\">{_clock(planned)}</th>"
-        f"<th class=\"num\">{_clock(used)}</th><th></th><th></th></tr></tfoot></table>"
+        + f"</tbody><tfoot><tr><th></th><th>Total</th><th class=\"num\">{duration(planned)}</th>"
+        f"<th class=\"num\">{duration(used)}</th><th></th><th></th></tr></tfoot></table>"
     )
 
 
@@ -246,8 +243,8 @@ def _note(n: dict[str, Any]) -> str:
     if n["retracted"]:
         tags.append('<span class="tag gone">retracted</span>')
     was = "".join(f'<div class="was">was: {_text(t)}</div>' for t in n["edited_from"])
-    stamp = (f'<span class="stamp">{_clock(n["session_seconds"])} '
-             f'<span title="into the section">(§ {_clock(n["section_seconds"])})</span><br>'
+    stamp = (f'<span class="stamp">{duration(n["session_seconds"])} '
+             f'<span title="into the section">(§ {duration(n["section_seconds"])})</span><br>'
              f'{_time_of_day(n["at"])}</span>')
     cls = ' class="retracted"' if n["retracted"] else ""
     return f"<li{cls}>{stamp}<div>{_text(n['text'])}{''.join(tags)}{was}</div></li>"
@@ -260,11 +257,11 @@ def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
                        key=lambda q: q["asked_at_seconds"] or 0)
         not_asked = [q for q in s["questions"] if not q["asked"]]
         parts = [f"<{h}>{int(s['index'])}. {esc(s['title'])} "
-                 f"<span class=\"muted\">{_clock(s['used_seconds'])} of "
-                 f"{_clock(s['planned_seconds'])}</span></{h}>"]
+                 f"<span class=\"muted\">{duration(s['used_seconds'])} of "
+                 f"{duration(s['planned_seconds'])}</span></{h}>"]
         if asked or not_asked:
             items = "".join(
-                f"<li><span class=\"stamp\">asked {_clock(q['asked_at_seconds'])}</span>"
+                f"<li><span class=\"stamp\">asked {duration(q['asked_at_seconds'])}</span>"
                 f"<div>{_text(q['text'])}"
                 + ('<span class="tag edit">ad hoc</span>' if q["ad_hoc"] else "")
                 + "</div></li>" for q in asked)
@@ -274,7 +271,7 @@ def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
             parts.append(f"<{h_sub}>Questions</{h_sub}><ul class=\"plain\">{items}</ul>")
         if s["signals"]:
             items = "".join(
-                f"<li><span class=\"stamp\">{_clock(sig['at_seconds'])}</span><div>"
+                f"<li><span class=\"stamp\">{duration(sig['at_seconds'])}</span><div>"
                 + ("<span class=\"good\">✓ good</span> " if sig["polarity"] == "good"
                    else "<span class=\"bad\">✗ bad</span> ")
                 + f"{_text(sig['text'])}</div></li>" for sig in s["signals"])

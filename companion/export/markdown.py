@@ -6,7 +6,8 @@ import html
 import re
 from typing import Any
 
-from companion.calibration import criterion_matrix
+from companion.clock import duration
+from companion.export.matrix import criterion_matrix
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -37,12 +38,6 @@ def code(text: str) -> str:
     return f"`{text}`" if _PLAIN_ID.match(str(text)) else escape_inline(text)
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    total = int(seconds)
-    return f"{total // 60:02d}:{total % 60:02d}"
-
 
 def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
     """A scorecard as CommonMark with GitHub tables, from `report()`. `level` is the level of
@@ -63,7 +58,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         ("Started", r["started_at"]),
         ("Ended", (f"abandoned at {r['ended_at']}" if r["status"] == "abandoned" else
                    r["ended_at"]) if r["ended_at"] else f"not ended ({r['status']})"),
-        ("Time", f"{_clock(r['used_seconds'])} of {_clock(r['plan']['planned_seconds'])}"),
+        ("Time", f"{duration(r['used_seconds'])} of {duration(r['plan']['planned_seconds'])}"),
     ]
     out += [f"- **{k}:** {v}" for k, v in facts] + [""]
     rubric = r["rubric"]
@@ -99,8 +94,8 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
     out += [f"{h2} Sections", "", "| # | Section | Planned | Used | State |",
             "| --- | --- | --- | --- | --- |"]
     for s in r["sections"]:
-        out.append(f"| {s['index']} | {esc(s['title'])} | {_clock(s['planned_seconds'])} | "
-                   f"{_clock(s['used_seconds'])} | {s['state']} |")
+        out.append(f"| {s['index']} | {esc(s['title'])} | {duration(s['planned_seconds'])} | "
+                   f"{duration(s['used_seconds'])} | {s['state']} |")
     out.append("")
     for s in r["sections"]:
         asked = [q for q in s["questions"] if q["asked"]]
@@ -109,10 +104,10 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         out += [f"{h3} {s['index']}. {esc(s['title'])}", ""]
         for q in asked:
             extra = " (ad hoc)" if q["ad_hoc"] else ""
-            out.append(f"- Asked at {_clock(q['asked_at_seconds'])}: {esc(q['text'])}{extra}")
+            out.append(f"- Asked at {duration(q['asked_at_seconds'])}: {esc(q['text'])}{extra}")
         for sig in s["signals"]:
             sign = "+" if sig["polarity"] == "good" else "−"
-            out.append(f"- Signal {sign} {sig['polarity']} at {_clock(sig['at_seconds'])}: "
+            out.append(f"- Signal {sign} {sig['polarity']} at {duration(sig['at_seconds'])}: "
                        f"{esc(sig['text'])}")
         for n in s["notes"]:
             marks = []
@@ -128,8 +123,8 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                 lines = [f"~~{line}~~" for line in lines]
                 lines[-1] += " (retracted)"
             body = "  \n  ".join(lines)  # hard breaks, indented to stay in the list item
-            out.append(f"- Note at {_clock(n['session_seconds'])} "
-                       f"(section {_clock(n['section_seconds'])}): {body}{suffix}")
+            out.append(f"- Note at {duration(n['session_seconds'])} "
+                       f"(section {duration(n['section_seconds'])}): {body}{suffix}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

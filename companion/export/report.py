@@ -9,7 +9,7 @@ from typing import Any
 
 from companion import __version__
 from companion.clock import iso
-from companion.seal import describe
+from companion.export.sealview import describe
 from companion.session import Event, SessionState
 
 FORMAT_VERSION = 1
@@ -21,7 +21,7 @@ def _seconds(value: float) -> float:
 
 def report(state: SessionState, events: list[Event] | None = None,
            seal: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The record of one session. `seal` is its stored seal (companion.seal), if any:
+    """The record of one session. `seal` is its stored seal (docs/panel.md), if any:
     the report then says how it is sealed, what changed after (amendments) and whether
     it was scored blind."""
     plan = state.plan

@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from companion.clock import Clock
-from companion.content import Library
+from companion.collector import resume_collector
+from companion.content.library import Library
 from companion.model import Prompt
 from companion.session import Session
-from companion.startup import resume_collector
-from companion.store import Store
+from companion.store.database import Store
+from companion.tui.navigation import Navigator
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Start:
 
 class CompanionApp(App[None]):
     CSS_PATH: ClassVar[str] = str(Path(__file__).with_name("companion.tcss"))
+    # Below 100 columns the screens stack their panes in one column (`-narrow`).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (App declares it)
     TITLE = "companion"
     ENABLE_COMMAND_PALETTE = True
 
@@ -102,7 +105,7 @@ class CompanionApp(App[None]):
 
     def redraw_questions(self, session: Session) -> list[Prompt] | None:
         """Practice: other questions for the current section (None when it has no draw)."""
-        from companion.practice import practice_history, redraw, seen_questions
+        from companion.practice.draws import practice_history, redraw, seen_questions
 
         if self.library is None:
             return None
@@ -126,7 +129,7 @@ class CompanionApp(App[None]):
         self.push_screen(CloseScreen(session))
 
     def open_summary(self, session: Session) -> None:
-        from companion.seal import seal_on_close
+        from companion.panel.seal import seal_on_close
         from companion.tui.screens.summary import SummaryScreen
 
         seal_on_close(self.store, session.id, self.clock)  # the ended scorecard is sealed
@@ -172,3 +175,8 @@ def _runner(screen: Screen[Any], action: str):  # type: ignore[no-untyped-def]
         await screen.run_action(action)
 
     return run
+
+
+def _is_a_navigator(app: CompanionApp) -> Navigator:
+    """Checked by mypy: the app implements every move the screens ask of it."""
+    return app

@@ -11,12 +11,6 @@ from textual.widgets import Input
 from companion.textsafe import visible
 
 
-def clean(text: str) -> str:
-    """Printable text: C0 controls and DEL shown as their Unicode control pictures, C1
-    controls as U+FFFD; one character for one, so offsets into the text stay right."""
-    return visible(text)
-
-
 def fit(text: str, cells: int) -> str:
     """`text` cut to at most `cells` terminal cells (wide characters count two), with …"""
     if cell_len(text) <= cells:
@@ -33,7 +27,7 @@ class SafeInput(Input):
 
     @property
     def _value(self) -> Text:  # Input draws this; the one place its text meets the screen
-        return Text(clean(self.value), no_wrap=True, overflow="ignore", end="")
+        return Text(visible(self.value), no_wrap=True, overflow="ignore", end="")
 
     def _on_paste(self, event: Paste) -> None:
         if event.text:
@@ -47,4 +41,4 @@ class SafeInput(Input):
 
 
 def plain(text: str, style: str = "") -> Text:
-    return Text(clean(text), style=style)
+    return Text(visible(text), style=style)

@@ -4,20 +4,24 @@ The session ends only when what the mode asks for is given or explicitly skipped
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from companion.session import Session, SessionError
-from companion.store import StoreError
+from companion.store.database import StoreError
+from companion.textsafe import visible
+from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
-from companion.tui.text import clean, plain
+from companion.tui.text import plain
 from companion.tui.widgets.autosave import AutosaveArea
 
 POSTMORTEM_TEMPLATE = "What went well:\n\nWhat to change:\n\nWhat to drill next:\n"
@@ -59,15 +63,20 @@ class ScalePicker(Widget, can_focus=True):
         text.rstrip()
         return text
 
+    class Chosen(Message):
+        """The user chose an option of the scale (None: skipped); the screen saves it."""
+
+        def __init__(self, value: str | None) -> None:
+            super().__init__()
+            self.value = value
+
     def action_choose(self, index: int) -> None:
         scale = self.session.state.plan.recommendation_scale
         if index < len(scale):
-            self.screen.save(self.session.set_recommendation, scale[index])  # type: ignore[attr-defined]
-            self.refresh(layout=True)
+            self.post_message(self.Chosen(scale[index]))
 
     def action_skip(self) -> None:
-        self.screen.save(self.session.set_recommendation, None)  # type: ignore[attr-defined]
-        self.refresh(layout=True)
+        self.post_message(self.Chosen(None))
 
 
 class CloseScreen(Screen[None]):
@@ -112,11 +121,15 @@ class CloseScreen(Screen[None]):
     def on_mount(self) -> None:
         state = self.session.state
         self.query_one("#close-title", Static).update(
-            f" Close · {clean(state.plan.title)} · {clean(state.candidate)}")
+            f" Close · {visible(state.plan.title)} · {visible(state.candidate)}")
         first = "#scale" if self.mode == "interview" else "#text"
         self.query_one(first).focus()
 
-    def save(self, operation, *args) -> bool:  # type: ignore[no-untyped-def]
+    def on_scale_picker_chosen(self, message: ScalePicker.Chosen) -> None:
+        self.save(self.session.set_recommendation, message.value)
+        self.query_one(ScalePicker).refresh(layout=True)
+
+    def save(self, operation: Callable[..., object], *args: object) -> bool:
         try:
             operation(*args)
         except SessionError as err:
@@ -160,7 +173,7 @@ class CloseScreen(Screen[None]):
 
     def _end(self) -> None:
         if self.save(self.session.end):
-            self.app.open_summary(self.session)  # type: ignore[attr-defined]
+            navigator(self).open_summary(self.session)
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

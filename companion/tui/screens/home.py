@@ -17,13 +17,15 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.clock import Clock
-from companion.content import Library, UnknownPlan, resolve_plan
+from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.model import Plan
-from companion.practice import practice_plan
+from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
+from companion.textsafe import visible
+from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
-from companion.tui.text import clean, plain
+from companion.tui.text import plain
 
 RECENT = 8
 
@@ -38,7 +40,7 @@ def plan_details(lib: Library, plan: Plan) -> Text:
         text.append(f" · {plan.stage}", style="dim")
     loops = lib.loops_of(plan.id)
     if loops:
-        text.append("\nPart of: " + ", ".join(clean(lp.title) for lp in loops), style="dim")
+        text.append("\nPart of: " + ", ".join(visible(lp.title) for lp in loops), style="dim")
     if plan.participants:
         text.append("\nWho: ")
         text.append_text(plain(", ".join(plan.participants)))
@@ -53,7 +55,7 @@ def plan_details(lib: Library, plan: Plan) -> Text:
         text.append(f"  {mins}\n", style="dim")
     if plan.rubric and plan.rubric in lib.rubrics:
         rubric = lib.rubrics[plan.rubric]
-        text.append(f"Rubric: {clean(rubric.title)} (pass {rubric.threshold}/"
+        text.append(f"Rubric: {visible(rubric.title)} (pass {rubric.threshold}/"
                     f"{rubric.max_score})", style="dim")
     return text
 
@@ -151,14 +153,10 @@ class HomeScreen(Screen[None]):
             self.query_one("#interviewer", Input).value = self.store.last_interviewer()
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
-        self.set_class(self.app.size.width < 100, "-narrow")
         self.query_one("#filter", Input).value = self.query_text
         self._fill_plans(self.query_text)
         self._fill_sessions()
         self.query_one("#filter", Input).focus()
-
-    def on_resize(self) -> None:
-        self.set_class(self.app.size.width < 100, "-narrow")
 
     # --- plans ----------------------------------------------------------------------------
 
@@ -174,11 +172,11 @@ class HomeScreen(Screen[None]):
                 continue
             if plan.family != family:
                 family = plan.family
-                options.append(Option(Text(f"── {clean(family or 'other')} ──", style="bold"),
+                options.append(Option(Text(f"── {visible(family or 'other')} ──", style="bold"),
                                       disabled=True))
             minutes = f"{plan.minutes:g}m" if plan.minutes else "untimed"
             label = plain(f"{plan.title}  ")
-            label.append(f"{minutes} · {clean(plan.stage or plan.mode)}", style="dim")
+            label.append(f"{minutes} · {visible(plan.stage or plan.mode)}", style="dim")
             options.append(Option(label, id=plan.id))
         plan_list = self.query_one("#plans", OptionList)
         plan_list.clear_options()
@@ -236,7 +234,7 @@ class HomeScreen(Screen[None]):
         for row in open_rows:
             label = Text(f"{row['id']}  ", style="dim")
             label.append_text(plain(row["candidate"], "bold"))
-            label.append(f"  {clean(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
+            label.append(f"  {visible(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
                          style="dim")
             in_progress.add_option(Option(label, id=row["id"]))
         if not open_rows:
@@ -249,7 +247,7 @@ class HomeScreen(Screen[None]):
             verdict = row["recommendation"] or row["status"]
             recent_text.append(f"{(row['started_at'] or '')[:10]}  ")
             recent_text.append_text(plain(row["candidate"], "bold"))
-            recent_text.append(f"  {clean(row['plan_title'])}  {score}  {clean(verdict)}\n")
+            recent_text.append(f"  {visible(row['plan_title'])}  {score}  {visible(verdict)}\n")
         if not recent:
             recent_text.append("No finished sessions yet.", style="dim")
         recent_text.rstrip()
@@ -276,7 +274,7 @@ class HomeScreen(Screen[None]):
         except (StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.app.open_live(session, draft)  # type: ignore[attr-defined]
+        navigator(self).open_live(session, draft)
 
     def action_abandon(self) -> None:
         sid = self._highlighted_session()
@@ -336,7 +334,7 @@ class HomeScreen(Screen[None]):
         except (UnknownPlan, StoreError, SessionError) as err:
             self.notify(str(err), severity="error", markup=False)
             return
-        self.app.open_live(session)  # type: ignore[attr-defined]
+        navigator(self).open_live(session)
 
     def action_scroll_details(self, direction: int) -> None:
         column = self.query_one("#right", VerticalScroll)
@@ -351,7 +349,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(SearchScreen(self.store))
 
     def action_stats(self) -> None:
-        self.app.open_stats()  # type: ignore[attr-defined]
+        navigator(self).open_stats()
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

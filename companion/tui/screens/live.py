@@ -13,16 +13,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.events import Key, Resize
+from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss
 from companion.session import Session, SessionError, parse_note
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
+from companion.textsafe import visible
+from companion.tui.keymap import TYPING_BINDINGS
+from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
-from companion.tui.text import SafeInput, clean
+from companion.tui.text import SafeInput
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.panes import (
     SIGNAL_KEYS,
@@ -37,24 +40,7 @@ from companion.tui.widgets.timer import TimerBar, phase
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-WIDE = 100
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
-
-
-TYPING_BINDINGS: list[BindingType] = [
-    Binding("ctrl+n", "screen.next_section", "Next", tooltip="End this section and start "
-            "the next", id="typing.next_section"),
-    Binding("ctrl+t", "screen.toggle_pause", "Pause", tooltip="Pause or resume the timer",
-            id="typing.toggle_pause"),
-    Binding("ctrl+f", "screen.flag", "Flag", tooltip="Save the note line as a flagged key "
-            "moment, or flag the last note", id="typing.flag"),
-    Binding("ctrl+l", "screen.cycle_backdate", "Back-date", tooltip="Back-date the next "
-            "note: 15, 30, 60 s", id="typing.cycle_backdate"),
-    Binding("ctrl+r", "screen.rubric", "Rubric", tooltip="Score the rubric",
-            id="typing.rubric"),
-    Binding("ctrl+o", "screen.redraw", "Redraw", tooltip="Practice: draw another question "
-            "(before you answer; the clock restarts)", id="typing.redraw"),
-]
 
 
 class NoteLine(SafeInput):
@@ -222,7 +208,6 @@ class LiveScreen(Screen[None]):
     def on_mount(self) -> None:
         note = self.note
         note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
-        self._apply_width(self.app.size.width)
         self.refresh_view()
         note.focus()
         self._ticker = self.set_interval(self.tick, self.on_tick)
@@ -240,12 +225,6 @@ class LiveScreen(Screen[None]):
             return self.practice
         return True
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width < WIDE, "-narrow")
-
     # --- drawing ------------------------------------------------------------------------
 
     def refresh_view(self) -> None:
@@ -257,21 +236,21 @@ class LiveScreen(Screen[None]):
             self._last_phase = ""  # a new section: its warning and time-up are its own
         prompts = state.section.prompts
         self.cursor = max(0, min(self.cursor, len(prompts) - 1)) if prompts else 0
-        title = f" {clean(state.plan.title)} · {clean(state.candidate)}"
+        title = f" {visible(state.plan.title)} · {visible(state.candidate)}"
         if state.role:
-            title += f" · {clean(state.role)}"
+            title += f" · {visible(state.role)}"
         self.query_one("#title", Static).update(title)
         self.query_one("#timer", TimerBar).refresh()
         self.query_one("#sections", SectionList).show(state, now)
         guidance = state.section.plan.guidance
-        self.query_one("#guidance", Static).update(f"» {clean(guidance)}" if guidance else "")
+        self.query_one("#guidance", Static).update(f"» {visible(guidance)}" if guidance else "")
         self._show_prompts()
         self.query_one("#signals", SignalPane).show(state)
         self.query_one("#notes", NotesView).show(state)
         # Narrow screens push the timeline below the fold: the last note stays in sight.
         last = self.session.last_note()
         self.query_one("#last-note", Static).update(
-            f"✓ saved {mmss(last.t)}: {clean(last.text[:300])}" if last else "No notes yet.")
+            f"✓ saved {mmss(last.t)}: {visible(last.text[:300])}" if last else "No notes yet.")
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
             away.update(f"‖ Reopened after {_duration(state.away)} away. "
@@ -607,7 +586,7 @@ class LiveScreen(Screen[None]):
                 self._scratch_saved = text
             if self.state.running:
                 self._do(self.session.pause)
-        self.app.open_rubric(self.session)  # type: ignore[attr-defined]
+        navigator(self).open_rubric(self.session)
 
     def action_redraw(self) -> None:
         if not self.practice:
@@ -615,7 +594,7 @@ class LiveScreen(Screen[None]):
         if self._note_text().strip() or self.state.section.asked:
             self._say("Redraw is for before you answer: clear the scratch area first.")
             return
-        prompts = self.app.redraw_questions(self.session)  # type: ignore[attr-defined]
+        prompts = navigator(self).redraw_questions(self.session)
         if not prompts:
             self._say("This section has no bank to draw from.")
             return

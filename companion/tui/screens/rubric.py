@@ -17,11 +17,13 @@ from textual.widgets import Footer, Static
 from companion.clock import mmss
 from companion.model import Criterion
 from companion.session import Session, SessionError, SessionState
-from companion.store import StoreError
+from companion.store.database import StoreError
+from companion.textsafe import visible
+from companion.tui.navigation import navigator
 from companion.tui.screens.close import POSTMORTEM_TEMPLATE
 from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.text_prompt import TextPrompt
-from companion.tui.text import clean, plain
+from companion.tui.text import plain
 from companion.tui.widgets.autosave import AutosaveArea
 
 
@@ -146,9 +148,9 @@ class RubricScreen(Screen[None]):
     def refresh_view(self) -> None:
         state = self.session.state
         rubric = self.rubric
-        title = f" Rubric · {clean(state.plan.title)} · {clean(state.candidate)}"
+        title = f" Rubric · {visible(state.plan.title)} · {visible(state.candidate)}"
         if rubric is not None:
-            title += f" · {clean(rubric.title)}"
+            title += f" · {visible(rubric.title)}"
         self.query_one("#rubric-title", Static).update(title)
         for row in self.query(CriterionRow):
             row.show(state)
@@ -270,7 +272,7 @@ class RubricScreen(Screen[None]):
             if self.practice:
                 self._end_practice()
             else:
-                self.app.open_close(self.session)  # type: ignore[attr-defined]
+                navigator(self).open_close(self.session)
 
         if missing:
             self.app.push_screen(Confirm(f"Not scored yet: {', '.join(missing)}. Go on?",
@@ -289,7 +291,7 @@ class RubricScreen(Screen[None]):
             except (SessionError, StoreError) as err:
                 self._say(str(err), error=True)
                 return
-            self.app.open_summary(self.session)  # type: ignore[attr-defined]
+            navigator(self).open_summary(self.session)
 
         if not self.session.state.postmortem.strip():
             self.app.push_screen(Confirm("End without a post-mortem?",

@@ -13,8 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from companion.search import Results, search_results
-from companion.store import SEARCH_LATEST, Store, StoreError
+from companion.store.database import SEARCH_LATEST, Store, StoreError
+from companion.store.search import Results, search_results
 from companion.tui.text import plain
 
 

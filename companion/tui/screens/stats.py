@@ -3,7 +3,7 @@ weakest named, time per section against plan, reps, and the advice on the last f
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -13,53 +13,51 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from companion.content import Library
-from companion.practice import practice_history
-from companion.stats import practice_stats
-from companion.store import Store, StoreError
+from companion.content.library import Library
+from companion.practice.draws import practice_history
+from companion.practice.stats import PracticeStats, practice_stats
+from companion.store.database import Store, StoreError
 from companion.tui.text import plain
 
 
-def stats_body(result: dict[str, object]) -> Text:
+def stats_body(result: PracticeStats) -> Text:
     text = Text()
-    if not result["sessions"]:
+    if not result.sessions:
         text.append("No practice yet.\n\n", style="bold")
         text.append("Start one from home (pick a plan in the practice group) or with "
                     "`companion practice`. After a few sessions this shows your totals, "
                     "your weakest criterion and what to change.")
         return text
-    totals = result["totals"]
-    text.append(f"{result['sessions']} practice session(s), {result['scored']} scored\n",
+    text.append(f"{result.sessions} practice session(s), {result.scored} scored\n",
                 style="bold")
-    if totals:
-        series = "  ".join(f"{t['total']}/{t['max']}" for t in totals[-12:])  # type: ignore[index]
+    if result.totals:
+        series = "  ".join(f"{t.total}/{t.max}" for t in result.totals[-12:])
         text.append(f"Totals, oldest first: {series}\n")
-    weakest = result["weakest"]
+    weakest = result.weakest
     if weakest:
         text.append("\nWeakest: ", style="bold")
-        text.append_text(plain(str(weakest["title"])))  # type: ignore[index]
-        text.append(f" (average {weakest['average']:.2f}/2)\n")  # type: ignore[index]
-        for c in result["criteria"]:  # type: ignore[attr-defined]
-            bar = "█" * round(c["average"] * 5) + "░" * (10 - round(c["average"] * 5))
-            text.append(f"  {bar} {c['average']:.2f}  ")
-            text.append_text(plain(c["title"]))
+        text.append_text(plain(weakest.title))
+        text.append(f" (average {weakest.average:.2f}/2)\n")
+        for c in result.criteria:
+            bar = "█" * round(c.average * 5) + "░" * (10 - round(c.average * 5))
+            text.append(f"  {bar} {c.average:.2f}  ")
+            text.append_text(plain(c.title))
             text.append("\n")
     text.append("\nAdvice on the last five of each plan\n", style="bold")
-    for entry in result["advice"]:  # type: ignore[attr-defined]
-        mark = "✗ below" if entry["below"] else "✓ at or above"
-        text.append(f"  {entry['plan_id']}: {entry['average']:.1f}/{entry['max']} "
-                    f"({mark} {entry['threshold']})\n")
-        if entry.get("suggestion"):
-            text.append(f"    {entry['suggestion']}\n", style="italic")
+    for entry in result.advice:
+        mark = "✗ below" if entry.below else "✓ at or above"
+        text.append(f"  {entry.plan_id}: {entry.average:.1f}/{entry.max} "
+                    f"({mark} {entry.threshold})\n")
+        if entry.suggestion:
+            text.append(f"    {entry.suggestion}\n", style="italic")
     text.append("\nTime per section, average against plan\n", style="bold")
-    for row in result["section_times"]:  # type: ignore[attr-defined]
-        planned = row["planned_seconds"]
-        plan_text = f"{planned / 60:g} min" if planned else "untimed"
-        text.append(f"  {row['plan_id']} / ")
-        text.append_text(plain(row["section"]))
-        text.append(f": {row['average_used_seconds'] / 60:.1f} min of {plan_text}\n")
+    for row in result.section_times:
+        plan_text = f"{row.planned_seconds / 60:g} min" if row.planned_seconds else "untimed"
+        text.append(f"  {row.plan_id} / ")
+        text.append_text(plain(row.section))
+        text.append(f": {row.average_used_seconds / 60:.1f} min of {plan_text}\n")
     text.append("\nReps per week: " + ", ".join(
-        f"{week} {count}" for week, count in result["reps_per_week"].items()))  # type: ignore[attr-defined]
+        f"{week} {count}" for week, count in result.reps_per_week.items()))
     return text
 
 
@@ -104,8 +102,8 @@ class StatsScreen(Screen[None]):
             history = []
         self.app.call_from_thread(self.show, practice_stats(history, self.library))
 
-    def show(self, result: dict[str, Any]) -> None:
-        self.query_one("#trend", Sparkline).data = [t["total"] for t in result["totals"]]
+    def show(self, result: PracticeStats) -> None:
+        self.query_one("#trend", Sparkline).data = [t.total for t in result.totals]
         self.query_one("#stats-body", Static).update(stats_body(result))
 
     def action_help(self) -> None:

@@ -11,9 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from companion.export.formats import choices_hint
 from companion.export.markdown import session_markdown
 from companion.export.report import report
 from companion.session import Session
+from companion.tui.navigation import navigator
 
 
 class SummaryScreen(Screen[None]):
@@ -36,14 +38,14 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         sid = self.session.id
-        yield Static(f" Saved. Export: companion export {sid} --format md|json|csv|html "
+        yield Static(f" Saved. Export: companion export {sid} --format {choices_hint()} "
                      f"-o FILE   ·   c copies the scorecard", id="export-hint", markup=False)
         with VerticalScroll():
             yield Markdown(self.markdown, id="scorecard")
         yield Footer()
 
     def action_home(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        navigator(self).go_home()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.markdown)

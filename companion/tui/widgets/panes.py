@@ -13,7 +13,8 @@ from textual.widgets import Static
 
 from companion.clock import mmss
 from companion.session import SessionState
-from companion.tui.text import clean, fit, plain
+from companion.textsafe import visible
+from companion.tui.text import fit, plain
 
 SIGNAL_KEYS = "1234567890"
 
@@ -69,7 +70,7 @@ class SectionList(Widget):
             times = f"{mmss(used)}/{minutes}" if used >= 1 else minutes
             head = f"{glyph:<2}{index + 1}. "
             room = max(4, width - cell_len(head) - len(times) - 1)
-            title = clean(section.plan.title)
+            title = visible(section.plan.title)
             title = fit(title, room)
             lines.append(head, style=style)
             lines.append(title, style=style)

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.binding import BindingType
 from textual.widgets import TextArea
 
-from companion.tui.screens.live import TYPING_BINDINGS
+from companion.tui.keymap import TYPING_BINDINGS
 
 
 class ScratchArea(TextArea):

@@ -8,7 +8,8 @@ from textual.widget import Widget
 
 from companion.clock import mmss
 from companion.session import Session
-from companion.tui.text import clean, fit
+from companion.textsafe import visible
+from companion.tui.text import fit
 
 WARN_SECONDS = 120.0
 
@@ -89,7 +90,7 @@ class TimerBar(Widget):
         if word:
             line1.append(f"{word} ", style=style)
         line1.append(f"{clock_text}", style=style)
-        title = clean(section.plan.title)
+        title = visible(section.plan.title)
         line1.append(f" │ {index + 1}/{len(state.sections)} ")
         room = width - line1.cell_len
         line1.append(fit(title, max(0, room)),

@@ -1,122 +1,20 @@
-"""The `companion` command. Commands that do not open the app never import Textual."""
+"""Commands about content: plans, banks, show, validate, paths. None imports Textual."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from companion import __version__
-from companion.config import Config
+from companion.cli.common import common_options, config_of, load_content, print_problems
 from companion.errors import EXIT_BAD_INPUT, CompanionError
-from companion.located import Problem
-from companion.startup import resume_collector
 from companion.textsafe import visible
 
 if TYPE_CHECKING:
-    from companion.content import Library
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _config(ctx: click.Context) -> Config:
-    return ctx.ensure_object(Config)
-
-
-def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value:
-        _config(ctx).db = Path(value).expanduser()
-
-
-def _add_banks(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
-    _config(ctx).banks.extend(Path(v) for v in value)
-
-
-def _add_plans(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
-    _config(ctx).plans.extend(Path(v) for v in value)
-
-
-def common_options(f: F) -> F:
-    """--db, --banks and --plans, accepted before or after the subcommand name."""
-    f = click.option("--plans", "plans_dirs", multiple=True, expose_value=False,
-                     callback=_add_plans, type=click.Path(exists=True, file_okay=False),
-                     help="Extra folder of session plans (repeatable).")(f)
-    f = click.option("--banks", "banks_dirs", multiple=True, expose_value=False,
-                     callback=_add_banks, type=click.Path(exists=True, file_okay=False),
-                     help="Extra folder of banks, signal sets and rubrics (repeatable).")(f)
-    f = click.option("--db", "db_path", expose_value=False, callback=_set_db,
-                     type=click.Path(dir_okay=False),
-                     help="Database file (default: COMPANION_DB or the user data dir).")(f)
-    return f
-
-
-def _print_problems(problems: list[Problem], heading: str | None = None) -> None:
-    if heading and problems:
-        click.echo(heading, err=True)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-
-
-def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
-    """The library for commands that use content: broken files are reported and left out."""
-    lib = _config(ctx).library()
-    if not quiet:
-        for notice in lib.notices:
-            click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
-        if lib.problems:
-            _print_problems(lib.problems)
-            click.echo(f"({len(lib.problems)} content problem(s): the files above were left "
-                       "out; run `companion validate` after fixing them)", err=True)
-    return lib
-
-
-# Commands that open the app (None: no command, the home screen).
-APP_COMMANDS = frozenset({None, "run", "resume", "practice"})
-
-
-class CommandGroup(click.Group):
-    """Commands of the debrief and the panel are loaded when named (or listed in --help), so
-    a quick command such as `companion sessions --json` does not pay for their imports."""
-
-    LATER: ClassVar[dict[str, str]] = {
-        "export": "companion.cli_export", "search": "companion.cli_export",
-        "purge": "companion.cli_export", "key": "companion.cli_panel",
-        "verify": "companion.cli_panel", "import": "companion.cli_panel",
-        "calibration": "companion.cli_panel",
-    }
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.LATER})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in self.LATER:
-            importlib.import_module(self.LATER[cmd_name])
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=CommandGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="companion")
-@common_options
-@click.pass_context
-def main(ctx: click.Context) -> None:
-    """companion: run, score and practise interviews in the terminal.
-
-    With no command, opens the app's home screen."""
-    if ctx.invoked_subcommand not in APP_COMMANDS:
-        resume_collector()  # the app resumes it once its first frame is drawn
-    if ctx.invoked_subcommand is None:
-        from companion.launch import open_home
-
-        open_home(_config(ctx), load_content(ctx))
-
-
-# --- Content commands --------------------------------------------------------------------
+    from companion.content.library import Library
 
 
 def _plan_json(lib: Library, plan_id: str) -> dict[str, Any]:
@@ -137,7 +35,7 @@ def _plan_json(lib: Library, plan_id: str) -> dict[str, Any]:
     }
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @click.option("--stage", help="Only plans of this stage.")
 @click.option("--mode", type=click.Choice(["interview", "practice", "checklist"]),
@@ -175,7 +73,7 @@ def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None
                "`companion run PLAN --candidate NAME` runs it.")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @common_options
 @click.pass_context
@@ -213,7 +111,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
                    f"{r.threshold}/{r.max_score}  {visible(r.title)}")
 
 
-@main.command()
+@click.command()
 @click.argument("plan_id")
 @click.option("--role", help="Resolve role-tagged questions for this role.")
 @click.option("--level", help="Resolve level-tagged questions for this level.")
@@ -225,7 +123,7 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
 
     lib = load_content(ctx)
     try:
-        from companion.content import UnknownPlan, resolve_plan
+        from companion.content.library import UnknownPlan, resolve_plan
 
         session_plan = resolve_plan(lib, plan_id, role, level)
     except UnknownPlan as err:
@@ -233,7 +131,7 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
     click.echo(plan_markdown(session_plan, role, level), nl=False)
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 2).")
 @common_options
@@ -241,11 +139,11 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
 def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems
     (and with warnings, given --strict)."""
-    config = _config(ctx)
+    config = config_of(ctx)
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise CompanionError(f"no such file or folder: {missing[0]}")
-    from companion.content import validate_paths
+    from companion.content.library import validate_paths
 
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
@@ -253,14 +151,14 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     checked = len(lib.files) if not paths else len(
         {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     )
-    from companion.content_rules import content_warnings
+    from companion.content.rules import content_warnings
 
     shown = {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     warnings = [w for w in content_warnings(lib) if not paths or w.path in shown]
     for warning in warnings:
         click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     if lib.problems:
-        _print_problems(lib.problems)
+        print_problems(lib.problems)
         files = len({p.path for p in lib.problems})
         click.echo(f"{len(lib.problems)} problem(s) in {files} file(s) "
                    f"({checked} checked)", err=True)
@@ -282,12 +180,12 @@ def _inside(path: Path, given: Path) -> bool:
         return False
 
 
-@main.command()
+@click.command()
 @common_options
 @click.pass_context
 def paths(ctx: click.Context) -> None:
     """Print where content and the database are looked for."""
-    config = _config(ctx)
+    config = config_of(ctx)
     click.echo(f"database: {config.db_path}")
     for source in config.sources():
         for directory in source.dirs:
@@ -295,5 +193,4 @@ def paths(ctx: click.Context) -> None:
             click.echo(f"{source.label}: {directory}{state}")
 
 
-# Registers the session commands on `main` (the others load when named: CommandGroup).
-from companion import cli_sessions  # noqa: E402,F401
+COMMANDS = (plans, banks, show, validate, paths)

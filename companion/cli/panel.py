@@ -1,9 +1,9 @@
 """Panel commands: `key init|path`, `verify`, `import`, `calibration`; and the seal, the view
 log and the calibration in `export` (docs/panel.md). None imports Textual.
 
-`export` (defined in cli_export) runs `export_sealed` here, so that every export carries its
-session's seal, every scorecard shown is logged for the blind-first marks, and the debrief
-gets each interviewer's calibration over their whole history."""
+`export` (defined in companion.cli.export) runs `export_sealed` here, so that every export
+carries its session's seal, every scorecard shown is logged for the blind-first marks, and
+the debrief gets each interviewer's calibration over their whole history."""
 
 from __future__ import annotations
 
@@ -14,18 +14,24 @@ from typing import Any
 
 import click
 
-from companion.cli import _config, common_options, main
-from companion.cli_sessions import _one_line, open_store, resolve_session_id
+from companion.cli.common import (
+    common_options,
+    config_of,
+    one_line,
+    open_store,
+    resolve_session_id,
+    write_private,
+)
 from companion.errors import CompanionError
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
 
 # --- the team key -----------------------------------------------------------------------------
 
 
 def _team_key(ctx: click.Context, *, quiet: bool = False) -> bytes | None:
-    from companion.seal import SealError, key_warning, load_key
+    from companion.panel.seal import SealError, key_warning, load_key
 
-    config_dir = _config(ctx).config_dir
+    config_dir = config_of(ctx).config_dir
     try:
         key = load_key(config_dir)
     except SealError as err:
@@ -36,7 +42,7 @@ def _team_key(ctx: click.Context, *, quiet: bool = False) -> bytes | None:
     return key
 
 
-@main.group()
+@click.group()
 def key() -> None:
     """The team key that makes seals tamper-evident for the whole panel.
 
@@ -53,10 +59,10 @@ def key() -> None:
 @click.pass_context
 def key_init(ctx: click.Context, force: bool) -> None:
     """Write a new random 32-byte team key (hex, mode 0600) to the user config dir."""
-    from companion.seal import SealError, init_key
+    from companion.panel.seal import SealError, init_key
 
     try:
-        path, kid = init_key(_config(ctx).config_dir, force=force)
+        path, kid = init_key(config_of(ctx).config_dir, force=force)
     except SealError as err:
         raise CompanionError(str(err)) from None
     click.echo(f"wrote a new team key to {path} (mode 0600, key id {kid}).")
@@ -70,12 +76,12 @@ def key_init(ctx: click.Context, force: bool) -> None:
 @click.pass_context
 def key_path_command(ctx: click.Context) -> None:
     """Print where the team key is read from (and whether it is there)."""
-    from companion.seal import SealError, key_id, key_path, load_key
+    from companion.panel.seal import SealError, key_id, key_path, load_key
 
-    path = key_path(_config(ctx).config_dir)
+    path = key_path(config_of(ctx).config_dir)
     click.echo(str(path))
     try:
-        found = load_key(_config(ctx).config_dir)
+        found = load_key(config_of(ctx).config_dir)
     except SealError as err:
         click.echo(f"warning: {err}", err=True)
         return
@@ -104,7 +110,7 @@ def _sealed_report(store: Store, session_id: str) -> dict[str, Any]:
 
 def history_cards(store: Store) -> list[Any]:
     """Calibration cards of every ended, non-practice scorecard in the database."""
-    from companion.calibration import card_from_state
+    from companion.panel.calibration import card_from_state
     from companion.session import replay
 
     cards = []
@@ -119,25 +125,25 @@ def history_cards(store: Store) -> list[Any]:
 
 def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
              team_key: bytes | None) -> tuple[str, str, list[dict[str, Any]]]:
-    from companion.calibration import person
-    from companion.cli_export import _render_debrief
-    from companion.export.debrief import debrief
-    from companion.seal import seal_pending
+    from companion.export.formats import render_debrief
+    from companion.panel.calibration import person
+    from companion.panel.debrief import debrief
+    from companion.panel.seal import seal_pending
 
     rows = store.sessions(candidate=candidate)
     if not rows:
-        raise CompanionError(f"no sessions for candidate '{_one_line(candidate)}'; "
+        raise CompanionError(f"no sessions for candidate '{one_line(candidate)}'; "
                              "`companion sessions` lists them")
     seal_pending(store, clock, team_key, (candidate,))
     reports = [_sealed_report(store, row["id"]) for row in rows]
     d = debrief(reports, history=history_cards(store))
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
-            f"'{_one_line(candidate)}' has only practice sessions "
+            f"'{one_line(candidate)}' has only practice sessions "
             f"({d['practice_left_out']}); a debrief covers interview sessions")
     if len(d["candidate_ids"]) > 1:
-        click.echo(f"warning: '{_one_line(candidate)}' matches sessions with different "
-                   f"candidate ids ({', '.join(map(_one_line, d['candidate_ids']))}); use "
+        click.echo(f"warning: '{one_line(candidate)}' matches sessions with different "
+                   f"candidate ids ({', '.join(map(one_line, d['candidate_ids']))}); use "
                    "--candidate ID to take one person", err=True)
     if d["missing"]:
         click.echo(f"note: {len(d['missing'])} session(s) not ended: listed as missing "
@@ -151,16 +157,16 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
         others = sorted({r["interviewer"] or "someone" for r in d["sessions"]
                          if person(r["interviewer"]) != me})
         if others:
-            whose = f"{_one_line(row['interviewer'])}'s" if row["interviewer"] else "your"
+            whose = f"{one_line(row['interviewer'])}'s" if row["interviewer"] else "your"
             click.echo(f"warning: {whose} own scorecard "
                        f"for this candidate (session {row['id']}) is not sealed yet "
                        f"({row['status']}), and this debrief shows "
-                       f"{', '.join(map(_one_line, others))}'s. Seen now, it cannot count as "
+                       f"{', '.join(map(one_line, others))}'s. Seen now, it cannot count as "
                        f"scored blind: end it first (`companion resume {row['id']}`).",
                        err=True)
-    what = (f"debrief of {_one_line(d['candidate']['name'])} ({len(d['sessions'])} "
+    what = (f"debrief of {one_line(d['candidate']['name'])} ({len(d['sessions'])} "
             f"scorecard(s))")
-    return _render_debrief(d, fmt), what, [_seen(r) for r in d["sessions"]]
+    return render_debrief(d, fmt), what, [_seen(r) for r in d["sessions"]]
 
 
 def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | None,
@@ -168,24 +174,18 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
     """`companion export`: as cli_export defines it, with the session's seal in every format
     (sealing an ended session first if it is not yet), each scorecard shown logged for the
     blind-first marks, and calibration over the whole history in the debrief."""
-    from companion.cli_export import (
-        _SUFFIXES,
-        DEBRIEF_FORMATS,
-        _render_session,
-        write_private,
-    )
     from companion.clock import RealClock
-    from companion.seal import seal_pending, seal_session
+    from companion.export.formats import DEBRIEF_FORMATS, format_for, render_session
+    from companion.panel.seal import seal_pending, seal_session
 
     if bool(session_id) == bool(candidate):
         raise CompanionError("give either a SESSION_ID or --candidate NAME_OR_ID "
                              "(`companion sessions` lists them)")
     if fmt is None:
-        fmt = _SUFFIXES.get(output.suffix.lower(), "md") if output and str(output) != "-" \
-            else "md"
+        fmt = format_for(output if output and str(output) != "-" else None)
     if candidate and fmt not in DEBRIEF_FORMATS:
-        raise CompanionError(f"a debrief comes as md or html, not {fmt}; export single "
-                             "sessions for json or csv")
+        raise CompanionError(f"a debrief comes as {' or '.join(DEBRIEF_FORMATS)}, not {fmt}; "
+                             "export single sessions for the other formats")
     team_key = _team_key(ctx)
     clock = RealClock()
     with open_store(ctx) as store:
@@ -200,8 +200,8 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                                    if c))
                 seal_session(store, sid, clock, team_key)
                 r = _sealed_report(store, sid)
-                text = _render_session(r, fmt)
-                what = f"session {sid} ({_one_line(r['candidate']['name'])})"
+                text = render_session(r, fmt)
+                what = f"session {sid} ({one_line(r['candidate']['name'])})"
                 seen = [] if r["mode"] == "practice" else [_seen(r)]
         except StoreError as err:
             raise CompanionError(str(err)) from None
@@ -233,15 +233,15 @@ def _verdict_lines(verdict: Any, label: str, start: dict[str, Any],
     from companion.clock import iso
     from companion.export.markdown import blind_words
 
-    who = _one_line(start.get("candidate")) or "unnamed candidate"
+    who = one_line(start.get("candidate")) or "unnamed candidate"
     if start.get("interviewer"):
-        who += f" · interviewer {_one_line(start['interviewer'])}"
+        who += f" · interviewer {one_line(start['interviewer'])}"
     lines = [f"{verdict.status}: {label} · {who}", f"  {verdict.reason}"]
     seal = verdict.seal
     if seal and seal.get("algorithm") in _NAMES:
         name = _NAMES[seal["algorithm"]]
         key_text = f"team key {seal.get('key_id')}" if seal.get("key_id") else "no team key"
-        lines.append(f"  sealed {_one_line(seal.get('sealed_at'))} with {name} ({key_text}), "
+        lines.append(f"  sealed {one_line(seal.get('sealed_at'))} with {name} ({key_text}), "
                      f"covering events 1-{seal.get('covers')}")
     what = {"summary_set": "summary rewritten", "postmortem_set": "post-mortem rewritten"}
     for e in verdict.amendments:
@@ -261,7 +261,7 @@ def _verdict_lines(verdict: Any, label: str, start: dict[str, Any],
     return lines
 
 
-@main.command()
+@click.command()
 @click.argument("target", metavar="SESSION_ID|FILE.json")
 @common_options
 @click.pass_context
@@ -272,11 +272,11 @@ def verify(ctx: click.Context, target: str) -> None:
     broken. Exit 0 intact or amended; 1 broken, not sealed, or sealed with a key that is not
     here; 2 when TARGET cannot be read at all."""
     from companion.clock import RealClock
-    from companion.seal import (
+    from companion.export.sealview import blind
+    from companion.panel.seal import (
         BROKEN,
         Refused,
         Verdict,
-        blind,
         check,
         read_export,
         seal_session,
@@ -290,14 +290,14 @@ def verify(ctx: click.Context, target: str) -> None:
             doc, events = read_export(path)
         except Refused as refused:
             if not refused.malformed:
-                raise CompanionError(_one_line(f"{target}: {refused}")) from None
-            click.echo(_one_line(f"{BROKEN}: {target}"))
-            click.echo(_one_line(f"  {refused.what}"))
+                raise CompanionError(one_line(f"{target}: {refused}")) from None
+            click.echo(one_line(f"{BROKEN}: {target}"))
+            click.echo(one_line(f"  {refused.what}"))
             ctx.exit(1)
             return
         verdict = verify_export(doc, events, team_key)
         start = {**events[0].data, "mode": doc.get("mode")}
-        label = f"{path.name} (session {_one_line(start.get('session_id'))})"
+        label = f"{path.name} (session {one_line(start.get('session_id'))})"
         started = doc.get("started_at") or ""
     else:
         sealed_now = False
@@ -317,18 +317,18 @@ def verify(ctx: click.Context, target: str) -> None:
         label = f"session {sid}" + (" (sealed just now: it had ended unsealed)"
                                     if sealed_now else "")
         if row.get("source", "local") != "local":
-            label += f", {_one_line(row['source'])}"
+            label += f", {one_line(row['source'])}"
         started = row.get("started_at") or ""
     is_blind = blind(verdict.seal, started) if verdict.seal and started else None
     for line in _verdict_lines(verdict, label, start, team_key, is_blind):
-        click.echo(_one_line(line))  # a file's text never reaches the terminal raw
+        click.echo(one_line(line))  # a file's text never reaches the terminal raw
     ctx.exit(0 if verdict.ok else 1)
 
 
 # --- import ----------------------------------------------------------------------------------
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="FILE.json...")
 @click.option("--allow-unkeyed", is_flag=True,
@@ -344,7 +344,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
     are never merged into or changed. Exit 0 when every file was imported, 1 when any was
     refused."""
     from companion.clock import RealClock
-    from companion.seal import Refused, import_file
+    from companion.panel.seal import Refused, import_file
 
     team_key = _team_key(ctx)
     clock = RealClock()
@@ -355,17 +355,17 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
                 info = import_file(store, path, clock, team_key, allow_unkeyed=allow_unkeyed)
             except Refused as err:
                 refused += 1
-                click.echo(_one_line(f"{path}: refused: {err}"), err=True)
+                click.echo(one_line(f"{path}: refused: {err}"), err=True)
                 continue
             except StoreError as err:
                 raise CompanionError(str(err)) from None
             imported += 1
             verdict = info["verdict"]
             seal = verdict.seal or {}
-            who = _one_line(info["candidate"]) + (f" ({_one_line(info['candidate_id'])})"
+            who = one_line(info["candidate"]) + (f" ({one_line(info['candidate_id'])})"
                                                   if info["candidate_id"] else "")
             click.echo(f"imported {info['session_id']} from {path}: {who}, interviewer "
-                       f"{_one_line(info['interviewer']) or '-'}, {info['status']}; seal "
+                       f"{one_line(info['interviewer']) or '-'}, {info['status']}; seal "
                        f"{verdict.status} ({_NAMES.get(str(seal.get('algorithm')), '?')})")
             for e in verdict.amendments:
                 click.echo(f"  amended after sealing: {e.type} (event {e.seq})")
@@ -392,7 +392,7 @@ def calibration_text(result: dict[str, Any]) -> str:
              f"the same candidates (a lean is {result['lean_threshold']:g} point or more)."]
     for p in result["interviewers"]:
         lines.append("")
-        lines.append(f"{_one_line(p['interviewer'])}: {p['scorecards']} scorecard(s), "
+        lines.append(f"{one_line(p['interviewer'])}: {p['scorecards']} scorecard(s), "
                      f"{p['candidates']} candidate(s)")
         if p["compared_scores"]:
             lines.append(f"  scores vs panel: {num(p['difference'], True)} on average over "
@@ -411,7 +411,7 @@ def calibration_text(result: dict[str, Any]) -> str:
             lines.append("  recommendation: no panel to compare with yet"
                          + (f" ({rec['split']} split)" if rec["split"] else ""))
         if p["criteria"]:
-            width = max(len(_one_line(c["title"])) for c in p["criteria"])
+            width = max(len(one_line(c["title"])) for c in p["criteria"])
             width = max(width, 9)
             lines.append(f"  {'criterion':<{width}}  own (n)     panel (n)   difference")
             for c in p["criteria"]:
@@ -419,12 +419,12 @@ def calibration_text(result: dict[str, Any]) -> str:
                 panel = (f"{num(c['panel_average'])} ({c['shared']})" if c["shared"]
                          else "-")
                 diff = (f"{num(c['difference'], True)} {c['lean']}" if c["shared"] else "")
-                lines.append(f"  {_one_line(c['title']):<{width}}  {own:<10}  {panel:<10}  "
+                lines.append(f"  {one_line(c['title']):<{width}}  {own:<10}  {panel:<10}  "
                              f"{diff}".rstrip())
     return "\n".join(lines)
 
 
-@main.command()
+@click.command()
 @click.option("--interviewer", metavar="NAME", help="Only this interviewer (any case).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (docs/panel.md).")
 @common_options
@@ -433,7 +433,7 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
     """Strict or lenient? Each interviewer's average per criterion beside the panel's, and how
     often their recommendation matched the panel's, over every ended interview scorecard in
     this database (yours and imported ones)."""
-    from companion.calibration import calibrate, person
+    from companion.panel.calibration import calibrate, person
 
     with open_store(ctx) as store:
         try:
@@ -444,8 +444,8 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
     if interviewer and not result["interviewers"]:
         known = sorted({c.interviewer for c in cards}, key=person)
         raise CompanionError(
-            f"no ended interview scorecards by '{_one_line(interviewer)}'"
-            + (f"; interviewers: {', '.join(map(_one_line, known))}" if known else
+            f"no ended interview scorecards by '{one_line(interviewer)}'"
+            + (f"; interviewers: {', '.join(map(one_line, known))}" if known else
                "; there are none yet"))
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

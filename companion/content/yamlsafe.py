@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from companion.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem
 
 __all__ = ["LList", "LMap", "Problem", "parse_bytes", "parse_text"]
 

@@ -209,20 +209,3 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
         "candidates": len(panels),
         "interviewers": out,
     }
-
-
-def criterion_matrix(cal: dict[str, Any]) -> list[tuple[str, list[dict[str, Any] | None]]]:
-    """The calibration as a table: one row per criterion (its title), one cell per
-    interviewer in `cal["interviewers"]` order (None where they never scored it)."""
-    titles: dict[tuple[str, str], str] = {}
-    for row in cal["interviewers"]:
-        for c in row["criteria"]:
-            titles.setdefault((c["rubric"] or "", c["criterion"]), c["title"])
-    return [
-        (title, [
-            next((c for c in row["criteria"]
-                  if (c["rubric"] or "", c["criterion"]) == key), None)
-            for row in cal["interviewers"]
-        ])
-        for key, title in titles.items()
-    ]

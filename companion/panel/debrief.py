@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.calibration import Card, calibrate, card_from_report, person
+from companion.panel.calibration import Card, calibrate, card_from_report, person
 
 NO_INTERVIEWER = "(no interviewer named)"
 CONFLICT_SPREAD = 2  # scores are 0-2: one gave 0 and another 2

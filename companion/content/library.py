@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
@@ -121,7 +121,7 @@ def builtin_dirs() -> tuple[Path, ...]:
     """banks/ and sessions/ inside the installed package, else the checkout's top level.
     (The package is always a folder on disk: the wheel is installed, never imported from a
     zip, so its own path is enough and importlib.resources need not be imported.)"""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # companion/, above companion/content/
     inside = (package / "banks", package / "sessions")
     if all(d.is_dir() for d in inside):
         return inside
@@ -606,7 +606,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
         data = path.read_bytes()
     except OSError as err:
         return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
-    from companion.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
+    from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
     value, problems = parse_bytes(data, label)
     if problems:

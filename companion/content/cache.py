@@ -23,11 +23,11 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from companion import __version__, model
-from companion.content import Library, Source, files_of, load_library
-from companion.located import Problem
+from companion.content.library import Library, Source, files_of, load_library
+from companion.content.located import Problem
 
 FORMAT = 4  # 4: questions and inline prompts know their line
 _CLASSES: dict[str, type] = {
@@ -36,8 +36,31 @@ _CLASSES: dict[str, type] = {
                 model.Criterion, model.Rubric, model.QuestionRef, model.TagQuery,
                 model.InlinePrompt, model.Section, model.Plan, model.Loop, Problem)
 }
-_TABLES: dict[str, type] = {"banks": model.Bank, "signal_sets": model.SignalSet,
-                            "rubrics": model.Rubric, "plans": model.Plan, "loops": model.Loop}
+
+
+def _library_fields() -> tuple[dict[str, type], tuple[str, ...], tuple[str, ...]]:
+    """The Library's fields as the cache keeps them: tables of content by id (`dict[str, C]`),
+    lists of problems, and lists of paths. Derived from the dataclass itself, so a new kind of
+    content is cached with no list here to forget; a field of any other type fails at once."""
+    hints = get_type_hints(Library)
+    tables: dict[str, type] = {}
+    problems: list[str] = []
+    paths: list[str] = []
+    for f in fields(Library):
+        hint = hints[f.name]
+        args = get_args(hint)
+        if get_origin(hint) is dict and args[0] is str and args[1] in _CLASSES.values():
+            tables[f.name] = args[1]
+        elif get_origin(hint) is list and args == (Problem,):
+            problems.append(f.name)
+        elif get_origin(hint) is list and args == (Path,):
+            paths.append(f.name)
+        else:
+            raise TypeError(f"the content cache cannot keep Library.{f.name} ({hint})")
+    return tables, tuple(problems), tuple(paths)
+
+
+_TABLES, _PROBLEM_LISTS, _PATH_LISTS = _library_fields()
 
 # A record is a tuple: the class name, then the fields in declaration order. Decoding
 # follows the model's type hints, through one small function per class generated on first
@@ -142,8 +165,8 @@ class StaleCache(ValueError):
 def _dump(lib: Library, key: str) -> bytes:
     data: dict[str, Any] = {"key": key}
     data |= {table: _encode(tuple(getattr(lib, table).values())) for table in _TABLES}
-    data |= {"problems": _encode(lib.problems), "notices": _encode(lib.notices),
-             "files": tuple(str(path) for path in lib.files)}
+    data |= {name: _encode(getattr(lib, name)) for name in _PROBLEM_LISTS}
+    data |= {name: tuple(str(path) for path in getattr(lib, name)) for name in _PATH_LISTS}
     return _frame(marshal.dumps(data))
 
 
@@ -190,9 +213,10 @@ def _decode_library(data: dict[str, Any]) -> Library:
         decode = _decoder(cls)
         getattr(lib, table).update((obj.id, obj) for obj in map(decode, data[table]))
     decode_problem = _decoder(Problem)
-    lib.problems = [decode_problem(r) for r in data["problems"]]
-    lib.notices = [decode_problem(r) for r in data["notices"]]
-    lib.files = [Path(path) for path in data["files"]]
+    for name in _PROBLEM_LISTS:
+        setattr(lib, name, [decode_problem(r) for r in data[name]])
+    for name in _PATH_LISTS:
+        setattr(lib, name, [Path(path) for path in data[name]])
     return lib
 
 

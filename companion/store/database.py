@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
-from companion.event import Event
+from companion.event import Event, ListingRow
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -231,6 +231,19 @@ def _fts_words(query: str) -> str | None:
     return " ".join(f'"{w}"' for w in words.values()) if words else None
 
 
+def _candidate_filter(candidate: str, candidate_id: str | None = None) -> tuple[str, list[Any]]:
+    """The one rule for `--candidate` in SQL (a condition over a table with `candidate` and
+    `candidate_id` columns, and its params): the name in any case, or the stable id (by
+    default the same text as the name)."""
+    return ("(lower(candidate) = lower(?) OR candidate_id = ?)",
+            [candidate, candidate_id or candidate])
+
+
+# The seal's columns, as stored in `seals` and in an import.
+SEAL_COLUMNS = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
+                "seen_others", "views_logged_since")
+
+
 def _best_of_latest(match: str, candidate: str | None, limit: int,
                     latest: int) -> tuple[str, list[Any]]:
     """A WITH clause naming `best(id, rank, snippet, found)`, and the params it takes: the
@@ -249,9 +262,10 @@ def _best_of_latest(match: str, candidate: str | None, limit: int,
     sql = "WITH "
     scope = ""
     if candidate:
+        condition, condition_params = _candidate_filter(candidate)
         sql += ("cand(id) AS (SELECT rowid FROM texts WHERE session_id IN (SELECT id FROM "
-                "sessions WHERE lower(candidate) = lower(?) OR candidate_id = ?)), ")
-        params += [candidate, candidate]
+                f"sessions WHERE {condition})), ")
+        params += condition_params
         # No text at all: an empty span (FTS5 takes a NULL bound as no bound).
         scope = (" AND rowid BETWEEN coalesce((SELECT min(id) FROM cand), 1)"
                  " AND coalesce((SELECT max(id) FROM cand), 0)"
@@ -278,8 +292,9 @@ def _sessions_query(columns: str, candidate: str | None, status: str | None,
     case) or the stable id."""
     where, params = [], []
     if candidate:
-        where.append("(lower(candidate) = lower(?) OR candidate_id = ?)")
-        params += [candidate, candidate]
+        condition, condition_params = _candidate_filter(candidate)
+        where.append(condition)
+        params += condition_params
     if status:
         where.append("status = ?")
         params.append(status)
@@ -427,7 +442,7 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
-    def append(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+    def append(self, session_id: str, event: Event, summary: ListingRow) -> None:
         """Write one event (and what it changes in the listing) as one commit."""
         try:
             with self.transaction():
@@ -455,17 +470,16 @@ class Store:
                  event.data[text_kind[1]]),
             )
 
-    def _update_listing(self, session_id: str, summary: dict[str, Any]) -> None:
+    def _update_listing(self, session_id: str, summary: ListingRow) -> None:
         self.conn.execute(
             "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
             "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
-            (summary["status"], summary["score"], summary["max_score"],
-             summary["recommendation"],
-             iso(summary["ended_at"]) if summary["ended_at"] else None,
-             iso(summary["last_event_at"]), session_id),
+            (summary.status, summary.score, summary.max_score, summary.recommendation,
+             iso(summary.ended_at) if summary.ended_at else None,
+             iso(summary.last_event_at), session_id),
         )
 
-    def _insert_session(self, session_id: str, event: Event, summary: dict[str, Any]) -> None:
+    def _insert_session(self, session_id: str, event: Event, summary: ListingRow) -> None:
         d = event.data
         plan = d["plan"]
         self.conn.execute(
@@ -474,12 +488,12 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, plan["id"], plan["title"], plan["mode"], d.get("candidate", ""),
              d.get("candidate_id") or None, d.get("role") or None, d.get("level") or None,
-             d.get("interviewer") or None, iso(event.at), summary["status"],
-             summary["max_score"]),
+             d.get("interviewer") or None, iso(event.at), summary.status,
+             summary.max_score),
         )
 
-    def sink(self, session_id: str) -> Callable[[Event, dict[str, Any]], None]:
-        def write(event: Event, summary: dict[str, Any]) -> None:
+    def sink(self, session_id: str) -> Callable[[Event, ListingRow], None]:
+        def write(event: Event, summary: ListingRow) -> None:
             self.append(session_id, event, summary)
 
         return write
@@ -610,9 +624,14 @@ class Store:
             return PlacedHits([], 0, False)
         latest = max(latest, limit)
         sql, params = _best_of_latest(match, candidate, limit, latest)
+        # Whether a note was edited or retracted later is looked up in the same query.
+        later = ("EXISTS (SELECT 1 FROM events l WHERE l.session_id = h.session_id AND "
+                 "l.seq > h.seq AND l.type = '{}' AND json_extract(l.data, '$.note') = h.note)")
         sql += (
             "SELECT h.*, json_extract(st.data, '$.plan.sections[' || h.section || '].title') "
-            "AS section_title FROM ("
+            f"AS section_title, h.note IS NOT NULL AND {later.format('note_retracted')} "
+            f"AS retracted, h.note IS NOT NULL AND {later.format('note_edited')} "
+            "AS edited_later FROM ("
             " SELECT t.session_id, t.seq, t.kind, s.candidate, s.candidate_id, s.plan_id,"
             "  s.plan_title, s.mode, s.started_at, e.type, e.at,"
             "  max(0, e.t - CASE WHEN e.type = 'note_added'"
@@ -634,18 +653,8 @@ class Store:
         for row in rows:
             for key in ("rank", "id", "found"):
                 row.pop(key, None)
-            row["retracted"] = False
-            row["edited_later"] = False
-            if row["note"] is not None:
-                later = self._query(
-                    "SELECT type FROM events WHERE session_id = ? AND seq > ? AND "
-                    "type IN ('note_edited', 'note_retracted') AND "
-                    "json_extract(data, '$.note') = ?",
-                    (row["session_id"], row["seq"], row["note"]),
-                )
-                kinds = {r["type"] for r in later}
-                row["retracted"] = "note_retracted" in kinds
-                row["edited_later"] = "note_edited" in kinds
+            row["retracted"] = bool(row["retracted"])
+            row["edited_later"] = bool(row["edited_later"])
         return PlacedHits(rows, min(found, latest), found > latest)
 
     def session_ids_older_than(self, cutoff: float, candidate: str | None = None) -> list[str]:
@@ -654,8 +663,9 @@ class Store:
         sql = "SELECT id FROM sessions WHERE started_at < ?"
         params: list[Any] = [iso(cutoff)]
         if candidate:
-            sql += " AND (lower(candidate) = lower(?) OR candidate_id = ?)"
-            params += [candidate, candidate]
+            condition, condition_params = _candidate_filter(candidate)
+            sql += f" AND {condition}"
+            params += condition_params
         sql += " ORDER BY started_at, rowid"
         return [r["id"] for r in self._query(sql, params)]
 
@@ -686,7 +696,7 @@ class Store:
             raise _explain(self.path, err) from None
         return {**counts, "busy": bool(busy)}
 
-    # --- panel: seals, imports and views (companion.seal, docs/panel.md) ------------------
+    # --- panel: seals, imports and views (companion.panel.seal, docs/panel.md) ------------------
 
     def seal(self, session_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM seals WHERE session_id = ?", (session_id,))
@@ -698,8 +708,7 @@ class Store:
 
     def save_seal(self, session_id: str, seal: dict[str, Any], *, replace: bool = False) -> None:
         """Store a seal. A session has one; `replace` only re-signs it (same covers)."""
-        columns = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
-                   "seen_others", "views_logged_since")
+        columns = SEAL_COLUMNS
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         try:
             with self.transaction():
@@ -718,8 +727,9 @@ class Store:
                "id NOT IN (SELECT session_id FROM seals)")
         params: list[Any] = []
         if candidate:
-            sql += " AND (lower(candidate) = lower(?) OR candidate_id = ?)"
-            params += [candidate, candidate]
+            condition, condition_params = _candidate_filter(candidate)
+            sql += f" AND {condition}"
+            params += condition_params
         sql += " ORDER BY started_at, rowid"
         return [r["id"] for r in self._query(sql, params)]
 
@@ -750,9 +760,9 @@ class Store:
     def views(self, candidate: str, candidate_id: str = "") -> list[dict[str, Any]]:
         """The logged views of scorecards of this candidate (same stable id when both have
         one, else the same name in any case), oldest first."""
-        rows = self._query(
-            "SELECT * FROM panel_views WHERE lower(candidate) = lower(?) OR candidate_id = ? "
-            "ORDER BY at, id", (candidate, candidate_id or candidate))
+        condition, params = _candidate_filter(candidate, candidate_id)
+        rows = self._query(f"SELECT * FROM panel_views WHERE {condition} ORDER BY at, id",
+                           params)
         out = []
         for r in rows:
             row = dict(r)
@@ -768,14 +778,13 @@ class Store:
         rows = self._query("SELECT * FROM imports WHERE session_id = ?", (session_id,))
         return dict(rows[0]) if rows else None
 
-    def import_session(self, session_id: str, events: list[Event], summary: dict[str, Any],
+    def import_session(self, session_id: str, events: list[Event], summary: ListingRow,
                        *, source: str, seal: dict[str, Any], file: str,
                        imported_at: float) -> None:
         """Add another interviewer's sealed session as it is, in one transaction: its row
         (with `source`), its events and texts, its seal, the import record and the view the
         import counts as. A session id already here is refused by the primary key."""
-        columns = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
-                   "seen_others", "views_logged_since")
+        columns = SEAL_COLUMNS
         first = events[0]
         try:
             with self.transaction():

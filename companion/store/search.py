@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from companion.clock import mmss
-from companion.store import SEARCH_LATEST, Store
+from companion.store.database import SEARCH_LATEST, Store
 
 KIND_LABELS = {
     "note": "note",

@@ -5,14 +5,85 @@ the last five sessions of a plan ("consistently below 8/12: shorten scope, incre
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from companion.clock import iso
-from companion.content import Library
+from companion.content.library import Library
 from companion.session import SessionState
 
 LAST = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTotal:
+    """One scored practice session's total."""
+
+    session_id: str
+    plan_id: str
+    date: str
+    total: int
+    max: int
+    threshold: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionAverage:
+    """A criterion's average score over the scored sessions that scored it."""
+
+    id: str
+    title: str
+    average: float
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SectionTime:
+    """Time used in a section of a plan, on average, against its plan."""
+
+    plan_id: str
+    section: str
+    planned_seconds: float | None
+    average_used_seconds: float
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAdvice:
+    """The seeds' rule on the last five sessions of one plan."""
+
+    plan_id: str
+    last: int
+    average: float
+    max: int
+    threshold: int
+    below: bool
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeStats:
+    """The trend `companion stats` prints and the trend screen shows."""
+
+    sessions: int = 0
+    scored: int = 0
+    totals: list[SessionTotal] = field(default_factory=list)
+    criteria: list[CriterionAverage] = field(default_factory=list)
+    weakest: CriterionAverage | None = None
+    section_times: list[SectionTime] = field(default_factory=list)
+    reps_per_plan: dict[str, int] = field(default_factory=dict)
+    reps_per_week: dict[str, int] = field(default_factory=dict)
+    advice: list[PlanAdvice] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `stats --json` (documented in the README): a suggestion only where the
+        plan is below its pass mark."""
+        data = asdict(self)
+        for entry in data["advice"]:
+            if entry["suggestion"] is None:
+                del entry["suggestion"]
+        return data
 
 
 def _week(stamp: float) -> str:
@@ -20,14 +91,13 @@ def _week(stamp: float) -> str:
     return f"{year}-W{week:02d}"
 
 
-def practice_stats(history: list[SessionState], lib: Library | None = None) -> dict[str, Any]:
+def practice_stats(history: list[SessionState], lib: Library | None = None) -> PracticeStats:
     """`history`: practice sessions (any order). Only scored sessions count toward totals."""
     sessions = sorted(history, key=lambda s: s.started_at)
     scored = [s for s in sessions if s.scores and s.plan.rubric]
     totals = [
-        {"session_id": s.id, "plan_id": s.plan.id, "date": iso(s.started_at),
-         "total": s.total, "max": s.max_score,
-         "threshold": s.plan.rubric.threshold if s.plan.rubric else None}
+        SessionTotal(s.id, s.plan.id, iso(s.started_at), s.total, s.max_score,
+                     s.plan.rubric.threshold if s.plan.rubric else None)
         for s in scored
     ]
     titles: dict[str, str] = {}
@@ -38,11 +108,10 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> d
             if c.id in s.scores:
                 per_criterion[c.id].append(s.scores[c.id].score)
     criteria = [
-        {"id": cid, "title": titles[cid], "average": round(sum(v) / len(v), 2),
-         "sessions": len(v)}
+        CriterionAverage(cid, titles[cid], round(sum(v) / len(v), 2), len(v))
         for cid, v in per_criterion.items()
     ]
-    weakest = min(criteria, key=lambda c: (c["average"], c["id"])) if criteria else None
+    weakest = min(criteria, key=lambda c: (c.average, c.id)) if criteria else None
     section_times: dict[tuple[str, str], list[tuple[float, float | None]]] = defaultdict(list)
     for s in sessions:
         for index, section in enumerate(s.sections):
@@ -50,15 +119,13 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> d
                 section_times[(s.plan.id, section.plan.title)].append(
                     (s.section_used(index), section.planned))
     time_rows = [
-        {"plan_id": plan_id, "section": title,
-         "planned_seconds": pairs[0][1],
-         "average_used_seconds": round(sum(u for u, _ in pairs) / len(pairs), 1),
-         "sessions": len(pairs)}
+        SectionTime(plan_id, title, pairs[0][1],
+                    round(sum(u for u, _ in pairs) / len(pairs), 1), len(pairs))
         for (plan_id, title), pairs in section_times.items()
     ]
     reps_per_plan = Counter(s.plan.id for s in sessions)
     reps_per_week = Counter(_week(s.started_at) for s in sessions)
-    advice = []
+    advice: list[PlanAdvice] = []
     for plan_id in sorted(reps_per_plan):
         recent = [s for s in scored if s.plan.id == plan_id][-LAST:]
         if not recent:
@@ -68,24 +135,20 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> d
         if rubric is None:
             continue
         below = average < rubric.threshold
-        entry: dict[str, Any] = {
-            "plan_id": plan_id, "last": len(recent), "average": round(average, 2),
-            "max": rubric.max_score, "threshold": rubric.threshold, "below": below,
-        }
-        if below:
-            entry["suggestion"] = _suggestion(plan_id, recent, lib, reps_per_week)
-        advice.append(entry)
-    return {
-        "sessions": len(sessions),
-        "scored": len(scored),
-        "totals": totals,
-        "criteria": sorted(criteria, key=lambda c: c["average"]),
-        "weakest": weakest,
-        "section_times": time_rows,
-        "reps_per_plan": dict(sorted(reps_per_plan.items())),
-        "reps_per_week": dict(sorted(reps_per_week.items())),
-        "advice": advice,
-    }
+        advice.append(PlanAdvice(
+            plan_id, len(recent), round(average, 2), rubric.max_score, rubric.threshold, below,
+            _suggestion(plan_id, recent, lib, reps_per_week) if below else None))
+    return PracticeStats(
+        sessions=len(sessions),
+        scored=len(scored),
+        totals=totals,
+        criteria=sorted(criteria, key=lambda c: c.average),
+        weakest=weakest,
+        section_times=time_rows,
+        reps_per_plan=dict(sorted(reps_per_plan.items())),
+        reps_per_week=dict(sorted(reps_per_week.items())),
+        advice=advice,
+    )
 
 
 def _suggestion(plan_id: str, recent: list[SessionState], lib: Library | None,

@@ -11,7 +11,7 @@ a `path:line: message` naming what is wrong and what to do:
 - a fixed question whose level tags leave out a level the plan is for;
 - interview guidance that asks the interviewer to pick among the section's questions;
 - a question, follow-up, look-for or signal that touches a protected characteristic or
-  invites affinity bias (see companion.fairness), unless it carries a `reviewed:` note.
+  invites affinity bias (see companion.content.fairness), unless it carries a `reviewed:` note.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from companion.content import Library, _matching
-from companion.fairness import unfair_phrases
-from companion.located import Problem
+from companion.content.fairness import unfair_phrases
+from companion.content.library import Library, _matching
+from companion.content.located import Problem
 from companion.model import (
     Bank,
     InlinePrompt,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from companion.content import Library, draw, resolve_plan
+from companion.content.library import Library, draw, resolve_plan
 from companion.model import Prompt, SessionPlan, TagQuery
 from companion.session import SessionState, replay
-from companion.store import Store
+from companion.store.database import Store
 
 WINDOW = 5
 WEAK_WEIGHT = 3.0  # a question naming the weakest criterion weighs 1 + 3 = 4 times the rest

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from companion.cli.config import Config
 from companion.clock import Clock, RealClock
-from companion.config import Config
-from companion.content import Library
+from companion.content.library import Library
 from companion.errors import CompanionError
 from companion.model import SessionPlan
 from companion.session import Session, new_session_id
-from companion.store import Store, StoreError
+from companion.store.database import Store, StoreError
 
 if TYPE_CHECKING:
     from companion.tui.app import CompanionApp

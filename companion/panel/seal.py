@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock, from_iso, iso
+from companion.export.sealview import HMAC_SHA256, SHA256
 from companion.session import EVENT_TYPES, Event, SessionError, SessionState, replay, summary_of
-from companion.store import StoreError
+from companion.store.database import StoreError
 
 if TYPE_CHECKING:
-    from companion.store import Store
+    from companion.store.database import Store
 
 SEAL_FORMAT = "companion-seal"
 SEAL_VERSION = 1
-SHA256, HMAC_SHA256 = "sha256", "hmac-sha256"
 ALGORITHMS = (SHA256, HMAC_SHA256)
 AMENDABLE = frozenset({"summary_set", "postmortem_set"})
 # The seal's own fields that go into its digest (everything but the digest).
@@ -44,12 +44,6 @@ SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "
 KEY_FILE_NAME = "team-key"
 KEY_BYTES = 32
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-PROTECTION = {
-    HMAC_SHA256: ("HMAC-SHA256 with the team key: anyone holding the key can tell whether the "
-                  "sealed record was edited."),
-    SHA256: ("SHA-256 without a team key: this only detects accidental edits; anyone can edit "
-             "the record and compute a new seal."),
-}
 INTACT, AMENDED, BROKEN = "intact", "amended", "broken"
 UNSEALED, NO_KEY, WRONG_KEY, UNKEYED = "unsealed", "no key", "wrong key", "unkeyed"
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -102,7 +96,7 @@ def key_id(key: bytes) -> str:
 
 
 def key_path(config_dir: Path | None = None) -> Path:
-    from companion.config import user_config_dir
+    from companion.paths import user_config_dir
 
     return (config_dir or user_config_dir()) / KEY_FILE_NAME
 
@@ -253,55 +247,6 @@ def check(events: list[Event], seal: dict[str, Any] | None, key: bytes | None) -
         return Verdict(AMENDED, f"{len(tail)} change(s) after sealing, not covered by the seal",
                        seal, tail)
     return Verdict(INTACT, "the sealed record is as it was sealed", seal)
-
-
-_AMENDMENT_WORDS = {"summary_set": "summary rewritten", "postmortem_set": "post-mortem rewritten"}
-
-
-def blind(seal: dict[str, Any], started_at: str) -> bool | None:
-    """Scored before seeing any other interviewer's scorecard of this candidate? None when
-    unknown (the view log began after the session started, or an old seal)."""
-    if seal.get("seen_others_at"):
-        return False
-    since = seal.get("views_logged_since")
-    if not isinstance(since, str):
-        return None
-    try:
-        if since and from_iso(since) > from_iso(started_at):
-            return None
-    except ValueError:
-        return None
-    return True
-
-
-def describe(seal: dict[str, Any] | None, events: list[Event] | None,
-             state: SessionState) -> dict[str, Any] | None:
-    """The `seal` object of a report (pure): the stored seal, what it protects against, the
-    amendments after it and the blind-first mark. It does not check the digest (that needs
-    the key): `companion verify` does."""
-    if seal is None:
-        return None
-    covers = int(seal.get("covers") or 0)
-    tail = [e for e in events if e.seq > covers] if events is not None else []
-    algorithm = seal.get("algorithm")
-    return {
-        "covers": covers,
-        "sealed_at": seal.get("sealed_at"),
-        "algorithm": algorithm,
-        "key_id": seal.get("key_id"),
-        "digest": seal.get("digest"),
-        "seen_others_at": seal.get("seen_others_at"),
-        "seen_others": seal.get("seen_others"),
-        "views_logged_since": seal.get("views_logged_since"),
-        "blind": blind(seal, iso(state.started_at)),
-        "amended": bool(tail) if events is not None else state.events > covers,
-        "amendments": [
-            {"seq": e.seq, "type": e.type, "at": iso(e.at),
-             "what": _AMENDMENT_WORDS.get(e.type, e.type)}
-            for e in tail
-        ],
-        "protection": PROTECTION.get(str(algorithm), "unknown algorithm"),
-    }
 
 
 def stored_fields(seal: dict[str, Any]) -> dict[str, Any]:

@@ -3,33 +3,19 @@ command line and the environment, then passed down. No module globals."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
+from companion.paths import APP_NAME, default_db_path, user_config_dir, user_data_dir
+
+__all__ = ["APP_NAME", "Config", "default_db_path", "user_config_dir", "user_data_dir"]
+
+
 if TYPE_CHECKING:
-    from companion.content import Library, Source
-
-APP_NAME = "companion"
-
-
-def user_config_dir() -> Path:
-    return platformdirs.user_config_path(APP_NAME)
-
-
-def user_data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME)
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("COMPANION_DB")
-    if env:
-        return Path(env).expanduser()
-    return user_data_dir() / "companion.db"
-
+    from companion.content.library import Library, Source
 
 @dataclass
 class Config:
@@ -45,11 +31,11 @@ class Config:
         return self.db if self.db is not None else default_db_path()
 
     def sources(self) -> list[Source]:
-        from companion.content import content_sources  # not for commands without content
+        from companion.content.library import content_sources  # not for commands without content
 
         return content_sources(self.config_dir or user_config_dir(), self.banks, self.plans)
 
     def library(self) -> Library:
-        from companion.content_cache import load_library_cached
+        from companion.content.cache import load_library_cached
 
         return load_library_cached(self.sources(), platformdirs.user_cache_path(APP_NAME))

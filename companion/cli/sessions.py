@@ -4,45 +4,29 @@ from __future__ import annotations
 
 import json
 import random
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from companion.cli import _config, common_options, load_content, main
+from companion.cli.common import (
+    common_options,
+    load_content,
+    one_line,
+    open_store,
+    resolve_session_id,
+)
 from companion.errors import CompanionError
-from companion.store import Store, StoreError
+from companion.store.database import StoreError
 
-
-def open_store(ctx: click.Context) -> Store:
-    try:
-        return Store(_config(ctx).db_path)
-    except StoreError as err:
-        raise CompanionError(str(err)) from None
-
-
-def resolve_session_id(store: Store, given: str | None) -> str:
-    """A full id, a unique prefix, or (None) the newest session that was not ended."""
-    if given is None:
-        latest = store.latest_unfinished()
-        if latest is None:
-            raise CompanionError("no session in progress to resume; start one with "
-                                 "`companion run PLAN --candidate NAME`")
-        return latest
-    found = store.find(given)
-    if not found:
-        raise CompanionError(f"no session '{given}'; `companion sessions` lists them")
-    if len(found) > 1:
-        raise CompanionError(f"'{given}' matches {len(found)} sessions ({', '.join(found[:5])}); "
-                             "type more of the id")
-    return found[0]
-
+if TYPE_CHECKING:
+    from companion.practice.stats import PracticeStats
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
                  "max_score", "recommendation", "source")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @click.option("--candidate", help="Only this candidate (name, any case, or stable id).")
 @click.option("--status", type=click.Choice(["running", "paused", "ended", "abandoned"]),
@@ -70,16 +54,11 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
         when = (r["started_at"] or "")[:16].replace("T", " ")
         click.echo(f"{r['id']}  {when}  {r['status']:<9}  {score:>5}  "
-                   f"{_one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
+                   f"{one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
                    + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
 
 
-def _one_line(text: Any) -> str:
-    """User text for a terminal line: no control characters, no line breaks."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text or ""))
-
-
-@main.command()
+@click.command()
 @click.argument("plan_id")
 @click.option("--candidate", required=True, help="The candidate's name.")
 @click.option("--candidate-id", default="", help="A stable id: email or ATS id.")
@@ -96,12 +75,12 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
         raise CompanionError("--candidate needs a name")
     lib = load_content(ctx)
     try:
-        from companion.content import UnknownPlan, resolve_plan
+        from companion.content.library import UnknownPlan, resolve_plan
 
         plan = resolve_plan(lib, plan_id, role or None, level or None, random.Random(seed))
     except UnknownPlan as err:
         raise CompanionError(str(err)) from None
-    from companion.launch import run_new
+    from companion.cli.launch import run_new
 
     store = open_store(ctx)
     try:
@@ -113,7 +92,7 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
             role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib)
 
 
-@main.command()
+@click.command()
 @click.argument("session_id", required=False)
 @common_options
 @click.pass_context
@@ -131,12 +110,12 @@ def resume(ctx: click.Context, session_id: str | None) -> None:
     if row and row["status"] in ("ended", "abandoned"):
         raise CompanionError(f"session {sid} has {row['status']}; `companion export {sid}` "
                              "shows it")
-    from companion.launch import run_resume
+    from companion.cli.launch import run_resume
 
     run_resume(store, sid, load_content(ctx, quiet=True))
 
 
-@main.command()
+@click.command()
 @click.argument("plan_id", required=False)
 @click.option("--candidate", default="me", show_default=True,
               help="Whose practice this is (your name; history and draws follow it).")
@@ -159,9 +138,9 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
     bank has others). With no PLAN_ID, opens the home screen on the practice plans."""
     lib = load_content(ctx)
     store = open_store(ctx)
-    from companion.content import UnknownPlan
-    from companion.launch import open_practice_home, run_new
-    from companion.practice import PracticeError, practice_plan
+    from companion.cli.launch import open_practice_home, run_new
+    from companion.content.library import UnknownPlan
+    from companion.practice.draws import PracticeError, practice_plan
 
     if plan_id is None:
         open_practice_home(store, lib)
@@ -183,7 +162,7 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
             role=role, level=level, interviewer="", library=lib, think=think)
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
 @click.option("--plan", "plan_id", default=None, help="Only this practice plan.")
 @click.option("--candidate", default=None, help="Only this candidate's practice.")
@@ -192,8 +171,8 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
 def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
           candidate: str | None) -> None:
     """Your practice trend: totals, weakest criterion, time per section, reps, advice."""
-    from companion.practice import practice_history
-    from companion.stats import practice_stats
+    from companion.practice.draws import practice_history
+    from companion.practice.stats import practice_stats
 
     lib = load_content(ctx, quiet=True)
     with open_store(ctx) as store:
@@ -203,37 +182,39 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
             raise CompanionError(str(err)) from None
     result = practice_stats(history, lib)
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(stats_text(result))
 
 
-def stats_text(result: dict[str, Any]) -> str:
-    if not result["sessions"]:
+def stats_text(result: PracticeStats) -> str:
+    if not result.sessions:
         return ("No practice yet. Start with `companion practice` (pick a plan) or "
                 "`companion practice practice-coding`; your trend shows here after a few.")
-    lines = [f"{result['sessions']} practice session(s), {result['scored']} scored."]
-    if result["totals"]:
-        series = " ".join(f"{t['total']}/{t['max']}" for t in result["totals"][-10:])
+    lines = [f"{result.sessions} practice session(s), {result.scored} scored."]
+    if result.totals:
+        series = " ".join(f"{t.total}/{t.max}" for t in result.totals[-10:])
         lines.append(f"Totals (oldest first): {series}")
-    if result["weakest"]:
-        w = result["weakest"]
-        lines.append(f"Weakest criterion: {w['title']} (average {w['average']:.2f}/2)")
-        lines.append("Averages: " + ", ".join(f"{c['title']} {c['average']:.2f}"
-                                              for c in result["criteria"]))
+    if result.weakest:
+        w = result.weakest
+        lines.append(f"Weakest criterion: {one_line(w.title)} (average {w.average:.2f}/2)")
+        lines.append("Averages: " + ", ".join(f"{one_line(c.title)} {c.average:.2f}"
+                                              for c in result.criteria))
     lines.append("Reps per plan: " + ", ".join(f"{k} {v}" for k, v in
-                                              result["reps_per_plan"].items()))
+                                              result.reps_per_plan.items()))
     lines.append("Reps per week: " + ", ".join(f"{k} {v}" for k, v in
-                                              result["reps_per_week"].items()))
-    for row in result["section_times"]:
-        planned = row["planned_seconds"]
-        planned_text = f"{planned / 60:g} min" if planned else "untimed"
-        lines.append(f"  {row['plan_id']} / {row['section']}: "
-                     f"{row['average_used_seconds'] / 60:.1f} min used of {planned_text}")
-    for entry in result["advice"]:
-        verdict = "below" if entry["below"] else "at or above"
-        lines.append(f"{entry['plan_id']}: average {entry['average']:.1f}/{entry['max']} over "
-                     f"the last {entry['last']}, {verdict} the pass mark {entry['threshold']}.")
-        if entry.get("suggestion"):
-            lines.append(f"  {entry['suggestion']}")
+                                              result.reps_per_week.items()))
+    for row in result.section_times:
+        planned_text = f"{row.planned_seconds / 60:g} min" if row.planned_seconds else "untimed"
+        lines.append(f"  {row.plan_id} / {one_line(row.section)}: "
+                     f"{row.average_used_seconds / 60:.1f} min used of {planned_text}")
+    for entry in result.advice:
+        verdict = "below" if entry.below else "at or above"
+        lines.append(f"{entry.plan_id}: average {entry.average:.1f}/{entry.max} over "
+                     f"the last {entry.last}, {verdict} the pass mark {entry.threshold}.")
+        if entry.suggestion:
+            lines.append(f"  {entry.suggestion}")
     return "\n".join(lines)
+
+
+COMMANDS = (sessions, run, resume, practice, stats)

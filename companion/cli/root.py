@@ -1,0 +1,69 @@
+"""The `companion` group: the options every command takes, the commands registered from
+their modules, and the debrief and panel commands loaded when named. Commands that do not
+open the app never import Textual."""
+
+from __future__ import annotations
+
+import importlib
+from typing import ClassVar
+
+import click
+
+from companion import __version__
+from companion.cli import content, sessions
+from companion.cli.common import common_options, config_of, load_content
+from companion.collector import resume_collector
+
+# Commands that open the app (None: no command, the home screen).
+APP_COMMANDS = frozenset({None, "run", "resume", "practice"})
+
+
+class CommandGroup(click.Group):
+    """Commands of the debrief and the panel are loaded when named (or listed in --help), so
+    a quick command such as `companion sessions --json` does not pay for their imports.
+
+    `LATER` names each one's module and attribute; the modules import only
+    `companion.cli.common`, never this one, so loading by name makes no import cycle (the
+    import-cycle test counts these edges too)."""
+
+    LATER: ClassVar[dict[str, tuple[str, str]]] = {
+        "export": ("companion.cli.export", "export"),
+        "search": ("companion.cli.export", "search"),
+        "purge": ("companion.cli.export", "purge"),
+        "key": ("companion.cli.panel", "key"),
+        "verify": ("companion.cli.panel", "verify"),
+        "import": ("companion.cli.panel", "import_command"),
+        "calibration": ("companion.cli.panel", "calibration"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.LATER:
+            module_name, attribute = self.LATER[cmd_name]
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CommandGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="companion")
+@common_options
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """companion: run, score and practise interviews in the terminal.
+
+    With no command, opens the app's home screen."""
+    if ctx.invoked_subcommand not in APP_COMMANDS:
+        resume_collector()  # the app resumes it once its first frame is drawn
+    if ctx.invoked_subcommand is None:
+        from companion.cli.launch import open_home
+
+        open_home(config_of(ctx), load_content(ctx))
+
+
+for _module in (content, sessions):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)
