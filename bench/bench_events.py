@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from companion.clock import FakeClock, iso
@@ -170,7 +171,7 @@ def main() -> int:
                           {"section": 0, "text": f"timed note {i} " + " ".join(WORDS[:8]),
                            "back": 0.0, "flagged": False, "section_offset": float(seq)})
             start = time.perf_counter()
-            store.append("live0001", event, {**summary, "last_event_at": clock.wall()})
+            store.append("live0001", event, replace(summary, last_event_at=clock.wall()))
             return time.perf_counter() - start
 
         def bare_one(i: int) -> float:

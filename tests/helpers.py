@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from companion.cli.root import main
 from companion.clock import FakeClock
-from companion.event import ListingRow
+from companion.events import ListingRow
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     Criterion,

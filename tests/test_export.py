@@ -225,7 +225,31 @@ def test_json_is_stable_readable_and_complete(db: Path) -> None:
 
 
 def test_schema_knows_every_event_type() -> None:
-    assert set(SCHEMA["$defs"]["event"]["properties"]["type"]["enum"]) == set(EVENT_TYPES)
+    refs = SCHEMA["$defs"]["event"]["oneOf"]
+    types = {ref["$ref"].removeprefix("#/$defs/event.") for ref in refs}
+    assert types == set(EVENT_TYPES)
+    for name in EVENT_TYPES:
+        assert SCHEMA["$defs"][f"event.{name}"]["properties"]["type"] == {"const": name}
+
+
+def test_the_schema_file_is_the_one_generated_from_the_event_catalogue() -> None:
+    """docs/session.schema.json: refresh with `python -m companion.export.schema`."""
+    from companion.export.schema import SCHEMA_PATH, generated, render
+
+    current = SCHEMA_PATH.read_text(encoding="utf-8")
+    assert render(generated(json.loads(current))) == current
+
+
+def test_the_schema_refuses_an_event_whose_data_does_not_fit_its_type(db: Path) -> None:
+    doc = json.loads(session_json(the_report(db)))
+    jsonschema.validate(doc, SCHEMA)
+    note = next(e for e in doc["events"] if e["type"] == "note_added")
+    note["data"]["text"] = 5
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, SCHEMA)
+    note["data"] = {"text": "x", "flagged": "yes"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, SCHEMA)
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -385,3 +385,39 @@ async def test_click_a_signal_and_a_question(live: Live) -> None:
         assert set(live.session.state.section.asked) == {"t-design/rate-limiter"}
         await pilot.click(SignalRow)
         assert live.session.state.section.ticked == {}
+
+
+async def test_a_skip_a_next_and_a_previous_can_be_undone(live: Live) -> None:
+    """z in command mode returns to the section the user left (a section_reopened event);
+    the section is no longer skipped or ended, and its time goes on from where it was."""
+    app = live.app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("escape", "s")  # skip Introductions by mistake
+        live.clock.advance(5)
+        await pilot.press("z")
+        await pilot.pause()
+        state = live.session.state
+        assert state.current == 0 and not state.sections[0].skipped
+        assert "Back to section 1" in _export(app)
+        await pilot.press("n", "p")  # next, then previous
+        await pilot.press("z")  # undo the previous: back to Design
+        assert live.session.state.current == 1
+        await pilot.press("z")  # and undo that: back to Introductions
+        assert live.session.state.current == 0
+        await pilot.press("f1")
+        from textual.widgets import Static
+
+        assert "Return to the section you left" in str(app.screen.query_one(Static).render())
+    reopened = live.rows("section_reopened")
+    assert [r["section"] for r in reopened] == [0, 1, 0]
+    assert not any(r["type"] == "section_skipped" and r["seq"] > reopened[0]["seq"]
+                   for r in live.rows())
+
+
+async def test_nothing_to_undo_says_so(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("escape", "z")
+        await pilot.pause()
+        assert "No section move to undo." in _export(app)
+    assert live.rows("section_reopened") == []

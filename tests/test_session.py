@@ -561,3 +561,40 @@ def test_wall_clock_jump_changes_no_timer(clock: FakeClock) -> None:
     s.pause()
     assert s.state.section_used(0) == 150
     assert s.state.total_used() == 150
+
+
+def test_section_reopened_undoes_a_skip_a_next_and_the_last_end(clock: FakeClock) -> None:
+    from companion.events import SectionReopened
+    from companion.state import section_to_reopen
+
+    s = start(clock)
+    assert section_to_reopen(s.state) is None
+    clock.advance(30)
+    s.next_section(skip=True)
+    assert section_to_reopen(s.state) == 0
+    clock.advance(10)
+    s.append(SectionReopened(section=0))
+    assert s.state.current == 0 and not s.state.sections[0].skipped
+    clock.advance(20)
+    assert used(s, 0) == 50  # its 30 s, then 20 s more; the 10 s went to section 2
+    assert used(s, 1) == 10
+    s.go_to(2)
+    s.next_section()  # the last one: ended, nothing after it
+    assert section_to_reopen(s.state) == 2
+    s.append(SectionReopened(section=2))
+    assert s.state.running and not s.state.sections[2].ended
+    assert replay(s.events) == s.state
+    s.end()
+    assert section_to_reopen(s.state) is None
+    with pytest.raises(SessionError, match="ended"):
+        s.append(SectionReopened(section=1))
+
+
+def test_an_event_for_a_section_that_is_not_there_is_refused(clock: FakeClock) -> None:
+    from companion.events import SectionReopened
+
+    s = start(clock)
+    with pytest.raises(SessionError, match="section 7 is not one of the plan's 3 sections"):
+        s.append(SectionReopened(section=7))
+    with pytest.raises(SessionError, match="must be 0 or more"):
+        s.append(SectionReopened(section=-1))

@@ -23,6 +23,7 @@ from companion.cli.common import (
     write_private,
 )
 from companion.errors import CompanionError
+from companion.events import AMENDMENT_WORDS
 from companion.store.database import Store, StoreError
 
 # --- the team key -----------------------------------------------------------------------------
@@ -243,9 +244,9 @@ def _verdict_lines(verdict: Any, label: str, start: dict[str, Any],
         key_text = f"team key {seal.get('key_id')}" if seal.get("key_id") else "no team key"
         lines.append(f"  sealed {one_line(seal.get('sealed_at'))} with {name} ({key_text}), "
                      f"covering events 1-{seal.get('covers')}")
-    what = {"summary_set": "summary rewritten", "postmortem_set": "post-mortem rewritten"}
     for e in verdict.amendments:
-        lines.append(f"  amended after sealing: {what.get(e.type, e.type)} at {iso(e.at)} "
+        lines.append(f"  amended after sealing: {AMENDMENT_WORDS.get(e.type, e.type)} at "
+                     f"{iso(e.at)} "
                      f"(event {e.seq}), not covered by the seal")
     if seal and verdict.ok and start.get("mode", "interview") != "practice":
         lines.append("  scored blind: " + blind_words(blind, seal.get("seen_others"),

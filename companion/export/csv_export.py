@@ -11,6 +11,8 @@ import io
 import json
 from typing import Any
 
+from companion.events import adhoc_id
+
 COLUMNS = (
     "session_id", "candidate", "candidate_id", "plan_id", "seq", "type", "at",
     "session_seconds", "section_index", "section_title", "text", "signal", "polarity",
@@ -53,7 +55,7 @@ def _lookups(r: dict[str, Any]) -> tuple[dict[int, int], dict[tuple[int, str], t
                 for p in sec.get("prompts", []):
                     prompts.setdefault((index, p["id"]), p["text"])
         elif e["type"] == "signal_added":
-            signals[(data["section"], f"adhoc-{e['seq']}")] = (
+            signals[(data["section"], adhoc_id(e['seq']))] = (
                 "bad" if data.get("polarity") == "bad" else "good", data["text"])
         elif e["type"] == "questions_drawn":
             for p in data.get("prompts", []):
@@ -104,7 +106,7 @@ def _row(r: dict[str, Any], e: dict[str, Any], note_section: dict[int, int],
         row.update(signal=data.get("signal", ""), polarity=polarity, text=text,
                    value="on" if data.get("on", True) else "off")
     if kind == "signal_added":
-        row.update(signal=f"adhoc-{e['seq']}",
+        row.update(signal=adhoc_id(e['seq']),
                    polarity="bad" if data.get("polarity") == "bad" else "good")
     if kind == "score_set":
         row.update(criterion=data.get("criterion", ""),

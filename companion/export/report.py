@@ -9,10 +9,9 @@ from typing import Any
 
 from companion import __version__
 from companion.clock import iso
+from companion.events import format_version_of
 from companion.export.sealview import describe
 from companion.session import Event, SessionState
-
-FORMAT_VERSION = 1
 
 
 def _seconds(value: float) -> float:
@@ -90,7 +89,8 @@ def report(state: SessionState, events: list[Event] | None = None,
             })
     return {
         "format": "companion-session",
-        "format_version": FORMAT_VERSION,
+        # The lowest format that holds its events: an older companion can read it if it can.
+        "format_version": format_version_of(events) if events is not None else 1,
         "generator": f"companion {__version__}",
         "session_id": state.id,
         "plan": {"id": plan.id, "title": plan.title, "stage": plan.stage,

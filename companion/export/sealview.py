@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from companion.clock import from_iso, iso
-from companion.event import Event
+from companion.events import AMENDMENT_WORDS, Event
 from companion.session import SessionState
 
 SHA256, HMAC_SHA256 = "sha256", "hmac-sha256"
@@ -18,7 +18,6 @@ PROTECTION = {
              "the record and compute a new seal."),
 }
 
-_AMENDMENT_WORDS = {"summary_set": "summary rewritten", "postmortem_set": "post-mortem rewritten"}
 
 
 def blind(seal: dict[str, Any], started_at: str) -> bool | None:
@@ -60,7 +59,7 @@ def describe(seal: dict[str, Any] | None, events: list[Event] | None,
         "amended": bool(tail) if events is not None else state.events > covers,
         "amendments": [
             {"seq": e.seq, "type": e.type, "at": iso(e.at),
-             "what": _AMENDMENT_WORDS.get(e.type, e.type)}
+             "what": AMENDMENT_WORDS.get(e.type, e.type)}
             for e in tail
         ],
         "protection": PROTECTION.get(str(algorithm), "unknown algorithm"),

@@ -27,8 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock, from_iso, iso
+from companion.events import (
+    AFTER_END_TYPES,
+    EVENT_TYPES,
+    FORMAT_VERSION,
+    EventError,
+    check_record,
+    types_of,
+)
 from companion.export.sealview import HMAC_SHA256, SHA256
-from companion.session import EVENT_TYPES, Event, SessionError, SessionState, replay, summary_of
+from companion.session import Event, SessionError, SessionState, replay, summary_of
 from companion.store.database import StoreError
 
 if TYPE_CHECKING:
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
 SEAL_FORMAT = "companion-seal"
 SEAL_VERSION = 1
 ALGORITHMS = (SHA256, HMAC_SHA256)
-AMENDABLE = frozenset({"summary_set", "postmortem_set"})
+AMENDABLE = AFTER_END_TYPES  # what may follow the seal (the events allowed after the end)
 # The seal's own fields that go into its digest (everything but the digest).
 SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "seen_others",
                "views_logged_since")
@@ -369,8 +377,9 @@ def _event_from(raw: Any, index: int) -> Event:
         raise Refused(f"{where} has seq {seq!r} (expected {index + 1})", _FRESH,
                       malformed=True)
     if kind not in EVENT_TYPES:
-        raise Refused(f"{where} has an unknown type {kind!r}",
-                      _FRESH + " (or update companion)", malformed=True)
+        raise Refused(f"{where} has the event type {kind!r}, which this companion (export "
+                      f"format {FORMAT_VERSION}) does not know", "update companion, or ask "
+                      "for an export from the same version", malformed=True)
     if not isinstance(t, (int, float)) or isinstance(t, bool):
         raise Refused(f"{where} has a time `t` that is not a number", _FRESH,
                       malformed=True)
@@ -384,7 +393,12 @@ def _event_from(raw: Any, index: int) -> Event:
     if stamp is None or iso(stamp) != at:
         raise Refused(f"{where} has `at` {at!r}, not an ISO-8601 UTC time as companion writes "
                       "them", _FRESH, malformed=True)
-    return Event(seq, kind, float(t), stamp, data)
+    event = Event(seq, kind, float(t), stamp, data)
+    try:
+        check_record(event)
+    except EventError as err:
+        raise Refused(f"malformed: {err}", _FRESH, malformed=True) from None
+    return event
 
 
 def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
@@ -413,15 +427,23 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     if not isinstance(doc, dict) or doc.get("format") != "companion-session":
         raise Refused("not a companion session export (no \"format\": \"companion-session\")",
                       "import the .json file `companion export ID --format json` wrote")
-    if doc.get("format_version") != 1:
-        raise Refused(f"format_version {doc.get('format_version')!r}, which this companion "
-                      "does not know", "update companion, or ask for an export from the same "
-                      "version")
+    version = doc.get("format_version")
+    if (isinstance(version, bool) or not isinstance(version, int)
+            or not 1 <= version <= FORMAT_VERSION):
+        raise Refused(f"format_version {version!r}, which this companion (format "
+                      f"{FORMAT_VERSION}) does not know", "update companion, or ask for an "
+                      "export from the same version")
     raw_events = doc.get("events")
     if not isinstance(raw_events, list) or not raw_events:
         raise Refused("it has no events: the event log is what the seal covers and what "
                       "the debrief is built from", _FRESH, malformed=True)
     events = [_event_from(e, i) for i, e in enumerate(raw_events)]
+    allowed = types_of(version)
+    newer = next((e for e in events if e.type not in allowed), None)
+    if newer is not None:
+        raise Refused(f"malformed: event {newer.seq} has the type {newer.type!r}, which an "
+                      f"export of format_version {version} cannot hold", _FRESH,
+                      malformed=True)
     first = events[0]
     if first.type != "session_started" or not isinstance(first.data.get("session_id"), str):
         raise Refused("malformed: the first event is not the session's start", _FRESH,
@@ -431,8 +453,8 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
         raise Refused("malformed: the session id does not match its start event", _FRESH,
                       malformed=True)
     try:
-        replay(events)
-    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        replay(events)  # each event checked against the state before it (sections, notes)
+    except SessionError as err:
         raise Refused(f"malformed: the events do not add up to a session ({err})", _FRESH,
                       malformed=True) from None
     return doc, events

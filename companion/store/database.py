@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
-from companion.event import Event, ListingRow
+from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -27,13 +27,6 @@ if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
 AUTOCHECKPOINT_PAGES = 10_000
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
-_TEXT_EVENTS = {
-    "note_added": ("note", "text"),
-    "note_edited": ("note", "text"),
-    "score_set": ("evidence", "evidence"),
-    "summary_set": ("summary", "text"),
-    "postmortem_set": ("postmortem", "text"),
-}
 
 
 class StoreError(Exception):
@@ -150,7 +143,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX texts_session ON texts(session_id)")
     db.table("texts").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
     # Backfill from the log, for databases made before this version.
-    for kind, (label, key) in _TEXT_EVENTS.items():
+    for kind, (label, key) in TEXT_TYPES.items():
         db.execute(
             "INSERT INTO texts (session_id, seq, kind, section, text) "
             "SELECT session_id, seq, ?, section, json_extract(data, ?) FROM events "
@@ -461,13 +454,12 @@ class Store:
             (session_id, event.seq, event.type, iso_stored(event.at), event.t,
              event.section, json.dumps(event.data, ensure_ascii=False)),
         )
-        text_kind = _TEXT_EVENTS.get(event.type)
-        if text_kind and event.data.get(text_kind[1]):
+        searchable = event.body.searchable()
+        if searchable:
             self.conn.execute(
                 "INSERT INTO texts (session_id, seq, kind, section, text) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (session_id, event.seq, text_kind[0], event.section,
-                 event.data[text_kind[1]]),
+                (session_id, event.seq, searchable[0], event.section, searchable[1]),
             )
 
     def _update_listing(self, session_id: str, summary: ListingRow) -> None:
@@ -524,10 +516,17 @@ class Store:
             "SELECT seq, type, t, at, data FROM events WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
-        return [
+        events = [
             Event(r["seq"], r["type"], r["t"], from_iso(r["at"]), json.loads(r["data"]))
             for r in rows
         ]
+        for event in events:  # decoded and checked here, once: replay trusts them
+            try:
+                check_record(event)
+            except EventError as err:
+                raise StoreError(f"{self.path} holds a damaged event of session {session_id}: "
+                                 f"{err}. Export what still reads, or restore a backup") from None
+        return events
 
     def draft(self, session_id: str) -> str:
         rows = self._query("SELECT text FROM drafts WHERE session_id = ?", (session_id,))

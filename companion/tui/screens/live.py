@@ -19,7 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss
+from companion.events import SectionReopened
 from companion.session import Session, SessionError, parse_note
+from companion.state import section_to_reopen
 from companion.store.database import Store, StoreError
 from companion.textsafe import visible
 from companion.tui.keymap import TYPING_BINDINGS
@@ -104,6 +106,8 @@ class LiveScreen(Screen[None]):
         _b("p", "previous_section", "Previous section", "Back to the previous section",
            show=False),
         _b("s", "skip_section", "Skip section", "Skip this section", show=False),
+        _b("z", "reopen_section", "Undo section move", "Return to the section you left "
+           "(undoes a next, a skip or a previous)", show=False),
         _b("space", "toggle_pause", "Pause/resume", "Pause or resume the timer", show=False),
         _b("j,down", "cursor(1)", "Next question", "Highlight the next question", show=False),
         _b("k,up", "cursor(-1)", "Previous question", "Highlight the previous question",
@@ -470,6 +474,15 @@ class LiveScreen(Screen[None]):
     def action_skip_section(self) -> None:
         if not self.state.finished:
             self._do(self.session.next_section, True)
+
+    def action_reopen_section(self) -> None:
+        target = section_to_reopen(self.state)
+        if target is None:
+            self._say("No section move to undo.")
+            return
+        if self._do(self.session.append, SectionReopened(section=target)) is not None:
+            title = self.state.sections[target].plan.title
+            self._say(f"Back to section {target + 1} ({visible(title)}): its time goes on.")
 
     def action_toggle_pause(self) -> None:
         if self.state.finished:

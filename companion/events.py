@@ -1,0 +1,667 @@
+"""The event log: one record per thing that happened (`Event`, as stored and exported), and
+the catalogue of event types, one frozen dataclass each, with typed fields, what it does to
+the state (`apply`) and what the rest of the program needs to know about it:
+
+- `LISTING`: it changes the sessions listing (status, score...) beyond the last stamp;
+- `TEXT`: the field that holds searchable text, and the kind of text it is;
+- `AFTER_END`: it may come after the session has ended (an amendment of the record);
+- `AMENDMENT`: how an amendment after the seal is worded;
+- `SINCE`: the export format version that introduced it.
+
+Records are decoded and checked once, at the boundary (the store reading its rows, an import
+reading a file): `Event.body` is the typed event, and a bad record raises EventError naming
+the event and the field. Replay never catches an exception to find bad input."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar, get_type_hints
+
+from companion.model import Prompt, SessionPlan, Signal, prompt_from_dict
+from companion.state import (
+    ABANDONED,
+    ENDED,
+    PAUSED,
+    RUNNING,
+    Note,
+    Score,
+    SectionState,
+    SessionError,
+    SessionState,
+    close_run,
+    go_to,
+    start_run,
+)
+
+# The export format: version 1 holds the first 24 event types; each later version adds the
+# types whose SINCE it is. An export says the lowest version that holds all of its events.
+FORMAT_VERSION = 2
+
+
+class EventError(ValueError):
+    """A record that is not a valid event: the message names the event and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of a session's append-only log, as stored and exported: `data` is exactly
+    what was written (a seal covers it byte for byte). `body` is the typed event."""
+
+    seq: int
+    type: str
+    t: float
+    at: float
+    data: dict[str, Any]
+    _body: SessionEvent | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, seq: int, t: float, at: float, body: SessionEvent) -> Event:
+        return cls(seq, body.TYPE, t, at, body.to_data(), body)
+
+    @property
+    def body(self) -> SessionEvent:
+        """The typed event (decoded on first use; raises EventError for a bad record)."""
+        body = self._body
+        if body is None:
+            body = decode(self)
+            object.__setattr__(self, "_body", body)
+        return body
+
+    @property
+    def section(self) -> int | None:
+        value = self.data.get("section")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """What the sessions listing keeps of a session's state, updated with each event (the
+    columns of the `sessions` table that follow from the log)."""
+
+    status: str
+    score: int | None
+    max_score: int | None
+    recommendation: str | None
+    ended_at: float | None
+    last_event_at: float
+
+
+def adhoc_id(seq: int) -> str:
+    """The id of a question or signal added during the session, from its event's seq."""
+    return f"adhoc-{seq}"
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+# eq=False, repr=False: events are compared and shown as records (Event), never as bodies,
+# and each generated method costs start-up time (25 classes are made before the first frame).
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SessionEvent:
+    """What every event type declares (see the module's docstring)."""
+
+    TYPE: ClassVar[str] = ""
+    SINCE: ClassVar[int] = 1
+    LISTING: ClassVar[bool] = False
+    TEXT: ClassVar[tuple[str, str] | None] = None  # (kind of text, field)
+    AFTER_END: ClassVar[bool] = False
+    AMENDMENT: ClassVar[str | None] = None
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        """Change `state` as this event says (replay owns the state)."""
+
+    def problem(self, state: SessionState) -> str | None:
+        """Why this event cannot follow `state` (a section or note that is not there), or
+        None. Checked before apply, so an event never half-applies."""
+        return None
+
+    def check(self) -> str | None:
+        """A field out of range, said as `field 'x' ...`, or None."""
+        return None
+
+    def to_data(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def searchable(self) -> tuple[str, str] | None:
+        """(kind, text) for the full-text index, when this event holds text."""
+        if self.TEXT is None:
+            return None
+        text = getattr(self, self.TEXT[1])
+        return (self.TEXT[0], text) if text else None
+
+
+def _section_problem(state: SessionState, section: int | None) -> str | None:
+    if section is not None and not 0 <= section < len(state.sections):
+        return f"section {section} is not one of the plan's {len(state.sections)} sections"
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _InSection(SessionEvent):
+    section: int
+
+    def check(self) -> str | None:
+        return "field 'section' must be 0 or more" if self.section < 0 else None
+
+    def problem(self, state: SessionState) -> str | None:
+        return _section_problem(state, self.section)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SessionStarted(SessionEvent):
+    TYPE = "session_started"
+    LISTING = True
+    session_id: str
+    plan: dict[str, Any]
+    candidate: str = ""
+    candidate_id: str | None = ""
+    role: str | None = ""
+    level: str | None = ""
+    interviewer: str | None = ""
+    snapshot: SessionPlan = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "snapshot", _plan_snapshot(self.plan))
+
+    def start(self, event: Event) -> SessionState:
+        plan = self.snapshot
+        return SessionState(
+            id=self.session_id, plan=plan, mode=plan.mode, candidate=self.candidate,
+            candidate_id=self.candidate_id or "", role=self.role or "",
+            level=self.level or "", interviewer=self.interviewer or "",
+            started_at=event.at,
+            sections=[SectionState(s, prompts=list(s.prompts)) for s in plan.sections],
+        )
+
+
+def _plan_snapshot(plan: dict[str, Any]) -> SessionPlan:
+    try:
+        return SessionPlan.from_dict(plan)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        raise EventError(f"field 'plan' is not a plan snapshot ({err!r})") from None
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class QuestionsDrawn(_InSection):
+    TYPE = "questions_drawn"
+    prompts: list[dict[str, Any]] = field(default_factory=list)
+    drawn: tuple[Prompt, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            drawn = tuple(prompt_from_dict(p) for p in self.prompts)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise EventError(f"field 'prompts' holds a question that is not one ({err!r})"
+                             ) from None
+        object.__setattr__(self, "drawn", drawn)
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        target = state.sections[self.section]
+        target.prompts = list(self.drawn)
+        target.asked.clear()
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionStarted(_InSection):
+    TYPE = "section_started"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        go_to(state, self.section, event.t)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionRestarted(_InSection):
+    """Practice: a redraw before answering starts the section's clock again."""
+
+    TYPE = "section_restarted"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        close_run(state, event.t)
+        target = state.sections[self.section]
+        target.used = 0.0
+        target.ended = target.skipped = False
+        go_to(state, self.section, event.t)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionReopened(_InSection):
+    """Undoes a skip, a next or a previous: back to the section the user left, which is
+    neither ended nor skipped any more; its time so far is kept."""
+
+    TYPE = "section_reopened"
+    SINCE = 2
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        target = state.sections[self.section]
+        target.ended = target.skipped = False
+        go_to(state, self.section, event.t)
+
+
+def _stop(state: SessionState, t: float) -> None:
+    close_run(state, t)
+    if state.status == RUNNING:
+        state.status = PAUSED
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionEnded(_InSection):
+    TYPE = "section_ended"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        _stop(state, event.t)
+        state.sections[self.section].ended = True
+        state.closed_last = True
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionSkipped(_InSection):
+    TYPE = "section_skipped"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        _stop(state, event.t)
+        state.sections[self.section].skipped = True
+        state.closed_last = True
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionPaused(_InSection):
+    TYPE = "section_paused"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        close_run(state, event.t)
+        if not state.finished:
+            state.status = PAUSED
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SectionResumed(_InSection):
+    TYPE = "section_resumed"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        if not state.finished:
+            start_run(state, event.t)
+        state.away = 0.0  # resumed without adding it: the offer lapses
+
+
+def _finite_non_negative(name: str, value: float) -> str | None:
+    if not math.isfinite(value) or value < 0:
+        return f"field '{name}' must be a finite number of seconds, 0 or more"
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SessionReopened(SessionEvent):
+    TYPE = "session_reopened"
+    LISTING = True
+    away: float = 0.0
+
+    def check(self) -> str | None:
+        return _finite_non_negative("away", self.away)
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        close_run(state, event.t)
+        if not state.finished:
+            state.status = PAUSED
+        state.reopened += 1
+        state.away = float(self.away)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class GapAdded(_InSection):
+    TYPE = "gap_added"
+    LISTING = True
+    seconds: float = 0.0
+
+    def check(self) -> str | None:
+        return super(GapAdded, self).check() or _finite_non_negative("seconds", self.seconds)
+
+    def problem(self, state: SessionState) -> str | None:
+        return _section_problem(state, state.current)
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        seconds = float(self.seconds)
+        state.sections[state.current].used += seconds
+        state.away = 0.0
+        if state.running and state.running_since is not None:
+            # Session time jumps by the gap after this event (Session.add_gap), so a run in
+            # progress must not count the gap a second time.
+            state.running_since += seconds
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class PromptAsked(_InSection):
+    TYPE = "prompt_asked"
+    prompt: str = ""
+    asked: bool = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        asked = state.sections[self.section].asked
+        if self.asked:
+            asked[self.prompt] = event.t
+        else:
+            asked.pop(self.prompt, None)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class PromptAdded(_InSection):
+    TYPE = "prompt_added"
+    text: str = ""
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.sections[self.section].prompts.append(
+            Prompt(id=adhoc_id(event.seq), text=self.text, source="ad hoc"))
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SignalAdded(_InSection):
+    TYPE = "signal_added"
+    text: str = ""
+    polarity: str = "good"
+
+    def check(self) -> str | None:
+        if self.polarity not in ("good", "bad"):
+            return "field 'polarity' must be good or bad"
+        return super(SignalAdded, self).check()
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        section = state.sections[self.section]
+        target = section.extra_bad if self.polarity == "bad" else section.extra_good
+        target.append(Signal(adhoc_id(event.seq), self.text))
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SignalToggled(_InSection):
+    TYPE = "signal_toggled"
+    signal: str = ""
+    on: bool = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        ticked = state.sections[self.section].ticked
+        if self.on:
+            ticked[self.signal] = event.t
+        else:
+            ticked.pop(self.signal, None)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NoteAdded(SessionEvent):
+    TYPE = "note_added"
+    TEXT = ("note", "text")
+    text: str
+    section: int | None = None  # the section it was typed in (current when absent)
+    back: float = 0.0  # seconds it is back-dated by
+    flagged: bool = False
+    section_offset: float = 0.0  # section time when it was typed
+
+    def check(self) -> str | None:
+        if self.section is not None and self.section < 0:
+            return "field 'section' must be 0 or more"
+        return (_finite_non_negative("back", self.back)
+                or _finite_non_negative("section_offset", self.section_offset))
+
+    def problem(self, state: SessionState) -> str | None:
+        return _section_problem(state, self.section)
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        back = float(self.back)
+        state.notes.append(Note(
+            id=event.seq,
+            section=self.section if self.section is not None else state.current,
+            text=self.text,
+            t=max(0.0, event.t - back),
+            section_offset=max(0.0, float(self.section_offset) - back),
+            at=event.at - back,
+            flagged=self.flagged,
+            back=back,
+        ))
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _OnNote(SessionEvent):
+    note: int
+
+    def problem(self, state: SessionState) -> str | None:
+        return None if state.note(self.note) else f"note {self.note} is not in the log"
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NoteEdited(_OnNote):
+    TYPE = "note_edited"
+    TEXT = ("note", "text")
+    text: str = ""
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        note = state.note(self.note)
+        if note is not None:
+            note.edits.append(note.text)
+            note.text = self.text
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NoteRetracted(_OnNote):
+    TYPE = "note_retracted"
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        note = state.note(self.note)
+        if note is not None:
+            note.retracted = True
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NoteFlagged(_OnNote):
+    TYPE = "note_flagged"
+    flagged: bool = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        note = state.note(self.note)
+        if note is not None:
+            note.flagged = self.flagged
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ScoreSet(SessionEvent):
+    TYPE = "score_set"
+    LISTING = True
+    TEXT = ("evidence", "evidence")
+    criterion: str
+    score: int | None = None  # None clears the criterion's score
+    evidence: str = ""
+
+    def check(self) -> str | None:
+        if self.score is not None and self.score not in (0, 1, 2):
+            return "field 'score' must be 0, 1, 2 or null"
+        return None
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        if self.score is None:
+            state.scores.pop(self.criterion, None)
+        else:
+            state.scores[self.criterion] = Score(self.score, self.evidence, event.t, event.at)
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class RecommendationSet(SessionEvent):
+    TYPE = "recommendation_set"
+    LISTING = True
+    value: str | None = None  # None: skipped on purpose
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.recommendation = self.value
+        state.recommendation_skipped = self.value is None
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SummarySet(SessionEvent):
+    TYPE = "summary_set"
+    TEXT = ("summary", "text")
+    AFTER_END = True
+    AMENDMENT = "summary rewritten"
+    text: str = ""
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.summary = self.text
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class PostmortemSet(SessionEvent):
+    TYPE = "postmortem_set"
+    TEXT = ("postmortem", "text")
+    AFTER_END = True
+    AMENDMENT = "post-mortem rewritten"
+    text: str = ""
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.postmortem = self.text
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SessionEnded(SessionEvent):
+    TYPE = "session_ended"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        close_run(state, event.t)
+        state.status = ENDED
+        state.ended_at = event.at
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SessionAbandoned(SessionEvent):
+    TYPE = "session_abandoned"
+    LISTING = True
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        close_run(state, event.t)
+        state.status = ABANDONED
+        state.ended_at = event.at
+
+
+CATALOGUE: dict[str, type[SessionEvent]] = {
+    cls.TYPE: cls for cls in (
+        SessionStarted, QuestionsDrawn, SectionStarted, SectionRestarted, SectionPaused,
+        SectionResumed, SectionEnded, SectionSkipped, SessionReopened, GapAdded, PromptAsked,
+        PromptAdded, SignalAdded, SignalToggled, NoteAdded, NoteEdited, NoteRetracted,
+        NoteFlagged, ScoreSet, RecommendationSet, SummarySet, PostmortemSet, SessionEnded,
+        SessionAbandoned, SectionReopened,
+    )
+}
+EVENT_TYPES: tuple[str, ...] = tuple(CATALOGUE)
+LISTING_TYPES = frozenset(t for t, cls in CATALOGUE.items() if cls.LISTING)
+AFTER_END_TYPES = frozenset(t for t, cls in CATALOGUE.items() if cls.AFTER_END)
+TEXT_TYPES: dict[str, tuple[str, str]] = {
+    t: cls.TEXT for t, cls in CATALOGUE.items() if cls.TEXT is not None}
+AMENDMENT_WORDS: dict[str, str] = {
+    t: cls.AMENDMENT for t, cls in CATALOGUE.items() if cls.AMENDMENT is not None}
+
+
+def types_of(version: int) -> frozenset[str]:
+    """The event types an export of format `version` may hold."""
+    return frozenset(t for t, cls in CATALOGUE.items() if version >= cls.SINCE)
+
+
+def format_version_of(events: list[Event]) -> int:
+    """The lowest format version that holds every event of `events`."""
+    return max((CATALOGUE[e.type].SINCE for e in events if e.type in CATALOGUE), default=1)
+
+
+# --- decoding, once, at the boundary ---------------------------------------------------------
+
+_HINTS: dict[type[SessionEvent], dict[str, Any]] = {}
+
+
+def _fields_of(cls: type[SessionEvent]) -> list[tuple[str, Any, bool]]:
+    """(name, hint, required) for each field a record carries."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return [(f.name, hints[f.name], f.default is MISSING and f.default_factory is MISSING)
+            for f in fields(cls) if f.init]
+
+
+def _type_problem(name: str, hint: Any, value: Any) -> str | None:
+    """Why `value` is not of the field's type (strict: a bool is not a number), or None."""
+    text = str(hint)
+    optional = "None" in text
+    if value is None:
+        return None if optional else f"field '{name}' must not be null"
+    if hint is bool:
+        ok = isinstance(value, bool)
+        kind = "true or false"
+    elif hint in (int, int | None):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        kind = "a whole number"
+    elif hint in (float, float | None):
+        ok = (isinstance(value, int | float) and not isinstance(value, bool)
+              and math.isfinite(value))
+        kind = "a finite number"
+    elif hint in (str, str | None):
+        ok = isinstance(value, str)
+        kind = "text"
+    elif text.startswith("list"):
+        ok = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        kind = "a list of objects"
+    else:
+        ok = isinstance(value, dict)
+        kind = "an object"
+    return None if ok else f"field '{name}' must be {kind}, not {type(value).__name__}"
+
+
+def decode(event: Event) -> SessionEvent:
+    """The typed event of a record, checked field by field. Raises EventError."""
+    where = f"event {event.seq} ({event.type})"
+    cls = CATALOGUE.get(event.type)
+    if cls is None:
+        raise EventError(f"{where}: unknown event type {event.type!r}")
+    data = event.data
+    if not isinstance(data, dict):
+        raise EventError(f"{where}: its data is not an object")
+    known = _fields_of(cls)
+    names = {name for name, _hint, _required in known}
+    unknown = sorted(str(k) for k in data if k not in names)
+    if unknown:
+        raise EventError(f"{where}: unknown field '{unknown[0]}'")
+    values: dict[str, Any] = {}
+    for name, hint, required in known:
+        if name not in data:
+            if required:
+                raise EventError(f"{where}: field '{name}' is missing")
+            continue
+        problem = _type_problem(name, hint, data[name])
+        if problem:
+            raise EventError(f"{where}: {problem}")
+        values[name] = float(data[name]) if hint is float else data[name]
+    try:
+        body = cls(**values)
+    except EventError as err:
+        raise EventError(f"{where}: {err}") from None
+    problem = body.check()
+    if problem:
+        raise EventError(f"{where}: {problem}")
+    return body
+
+
+def check_record(event: Event) -> None:
+    """The boundary check of one record's shape and fields (raises EventError)."""
+    if isinstance(event.seq, bool) or not isinstance(event.seq, int) or event.seq < 1:
+        raise EventError(f"event {event.seq!r}: seq must be a whole number, 1 or more")
+    for name in ("t", "at"):
+        value = getattr(event, name)
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not math.isfinite(value)):
+            raise EventError(f"event {event.seq} ({event.type}): {name} must be a finite "
+                             "number")
+    if event.t < 0:
+        raise EventError(f"event {event.seq} ({event.type}): t must be 0 or more")
+    _ = event.body
+
+
+__all__ = ["CATALOGUE", "EVENT_TYPES", "FORMAT_VERSION", "Event", "EventError", "ListingRow",
+           "SessionError", "SessionEvent", "adhoc_id", "decode", "types_of"]
