@@ -44,7 +44,8 @@ def test_a_good_fixture_passes_strict(rule: str) -> None:
                  "interviewer to choose ('Pick') among its 3 questions"]),
     ("fairness", ["bank.yaml:5: warning: the text of question 'kids' ('do you have children') "
                   "touches family",
-                  "bank.yaml:5: warning: the text of question 'kids' ('how old') touches age",
+                  "bank.yaml:5: warning: the text of question 'kids' ('how old are you') "
+                  "touches age",
                   "look-for 2 of question 'weekend'",
                   "plan.yaml:11: warning: the text of a prompt in section 'Talk' "
                   "('current salary') touches salary history",
@@ -122,7 +123,19 @@ UNFAIR = [
     "What are your hobbies?", "Tell me about your personal life.",
     "Would they be a good culture fit?", "Matches how this team works",
     "Would I grab a beer with them?", "Mentions family commitments",
-    "Discloses visa constraints up front",
+    "Discloses visa constraints up front", "What is your age?",
+    "Which year did you finish university?", "Are you planning to retire soon?",
+    "Is there a Mrs?", "Is your partner okay with the move?", "How many children do you have?",
+    "Are you expecting?", "What's your marital status?", "Who takes care of your children?",
+    "Do you have a medical condition?", "Are you disabled?", "How often are you off sick?",
+    "What medications do you take?", "Do you attend religious services?",
+    "Will you need Fridays off for prayers?", "Do you celebrate Christmas?",
+    "Where were you born?", "Where is your accent from?", "What visa are you on?",
+    "What's your ethnic background?", "What were you earning in your last role?",
+    "What is your current base?", "What do you like to do in your free time?",
+    "Are you involved in any sports?", "Tell us about your life outside the office.",
+    "Fits our team culture", "Feels like one of us", "Would get along with everyone",
+    "Has the right personality for the team",
 ]
 FAIR = [
     "Add a health check to the service.", "Why use a native button instead of a div?",
@@ -137,6 +150,15 @@ FAIR = [
     "Do you have the right to work in this country?", "Which instance family would you pick?",
     "A component re-renders its children.", "One of us drives while the other reviews.",
     "Does the working set fit in memory?", "Deploys stop during the holiday freeze.",
+    "How old is the oldest unprocessed event?", "Reap zombie child processes in the parent.",
+    "What is the maximum age of a message in the queue?", "Walk the DOM and its child nodes.",
+    "Each pod reports its health to the kubelet.", "A parent span with three child spans.",
+    "Make the form usable for people with motor disabilities.",
+    "Which model family would you start with?", "What are your compensation expectations?",
+    "Are you legally allowed to work in this country?", "How do you age out old log files?",
+    "Your pairing partner suggests a different approach. What do you do?",
+    "How will you retire the old API?", "What is a healthy error budget?",
+    "Describe a time you disagreed with your manager.", "Kill the process and its children.",
 ]
 
 

@@ -86,22 +86,25 @@ _TECHNICAL = _rx(
     r"bands?|ranges?|calculations?|api|engine|runs?)\b",
     r"\b(?:code|change|deploy\w*|release|merge|holiday) freezes?\b",
     r"\b(?:engineering|incident|blameless|review|testing|learning|feedback|on-?call|"
-    r"security|safety|writing|documentation|team|ownership|quality|data)[- ]culture\b",
+    r"security|safety|writing|documentation|ownership|quality|data)[- ]culture\b",
     r"\bretir(?:e|es|ed|ing|ement) (?:the|a|an|old|legacy|an old|that|this|its|their|"
     r"endpoints?|services?|apis?|versions?|features?|systems?|flags?|code|v\d)\b",
 )
 
 _TOPICS: tuple[Topic, ...] = (
     Topic("age", "age or birth year is a protected characteristic", _rx(
-        r"\bhow old\b",
+        rf"\bhow old (?:are|is|were|was|will|would) {_WHO}\b",
+        rf"\bhow old (?:are|is) {_WHOSE} (?:kids|children|child|son|daughter)\b",
         rf"\b{_WHOSE} (?:age|birth ?(?:day|date|year)|generation)\b",
         r"\b(?:birth ?(?:year|date)|date of birth|year of birth|d\.?o\.?b\.?)\b",
         rf"\b(?:what|which) year (?:were|was) {_WHO} born\b",
         rf"\bwhen (?:were|was) {_WHO} born\b",
-        rf"\bwhen did {_WHO} (?:graduate|finish (?:school|university|college))\b",
+        rf"\b(?:when|which year|what year) (?:did|do|will) {_WHO} (?:graduate|leave school|"
+        r"finish (?:high school|school|university|college|your degree|their degree))\b",
         r"\b(?:graduation|school[- ]leaving) (?:year|date)\b",
         r"\b(?:close to|near|nearing|planning|plans? for|thinking about) retirement\b",
         rf"\b{_WHOSE} retirement\b",
+        rf"\b(?:are|is|will|do|does) {_WHO}\b[^.;?]{{0,20}}?\bretir(?:e|ing|ement)\b",
         r"\bretirement age\b",
         rf"\b{_WHO} (?:are|is|seems?|looks?|sounds?) (?:too |quite |very |so )?(?:old|young)\b",
         r"\b(?:too|quite) (?:old|young) (?:for|to join) (?:the|this|our) (?:role|team|job|"
@@ -114,6 +117,11 @@ _TOPICS: tuple[Topic, ...] = (
     )),
     Topic("family", "family, children or marital status is a protected characteristic", _rx(
         r"\bmarital\b",
+        r"\bis there an? (?:mrs|mr|husband|wife|partner|spouse|significant other)\b",
+        r"\bsignificant other\b",
+        rf"\b{_WHOSE} partner\b[^.;?]{{0,40}}?\b(?:move|moving|relocat\w*|okay with|ok with|"
+        r"fine with|mind)\b",
+        rf"\bhow many (?:kids|children|dependants|dependents) (?:do|does|did) {_WHO}\b",
         r"\b(?:married|divorced|widowed|engaged to|single parent|maiden name)\b",
         rf"\b(?:are|is) {_WHO} (?:single|engaged)\b",
         rf"\b{_WHOSE} (?:husband|wife|spouse|boyfriend|girlfriend|"
@@ -134,6 +142,7 @@ _TOPICS: tuple[Topic, ...] = (
         r"\bpregnan\w*",
         r"\bmaternity\b",
         r"\bexpecting (?:a baby|a child|twins)\b",
+        rf"(?:^|[.;?!] )(?:are|is) {_WHO} expecting\s*[?.!]?\s*$",
         r"\b(?:trying|plan\w*|want\w*) (?:to|for) (?:conceive|get pregnant)\b",
     )),
     Topic("health", "health or disability is a protected characteristic", _rx(
@@ -189,7 +198,8 @@ _TOPICS: tuple[Topic, ...] = (
         r"\bpay histor\w+",
         r"\bcompensation histor\w+",
         r"\b(?:current|previous|last|past|prior|present|existing|former) (?:salary|salaries|"
-        r"pay|compensation|wages?|earnings|income|bonus|total comp\w*)\b",
+        r"pay|compensation|wages?|earnings|income|bonus|total comp\w*|base(?: salary| pay)?)"
+        r"\b(?! (?:image|class|url|case|branch|layer|model|rate|station|version|commit))",
         rf"\bhow much (?:do|did|does|are|were|is|was) {_WHO} (?:currently |now )?(?:earn\w*|"
         r"make|making|paid|get paid)\b",
         rf"\bwhat (?:do|did|does) {_WHO} (?:currently |now )?(?:earn|make)\b",
@@ -204,7 +214,8 @@ _TOPICS: tuple[Topic, ...] = (
         r"\bpay ?slips?\b",
     )),
     Topic("life outside work", "life outside work is not part of the job", _rx(
-        r"\boutside (?:of )?work\b",
+        r"\boutside (?:of )?(?:work|the office|the job|your job|their job)\b",
+        rf"\b{_WHO}\b[^.;?]{{0,30}}?\b(?:play|do|involved in|into) (?:any )?sports?\b",
         r"\b(?:hobbies|hobby|pastimes?|free time|spare time|leisure|personal life|private "
         r"life|social life|home life|personal time)\b",
         rf"\b{_WHOSE} (?:weekends?|evenings|holidays|vacations?|friends|social media|"
@@ -226,6 +237,8 @@ _TOPICS: tuple[Topic, ...] = (
         r"\b(?:fit|fits|fitting|blend|blends|gel|gels|click|clicks) in (?:with )?"
         r"(?:the team|us|here|our team|the group|the company)\b",
         r"\b(?:team|personality|people|company|gut)[- ]fit\b",
+        r"\b(?:right|good|wrong|same) personality\b",
+        r"\bpersonality (?:match|type|for the team)\b",
         r"\bmatch(?:es|ing)? (?:how|the way) (?:this|the|our) team\b",
         r"\b(?:someone|people|person) like us\b",
         r"\b(?:be|is|feels? like|seems? like|become) one of us\b",
