@@ -36,6 +36,9 @@ class Question:
     minutes: int | None = None
     topics: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
+    where: Where | None = None
+    # A note that a person checked the wording for fairness: silences that rule here only.
+    reviewed: str = ""
 
     def fits(self, role: str | None, level: str | None) -> bool:
         """A question without roles (or levels) fits every role (or level)."""
@@ -67,6 +70,7 @@ class Signal:
 
     id: str
     text: str
+    reviewed: str = ""  # a fairness review note, as on a question
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,8 @@ class InlinePrompt:
     text: str
     follow_ups: tuple[str, ...] = ()
     look_for: tuple[str, ...] = ()
+    reviewed: str = ""  # a fairness review note, as on a question
+    where: Where | None = None
 
 
 PromptSpec = QuestionRef | TagQuery | InlinePrompt

@@ -276,6 +276,9 @@ async def test_real_store_fault_in_the_live_screen(tmp_path: Path, library: Libr
             with pytest.raises(StoreError):  # fill what room the last pages had
                 for i in range(500):
                     live.session.add_note(f"filler {i} " + "x" * 300)
+            with pytest.raises(StoreError):  # and the gaps a short note would still fit in
+                for i in range(500):
+                    live.session.add_note(f"f{i}")
         app = live.app()
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             if fault == "locked":

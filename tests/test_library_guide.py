@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from companion.content.library import builtin_sources, load_library, resolve_plan
+from companion.content.rules import plan_levels
 from companion.model import InlinePrompt, QuestionRef, TagQuery
 
 STAGES = {
@@ -101,6 +102,21 @@ GENERIC_LOOK_FORS = {
 }
 
 
+# The rubric that fits each kind of interview; coding and design keep "interviewer".
+GUIDE_RUBRICS = {
+    "guide-ai-assistant-pairing": "pairing", "guide-api-client-pairing": "pairing",
+    "guide-cloud-ops-pairing": "pairing", "guide-pairing": "pairing",
+    "guide-cross-functional": "leadership", "guide-cto-leadership": "leadership",
+    "guide-em-peer": "leadership", "guide-leadership-technical": "leadership",
+    "guide-hiring-manager-intro": "hiring-manager",
+    **{plan: "deep-dive" for plan in (
+        "guide-ai-breadth-screen", "guide-ai-deep-dive", "guide-ai-eval-review",
+        "guide-ai-technical-background", "guide-appsec-walkthrough",
+        "guide-cloud-ops-walkthrough", "guide-code-walkthrough", "guide-problem-solving",
+        "guide-release-takehome", "guide-secops-case-study", "guide-takehome-walkthrough")},
+}
+
+
 @pytest.fixture(scope="module")
 def lib():
     return load_library(builtin_sources())
@@ -122,7 +138,7 @@ def test_every_interview_type_has_its_plan(lib, interview_type: str) -> None:
     assert plan.mode == "interview"
     assert plan.family == "engineering-guide"
     assert plan.stage in STAGES
-    assert plan.rubric == "interviewer"
+    assert plan.rubric == GUIDE_RUBRICS.get(plan_id, "interviewer")
     assert plan.participants, "participants are named by role"
     assert plan.minutes == minutes
     assert all(s.minutes is not None and s.minutes > 0 for s in plan.sections)
@@ -234,8 +250,9 @@ def test_gap_prompts_cover_edges_performance_and_pressure(lib) -> None:
 @pytest.mark.parametrize("plan_id", PLAN_IDS)
 def test_queries_resolve_for_every_role_and_level(lib, plan_id: str) -> None:
     plan = lib.plans[plan_id]
+    # Every level the plan is for (level tags hold for fixed prompts too).
     for role in [None, *sorted(ROLES)]:
-        for level in [None, *sorted(LEVELS)]:
+        for level in [None, *plan_levels(plan, tuple(sorted(LEVELS)))]:
             resolved = resolve_plan(lib, plan_id, role, level)
             for spec, section in zip(plan.sections, resolved.sections, strict=True):
                 wanted = sum(p.count if isinstance(p, TagQuery) else 1 for p in spec.prompts)

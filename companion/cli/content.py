@@ -133,10 +133,12 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 2).")
 @common_options
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems."""
+def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
+    """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems
+    (and with warnings, given --strict)."""
     config = config_of(ctx)
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -149,15 +151,26 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     checked = len(lib.files) if not paths else len(
         {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     )
+    from companion.content.rules import content_warnings
+
+    shown = {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
+    warnings = [w for w in content_warnings(lib) if not paths or w.path in shown]
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     if lib.problems:
         print_problems(lib.problems)
         files = len({p.path for p in lib.problems})
         click.echo(f"{len(lib.problems)} problem(s) in {files} file(s) "
                    f"({checked} checked)", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if warnings and strict:
+        click.echo(f"{len(warnings)} warning(s) in {len({w.path for w in warnings})} file(s) "
+                   f"({checked} checked); --strict makes them fail", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    noted = f", {len(warnings)} warning(s)" if warnings else ""
     click.echo(f"ok: {checked} file(s), {len(lib.plans)} plans, {len(lib.banks)} banks, "
                f"{len(lib.signal_sets)} signal sets, {len(lib.rubrics)} rubrics, "
-               f"{len(lib.loops)} loops")
+               f"{len(lib.loops)} loops{noted}")
 
 
 def _inside(path: Path, given: Path) -> bool:

@@ -28,7 +28,7 @@ from companion.content.library import Library, Source, files_of, load_library
 from companion.content.located import Problem
 from companion.files import write_atomic
 
-FORMAT = 3
+FORMAT = 4  # 4: questions and inline prompts know their line
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,

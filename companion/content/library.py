@@ -325,7 +325,8 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
         if q is None:
             continue
         what = f"question '{q.get('id', '?')}'"
-        r.keys(q, what, ("id", "text"), ("follow_ups", "look_for", "tags", "criteria"))
+        r.keys(q, what, ("id", "text"),
+               ("follow_ups", "look_for", "tags", "criteria", "reviewed"))
         qid = r.ident(q, "id", what)
         ids.append((qid, q.lines.get("id", line)))
         kind, minutes = "", None
@@ -359,6 +360,8 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
                 minutes=minutes,
                 topics=topics,
                 criteria=criteria,
+                where=r.where(line),
+                reviewed=r.text(q, "reviewed", what),
             )
         )
     _unique(r, ids, "question")
@@ -387,10 +390,10 @@ def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
             if s is None:
                 continue
             what = f"{polarity} signal '{s.get('id', '?')}'"
-            r.keys(s, what, ("id", "text"), ())
+            r.keys(s, what, ("id", "text"), ("reviewed",))
             sid = r.ident(s, "id", what)
             ids.append((sid, s.lines.get("id", line)))
-            signals.append(Signal(sid, r.text(s, "text", what)))
+            signals.append(Signal(sid, r.text(s, "text", what), r.text(s, "reviewed", what)))
         lists[polarity] = tuple(signals)
     _unique(r, ids, "signal")
     return SignalSet(
@@ -461,7 +464,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         if not text:
             r.fail(line, "an empty prompt; write the text")
             return None
-        return InlinePrompt(text)
+        return InlinePrompt(text, where=r.where(line))
     p = r.mapping(item, line, "a prompt")
     if p is None:
         return None
@@ -496,11 +499,13 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         )
         refs.append(_Ref("query", query.bank, r.where(r.line(p, "query")), query))
         return query
-    r.keys(p, "the prompt", ("text",), ("follow_ups", "look_for"))
+    r.keys(p, "the prompt", ("text",), ("follow_ups", "look_for", "reviewed"))
     return InlinePrompt(
         text=r.text(p, "text", "the prompt"),
         follow_ups=r.texts(p, "follow_ups", "the prompt"),
         look_for=r.texts(p, "look_for", "the prompt"),
+        reviewed=r.text(p, "reviewed", "the prompt"),
+        where=r.where(line),
     )
 
 
@@ -869,7 +874,8 @@ def resolve_plan(
             if isinstance(spec, QuestionRef):
                 bank = lib.banks[spec.bank]
                 question = bank.question(spec.question)
-                if question is not None:
+                # Level tags hold for a fixed prompt as for a query (role tags only order).
+                if question is not None and question.fits(None, level):
                     prompts.append(_prompt_of(bank, question))
             elif isinstance(spec, TagQuery):
                 bank = lib.banks[spec.bank]
