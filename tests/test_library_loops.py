@@ -9,7 +9,7 @@ import re
 import pytest
 from helpers import run_cli as run
 
-from companion.content import Library, builtin_sources, load_library, resolve_plan
+from companion.content.library import Library, builtin_sources, load_library, resolve_plan
 from companion.model import Bank, Plan, QuestionRef, TagQuery
 
 ARCHETYPES = ("archetype-high-growth", "archetype-enterprise", "archetype-safety-critical")
