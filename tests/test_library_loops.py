@@ -284,10 +284,11 @@ def test_resume_scorecard_scores_the_checklist_and_still_excludes_proxies(lib: L
         assert proxy in shown, f"the scorecard no longer says it never scores {proxy}"
 
 
-def test_offer_call_never_asks_for_pay_history() -> None:
+def test_offer_call_ties_the_offer_to_the_level() -> None:
     shown = run("show", "offer-call").stdout.lower()
     assert "decision date" in shown and "written offer" in shown
-    assert "do not need that" in shown
+    assert "set by the role and the level" in shown
+    assert "earn" not in shown and "current pay" not in shown
 
 
 def test_message_templates_are_shown_for_every_decline() -> None:
