@@ -252,7 +252,7 @@ def test_new_plans_fit_their_time_and_treat_candidates_alike(lib: Library,
                 assert question is not None
                 assert not question.levels or levels <= set(question.levels), spec
                 if rubric and plan.mode == "interview":
-                    assert set(question.criteria) <= criteria, (plan_id, spec)
+                    assert set(question.criteria) & criteria, f"{spec}: no {rubric.id} criterion"
         if section.minutes:
             assert needed <= section.minutes, f"{plan_id}/{section.title}: {needed} min"
     for text in _texts(plan, lib):
