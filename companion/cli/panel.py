@@ -344,14 +344,20 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
     are never merged into or changed. Exit 0 when every file was imported, 1 when any was
     refused."""
     from companion.clock import RealClock
-    from companion.panel.seal import Refused, import_file
+    from companion.panel.seal import Refused, check_file, import_file
 
     team_key = _team_key(ctx)
     clock = RealClock()
     imported = refused = 0
-    with open_store(ctx) as store:
+    store: Store | None = None
+    try:
         for path in files:
             try:
+                # Checked before the database is even opened: a refused file (or a run
+                # where every file is refused) leaves it as it was, or not created at all.
+                check_file(path, team_key, allow_unkeyed=allow_unkeyed)
+                if store is None:
+                    store = open_store(ctx)
                 info = import_file(store, path, clock, team_key, allow_unkeyed=allow_unkeyed)
             except Refused as err:
                 refused += 1
@@ -364,11 +370,14 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
             seal = verdict.seal or {}
             who = one_line(info["candidate"]) + (f" ({one_line(info['candidate_id'])})"
                                                   if info["candidate_id"] else "")
-            click.echo(f"imported {info['session_id']} from {path}: {who}, interviewer "
+            click.echo(f"imported {info['session_id']} from {one_line(path)}: {who}, interviewer "
                        f"{one_line(info['interviewer']) or '-'}, {info['status']}; seal "
                        f"{verdict.status} ({_NAMES.get(str(seal.get('algorithm')), '?')})")
             for e in verdict.amendments:
                 click.echo(f"  amended after sealing: {e.type} (event {e.seq})")
+    finally:
+        if store is not None:
+            store.close()
     if len(files) > 1:
         click.echo(f"{imported} imported, {refused} refused", err=True)
     if refused:

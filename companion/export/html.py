@@ -12,6 +12,7 @@ from typing import Any
 
 from companion.clock import mmss
 from companion.export.matrix import criterion_matrix
+from companion.textsafe import printable
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -83,7 +84,8 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escaped for HTML, control characters shown as symbols (textsafe.printable)."""
+    return html.escape(printable("" if value is None else str(value)), quote=True)
 
 
 def _when(stamp: str | None) -> str:

@@ -12,6 +12,11 @@ from companion.textsafe import visible
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LIST_DASH = re.compile(r"^([-=])")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+# GitHub-flavoured Markdown turns bare `www.`, `scheme://` and `name@host` into links, even
+# behind backslash escapes and character references. An invisible word joiner (U+2060) after
+# the first `w` of `www.`, inside `://` and before `@` keeps them text.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)w(?=ww\.)|:(?=//)|(?=@)")
 
 
 def escape_inline(text: str) -> str:
@@ -20,7 +25,8 @@ def escape_inline(text: str) -> str:
     escaped = _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
     # A leading "-", "=" or "1." would start a list or a heading underline.
     escaped = _LIST_DASH.sub(r"\\\1", escaped)
-    return _LIST_NUMBER.sub(r"\1\\\2", escaped)
+    escaped = _LIST_NUMBER.sub(r"\1\\\2", escaped)
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def escape_block(text: str) -> str:
@@ -56,7 +62,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
     facts = [
         ("Session", code(r["session_id"])),
         ("Plan", code(r["plan"]["id"])),
-        ("Mode", r["mode"]),
+        ("Mode", esc(r["mode"])),
         ("Role", esc(r["role"] or "-")),
         ("Level", esc(r["level"] or "-")),
         ("Interviewer", esc(r["interviewer"] or "-")),

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock, from_iso, iso
 from companion.export.sealview import HMAC_SHA256, SHA256
+from companion.panel import strictjson
 from companion.session import EVENT_TYPES, Event, SessionError, SessionState, replay, summary_of
 from companion.store.database import StoreError
 
@@ -43,7 +44,7 @@ SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "
                "views_logged_since")
 KEY_FILE_NAME = "team-key"
 KEY_BYTES = 32
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = strictjson.MAX_BYTES
 INTACT, AMENDED, BROKEN = "intact", "amended", "broken"
 UNSEALED, NO_KEY, WRONG_KEY, UNKEYED = "unsealed", "no key", "wrong key", "unkeyed"
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -218,7 +219,8 @@ def check(events: list[Event], seal: dict[str, Any] | None, key: bytes | None) -
                                "there: some were removed", seal)
     try:
         sealed_state = replay(events[:covers])
-    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+            OverflowError):
         return Verdict(BROKEN, "the sealed events do not add up to a session", seal)
     if not sealed_state.finished:
         return Verdict(BROKEN, "the seal covers a session that had not ended", seal)
@@ -394,7 +396,8 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
         if size > MAX_IMPORT_BYTES:
             raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
                           "check that this is the right file")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)  # a file still growing stops here
     except FileNotFoundError:
         raise Refused("no such file", "check the name and folder") from None
     except IsADirectoryError:
@@ -402,7 +405,11 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     except OSError as err:
         raise Refused(f"cannot read it ({err.strerror or err})", "check its permissions") from None
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = strictjson.loads(raw)
+    except strictjson.JSONRefused as err:
+        raise Refused(f"not an export companion would write: {err}",
+                      "import the .json file `companion export ID --format json` wrote, "
+                      "unedited") from None
     except UnicodeDecodeError:
         raise Refused("not UTF-8 text, so not a JSON export",
                       "import the .json file `companion export ID --format json` wrote") from None
@@ -432,7 +439,8 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
                       malformed=True)
     try:
         replay(events)
-    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+            OverflowError) as err:
         raise Refused(f"malformed: the events do not add up to a session ({err})", _FRESH,
                       malformed=True) from None
     return doc, events
@@ -463,17 +471,21 @@ def verify_export(doc: dict[str, Any], events: list[Event], key: bytes | None) -
     verdict = check(events, seal, key)
     if verdict.status == BROKEN:
         return verdict
-    changed = body_differences(doc, events, seal)
+    try:
+        changed = body_differences(doc, events, seal)
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+            OverflowError) as err:
+        return Verdict(BROKEN, f"the events do not make a scorecard ({err})", seal)
     if changed:
         return Verdict(BROKEN, "the scorecard does not match its own events ("
                        + ", ".join(changed) + " edited)", seal)
     return verdict
 
 
-def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
-                allow_unkeyed: bool = False) -> dict[str, Any]:
-    """Take one other interviewer's JSON export into the database, as it is. Raises Refused
-    (nothing written) for a broken, unsealed, duplicate or malformed file."""
+def check_file(path: Path, key: bytes | None, *,
+               allow_unkeyed: bool = False) -> tuple[dict[str, Any], list[Event], Verdict]:
+    """Everything `import_file` checks that needs no database: the file read with limits,
+    its shape, its events and its seal. Raises Refused."""
     doc, events = read_export(path)
     start = events[0].data
     who = start.get("interviewer") or "its interviewer"
@@ -504,6 +516,17 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
                       "it and sealed it again",
                       f"ask {who} to install the team key (`companion key path`) and export "
                       "again, or add --allow-unkeyed to accept it")
+    return doc, events, verdict
+
+
+def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
+                allow_unkeyed: bool = False) -> dict[str, Any]:
+    """Take one other interviewer's JSON export into the database, as it is. Raises Refused
+    (nothing written) for a broken, unsealed, duplicate or malformed file."""
+    _doc, events, verdict = check_file(path, key, allow_unkeyed=allow_unkeyed)
+    seal = verdict.seal
+    assert seal is not None
+    start = events[0].data
     sid = start["session_id"]
     if store.session(sid) is not None:
         record = store.import_record(sid)

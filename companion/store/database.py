@@ -561,11 +561,17 @@ class Store:
         return dict(rows[0]) if rows else None
 
     def find(self, prefix: str) -> list[str]:
-        """Session ids starting with `prefix` (ids are short; a prefix is enough to type)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        """Session ids starting with `prefix` (ids are short; a prefix is enough to type).
+        An exact id always wins: an imported id `9` stays addressable beside `9f3c...`.
+        Case counts (LIKE would match `ABC` to `abc1`)."""
+        if not prefix:
+            return []
+        exact = self._query("SELECT id FROM sessions WHERE id = ?", (prefix,))
+        if exact:
+            return [exact[0]["id"]]
         rows = self._query(
-            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at DESC",
-            (escaped + "%",),
+            "SELECT id FROM sessions WHERE substr(id, 1, ?) = ? ORDER BY started_at DESC",
+            (len(prefix), prefix),
         )
         return [r["id"] for r in rows]
 
