@@ -78,10 +78,14 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
 
 
 def open_store(ctx: click.Context) -> Store:
+    """The database, with a warning on stderr for each of its files others can read."""
     try:
-        return Store(config_of(ctx).db_path)
+        store = Store(config_of(ctx).db_path)
     except StoreError as err:
         raise CompanionError(str(err)) from None
+    for warning in store.exposure_warnings():
+        click.echo(one_line(f"warning: {warning}"), err=True)
+    return store
 
 
 def resolve_session_id(store: Store, given: str | None) -> str:

@@ -12,6 +12,7 @@ from companion.cli.common import common_options, one_line, open_store
 from companion.errors import CompanionError
 from companion.export.formats import FORMATS
 from companion.store.database import SEARCH_LATEST, StoreError
+from companion.textsafe import json_safe
 
 DAY = 86_400.0
 
@@ -78,7 +79,8 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
     capped = (f"the best of the latest {results.ranked:,} matches; older ones were not "
               "ranked. Add words to narrow the search, or rank more with --latest N.")
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps([h.to_dict() for h in hits], indent=2,
+                                        ensure_ascii=False)))
         if results.capped:
             click.echo(f"note: {len(hits)} match(es), {capped}", err=True)
         return
@@ -138,9 +140,10 @@ def purge(ctx: click.Context, days: int, candidate: str | None, yes: bool) -> No
             click.echo(f"{len(ids)} session(s) {scope}:")
             for sid in ids[:20]:
                 row = store.session(sid) or {}
-                when = str(row.get("started_at") or "")[:16].replace("T", " ")
-                click.echo(f"  {sid}  {when}  {row.get('status', ''):<9}  "
-                           f"{one_line(row.get('candidate'))[:24]:<24}  {row.get('plan_id')}")
+                when = str(row.get("started_at") or "")[:16].replace("T", " ") + " UTC"
+                click.echo(f"  {one_line(sid)}  {when}  {row.get('status', ''):<9}  "
+                           f"{one_line(row.get('candidate'))[:24]:<24}  "
+                           f"{one_line(row.get('plan_id'))}")
             if len(ids) > 20:
                 click.echo(f"  ... and {len(ids) - 20} more")
             if not yes:

@@ -24,6 +24,7 @@ from companion.cli.common import (
 )
 from companion.errors import CompanionError
 from companion.store.database import Store, StoreError
+from companion.textsafe import json_safe
 
 # --- the team key -----------------------------------------------------------------------------
 
@@ -76,15 +77,18 @@ def key_init(ctx: click.Context, force: bool) -> None:
 @click.pass_context
 def key_path_command(ctx: click.Context) -> None:
     """Print where the team key is read from (and whether it is there)."""
-    from companion.panel.seal import SealError, key_id, key_path, load_key
+    from companion.panel.seal import SealError, key_id, key_path, key_warning, load_key
 
     path = key_path(config_of(ctx).config_dir)
-    click.echo(str(path))
+    click.echo(one_line(path))
     try:
         found = load_key(config_of(ctx).config_dir)
     except SealError as err:
         click.echo(f"warning: {err}", err=True)
         return
+    warning = key_warning(config_of(ctx).config_dir)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     if found is None:
         click.echo("(no key there: seals are plain SHA-256, which only catches accidental "
                    "edits; `companion key init` makes one)", err=True)
@@ -457,6 +461,6 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
             + (f"; interviewers: {', '.join(map(one_line, known))}" if known else
                "; there are none yet"))
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
         return
     click.echo(calibration_text(result))

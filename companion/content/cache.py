@@ -28,6 +28,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 from companion import __version__, model
 from companion.content.library import Library, Source, files_of, load_library
 from companion.content.located import Problem
+from companion.paths import private_dir
 
 FORMAT = 3
 _CLASSES: dict[str, type] = {
@@ -248,7 +249,7 @@ def _write(cache_dir: Path, path: Path, blob: bytes) -> None:
     """Atomically, and only ours: older cache files are removed. A cache that cannot be
     written just means the next start parses again."""
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(cache_dir)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".library-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)

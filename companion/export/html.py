@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from companion.clock import mmss
+from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
 from companion.textsafe import printable
 
@@ -151,6 +152,11 @@ def _facts(r: dict[str, Any]) -> str:
                  if planned else f"{_clock(used)} used (untimed plan)"),
         ("Status", esc(r["status"])),
     ]
+    jump = clock_words(r)
+    if jump:
+        if ended_before_started(r):
+            pairs[9] = ("Ended", f"{ended} (reads before Started: clock set back)")
+        pairs.append(("Clock", esc(jump[:1].upper() + jump[1:] + ".")))
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs)
     return f'<dl class="facts">{items}</dl>'
 

@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
 from companion.textsafe import visible
 
@@ -71,6 +72,11 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                    r["ended_at"]) if r["ended_at"] else f"not ended ({r['status']})"),
         ("Time", f"{_clock(r['used_seconds'])} of {_clock(r['plan']['planned_seconds'])}"),
     ]
+    jump = clock_words(r)
+    if jump:
+        if ended_before_started(r):
+            facts[7] = ("Ended", f"{facts[7][1]} (reads before Started: clock set back)")
+        facts.append(("Clock", jump[:1].upper() + jump[1:] + "."))
     out += [f"- **{k}:** {v}" for k, v in facts] + [""]
     rubric = r["rubric"]
     if rubric:

@@ -122,22 +122,18 @@ def load_key(config_dir: Path | None = None) -> bytes | None:
 
 def key_warning(config_dir: Path | None = None) -> str | None:
     """Words for a key file others can read (it should be mode 0600)."""
-    path = key_path(config_dir)
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None
-    if mode & 0o077:
-        return (f"the team key {path} can be read by other users (mode {mode & 0o777:o}); "
-                f"run `chmod 600 {path}`")
-    return None
+    from companion.paths import exposure_warning
+
+    return exposure_warning(key_path(config_dir), "the team key")
 
 
 def init_key(config_dir: Path | None = None, force: bool = False) -> tuple[Path, str]:
     """Write a new random key (hex, mode 0600). Returns the path and the key's id."""
     path = key_path(config_dir)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from companion.paths import private_dir
+
+        private_dir(path.parent)
     except OSError as err:
         raise SealError(f"cannot create {path.parent}: {err.strerror or err}") from None
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)

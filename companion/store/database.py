@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
 from companion.event import Event
+from companion.paths import exposure_warning, private_dir
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -63,9 +64,13 @@ def _explain(path: Path, err: BaseException) -> StoreError:
 
 
 def _create_file(path: Path) -> None:
-    """Create the database file with mode 0600 (it holds candidate data)."""
+    """Create the database file with mode 0600 (it holds candidate data), in folders made
+    0700, whatever the umask. A dangling symlink is followed: its target is created so, not
+    left to SQLite (which would make it 0644)."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as err:
         # mkdir raises FileExistsError when the parent is a regular file: not "already there".
         if isinstance(err, FileExistsError):
@@ -80,7 +85,10 @@ def _create_file(path: Path) -> None:
         ) from None
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-        os.close(fd)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except FileExistsError:
         return
     except OSError as err:
@@ -379,6 +387,14 @@ class Store:
         except StoreError:
             self.conn.close()
             raise
+
+    def exposure_warnings(self) -> list[str]:
+        """Words for the database file, its -wal or its -shm when other users can read or
+        write them (each with the chmod that fixes it)."""
+        real = Path(os.path.realpath(self.path))
+        found = (exposure_warning(Path(f"{real}{suffix}"), "the database")
+                 for suffix in ("", "-wal", "-shm"))
+        return [w for w in found if w]
 
     def _migrate(self, version: int, target: int) -> None:
         if version >= target:
