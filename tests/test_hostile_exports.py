@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.clock import FakeClock
-from companion.export.csv_export import formula_like, safe_cell, session_csv
+from companion.export.csv_export import safe_cell
 from companion.export.formats import FORMATS, render_debrief, render_session
 from companion.export.markdown import WORD_JOINER, escape_inline
 from companion.export.report import report
@@ -131,7 +131,9 @@ def assert_no_raw_controls(text: str, *, crlf: bool = False) -> None:
     if crlf:
         text = text.replace("\r\n", "\n")
     found = C0_BUT_NEWLINE_TAB.search(text)
-    assert found is None, f"raw U+{ord(found.group()):04X} in {text[max(0, found.start() - 30):found.end() + 30]!r}"
+    if found is not None:
+        around = text[max(0, found.start() - 30):found.end() + 30]
+        raise AssertionError(f"raw U+{ord(found.group()):04X} in {around!r}")
 
 
 def assert_markdown_is_inert(md: str) -> None:
