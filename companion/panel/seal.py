@@ -535,17 +535,25 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
                       "merged into or replaced")
     # The user's own scorecards of this candidate are sealed before the import counts as
     # having seen another one.
-    candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id")) if c)
-    seal_pending(store, clock, key, candidates)
+    candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id"))
+                       if isinstance(c, str) and c)
     state = replay(events)
     source = "import:" + (" ".join(str(start.get("interviewer") or "").split()) or path.name)
     try:
-        store.import_session(sid, events, summary_of(state), source=source, seal=seal,
-                             file=path.name, imported_at=clock.wall())
+        # One transaction: the seals made first and the import, or (refused) neither.
+        with store.atomic():
+            seal_pending(store, clock, key, candidates)
+            store.import_session(sid, events, summary_of(state), source=source, seal=seal,
+                                 file=path.name, imported_at=clock.wall())
     except StoreError as err:
-        if "UNIQUE" in str(err) or "constraint" in str(err).lower():
+        text = str(err)
+        if "UNIQUE constraint failed: sessions.id" in text:
             raise Refused(f"duplicate: session {sid} is already in this database",
                           "nothing was changed") from None
+        if "constraint failed" in text or "Error binding parameter" in text:
+            reason = text.split("database error: ", 1)[-1]
+            raise Refused(f"malformed: its values do not fit a session ({reason})",
+                          _FRESH + "; nothing was changed", malformed=True) from None
         raise
     return {"session_id": sid, "file": path.name, "candidate": state.candidate,
             "candidate_id": state.candidate_id, "interviewer": state.interviewer,

@@ -434,7 +434,21 @@ class Store:
         self.close()
 
     @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction around writes that each open their own (an import and the seals
+        made just before it): all of them are kept, or none."""
+        with self.transaction():
+            self._joined = True
+            try:
+                yield
+            finally:
+                self._joined = False
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
+        if getattr(self, "_joined", False):
+            yield  # inside atomic(): the outer transaction commits or rolls back
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
