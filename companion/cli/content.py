@@ -145,7 +145,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
-        click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
+        click.echo(visible(f"{notice.path}:{notice.line}: notice: {notice.message}"), err=True)
     checked = len(lib.files) if not paths else len(
         {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     )
