@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -269,3 +270,16 @@ def test_an_exact_id_wins_over_a_prefix(tmp_path: Path) -> None:
         "session_id"] == "ABC"
     with Store(ours) as store:
         assert store.find("9") == ["9"] and store.find("ab") == ["abc00001"]
+
+
+def test_a_pipe_or_a_folder_is_refused_without_reading_it(world: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    db = tmp_path / "none.db"
+    result = run("--db", str(db), "import", str(fifo), str(tmp_path))
+    assert result.exit_code == 1 and not db.exists()
+    assert f"{fifo}: refused: not a regular file" in result.stderr
+    assert f"{tmp_path}: refused: a folder, not a file" in result.stderr
+    checked = run("verify", str(fifo))
+    assert checked.exit_code == 2 and "not a regular file" in checked.stderr

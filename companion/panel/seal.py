@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -388,7 +389,14 @@ def _event_from(raw: Any, index: int) -> Event:
 def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     """A JSON export and its events, checked for shape. Raises Refused."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device would be read until it ends, perhaps never.
+            raise Refused("not a regular file (a pipe, a device or a socket)",
+                          "give the .json file itself")
         if size > MAX_IMPORT_BYTES:
             raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
                           "check that this is the right file")

@@ -87,8 +87,7 @@ def loads(raw: bytes) -> Any:
     """The document in `raw` (UTF-8 JSON). Raises UnicodeDecodeError (not UTF-8),
     json.JSONDecodeError (not JSON, with its position) or JSONRefused (over a limit)."""
     if len(raw) > MAX_BYTES:
-        raise JSONRefused(f"it is {len(raw) // (1024 * 1024)} MB, more than "
-                          f"{MAX_BYTES // (1024 * 1024)} MB")
+        raise JSONRefused(f"it is more than {MAX_BYTES // (1024 * 1024)} MB")
     text = raw.decode("utf-8")
     try:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float,
