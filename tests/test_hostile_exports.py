@@ -263,6 +263,13 @@ def test_every_format_on_stdout_has_no_raw_escape(tmp_path: Path) -> None:
         result = run("--db", str(db), *args)
         assert result.exit_code == 0, (args, result.output)
         assert_no_raw_controls(result.output)
+    # Errors quote what was typed: shown as symbols too.
+    for args in (["export", "\x1b]0;x\x07"], ["verify", "\x9b2J"],
+                 ["export", "--candidate", "\x1b[2J"], ["sessions", "--candidate", "\x1b[2J"],
+                 ["search", "\x1b[31m"]):
+        result = run("--db", str(db), *args)
+        assert result.exit_code in (0, 2), (args, result.output)
+        assert_no_raw_controls(result.output)
 
 
 # --- times ------------------------------------------------------------------------------------

@@ -248,21 +248,24 @@ def test_an_exact_id_wins_over_a_prefix(tmp_path: Path) -> None:
     with Store(theirs) as store:
         interview(store, "9", "Bob")
         interview(store, "ABC", "Bob", wall=1_790_100_000.0)
+        interview(store, "card.json", "Bob", wall=1_790_110_000.0)
+        interview(store, "team/7", "Bob", wall=1_790_120_000.0)
     ours = tmp_path / "ours.db"
     with Store(ours) as store:
         interview(store, "9f3c0001", "Ada")
         interview(store, "abc00001", "Ada", wall=1_790_200_000.0)
-    for sid in ("9", "ABC"):
-        path = tmp_path / f"{sid}.json"
+    for number, sid in enumerate(("9", "ABC", "card.json", "team/7")):
+        path = tmp_path / f"export{number}.json"
         assert run("--db", str(theirs), "export", sid, "-o", str(path)).exit_code == 0
         imported = run("--db", str(ours), "import", str(path))
         assert imported.exit_code == 0, imported.output
     for sid, interviewer in (("9", "Bob"), ("9f3c0001", "Ada"), ("ABC", "Bob"),
-                             ("abc00001", "Ada")):
+                             ("abc00001", "Ada"), ("card.json", "Bob"), ("team/7", "Bob")):
         out = run("--db", str(ours), "export", sid, "--format", "json")
         assert out.exit_code == 0, (sid, out.output)
         assert json.loads(out.stdout)["interviewer"] == interviewer
-        assert run("--db", str(ours), "verify", sid).exit_code == 0
+        checked = run("--db", str(ours), "verify", sid)
+        assert checked.exit_code == 0 and f"session {sid}" in checked.stdout, checked.output
     # A prefix still works when it is one session's, and case counts.
     assert json.loads(run("--db", str(ours), "export", "9f", "--format", "json").stdout)[
         "session_id"] == "9f3c0001"

@@ -227,9 +227,19 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
 _NAMES = {"hmac-sha256": "HMAC-SHA256", "sha256": "SHA-256"}
 
 
-def _looks_like_file(target: str) -> bool:
-    return (target.lower().endswith(".json") or os.sep in target or "/" in target
-            or Path(target).is_file())
+def _looks_like_file(target: str, db: Path | None = None) -> bool:
+    """A file when there is one by that name; else a session id when the database holds
+    one exactly so (an imported id may end in .json or hold a /); else by its shape."""
+    if Path(target).is_file():
+        return True
+    if db is not None and db.is_file():
+        try:
+            with Store(db) as store:
+                if store.session(target) is not None:
+                    return False
+        except StoreError:
+            pass
+    return target.lower().endswith(".json") or os.sep in target or "/" in target
 
 
 def _verdict_lines(verdict: Any, label: str, start: dict[str, Any],
@@ -288,7 +298,7 @@ def verify(ctx: click.Context, target: str) -> None:
     )
 
     team_key = _team_key(ctx)
-    if _looks_like_file(target):
+    if _looks_like_file(target, config_of(ctx).db_path):
         path = Path(target)
         try:
             doc, events = read_export(path)
