@@ -17,7 +17,7 @@ from companion.cli.common import (
 )
 from companion.errors import CompanionError
 from companion.store.database import StoreError
-from companion.textsafe import json_safe
+from companion.textsafe import json_safe, printable
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
@@ -182,7 +182,7 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
     if as_json:
         click.echo(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
         return
-    click.echo(stats_text(result))
+    click.echo(printable(stats_text(result)))  # titles come from user banks
 
 
 def stats_text(result: dict[str, Any]) -> str:
