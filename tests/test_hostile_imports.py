@@ -286,3 +286,19 @@ def test_a_pipe_or_a_folder_is_refused_without_reading_it(world: dict[str, Any],
     assert f"{tmp_path}: refused: a folder, not a file" in result.stderr
     checked = run("verify", str(fifo))
     assert checked.exit_code == 2 and "not a regular file" in checked.stderr
+
+
+def test_a_refusal_at_the_last_step_undoes_the_seals_made_for_it(world: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    """Ada's own scorecard of the candidate is sealed just before an import; when the import
+    then fails (a value the database cannot store), that seal goes too."""
+    doc = json.loads(world["text"])
+    doc["events"][0]["data"]["candidate_id"] = "sam@example.org"
+    doc["events"][0]["data"]["plan"]["title"] = None  # NOT NULL in the sessions table
+    resealed = reseal(doc)
+    assert resealed is not doc  # it reads as a sealed session
+    result, _ = try_import(world, tmp_path, "null-title.json", json.dumps(resealed))
+    assert result.exit_code == 1 and "refused: " in result.stderr
+    assert "duplicate" not in result.stderr
+    with Store(tmp_path / "ada.db") as store:
+        assert store.seal("ada00001") is None and store.session("bob00002") is None
