@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -302,3 +303,52 @@ def test_a_refusal_at_the_last_step_undoes_the_seals_made_for_it(world: dict[str
     assert "duplicate" not in result.stderr
     with Store(tmp_path / "ada.db") as store:
         assert store.seal("ada00001") is None and store.session("bob00002") is None
+
+
+# --- hostile text anywhere in a valid export --------------------------------------------------
+
+NUMBER = re.compile(r'(?<=": )-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?=,?\n)')
+KEY = re.compile(r'\n( +)"([a-z_]+)": ')
+TOKENS = {"NaN": "it holds NaN", "Infinity": "it holds Infinity",
+          "-Infinity": "it holds -Infinity", "1e999": "too large to be finite",
+          "-2e400": "too large to be finite", "1" * 25: "an integer of 25 digits"}
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn, text: str) -> tuple[str, str]:
+    """A valid export with, somewhere in it, one thing companion never writes, and the
+    reason it must be refused with."""
+    kind = draw(st.sampled_from(["number", "duplicate", "nesting", "surrogate"]))
+    if kind == "number":
+        spots = list(NUMBER.finditer(text))
+        spot = spots[draw(st.integers(0, len(spots) - 1))]
+        token = draw(st.sampled_from(sorted(TOKENS)))
+        return text[:spot.start()] + token + text[spot.end():], TOKENS[token]
+    spots = list(KEY.finditer(text))
+    spot = spots[draw(st.integers(0, len(spots) - 1))]
+    indent, key = spot.group(1), spot.group(2)
+    at = spot.start() + 1
+    if kind == "duplicate":
+        extra = draw(st.sampled_from(["null", "1", '"x"', "[]", "{}"]))
+        return (text[:at] + f'{indent}"{key}": {extra},\n' + text[at:],
+                f'the key "{key}" appears twice')
+    if kind == "nesting":
+        depth = draw(st.integers(MAX_DEPTH, 3 * MAX_DEPTH))
+        return (text[:at] + f'{indent}"deep": ' + "[" * depth + "]" * depth + ",\n"
+                + text[at:], f"nested more than {MAX_DEPTH} levels")
+    return (text[:at] + f'{indent}"odd": "\\udc{draw(st.integers(0, 255)):02x}",\n'
+            + text[at:], "lone UTF-16 surrogate")
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_anything_companion_never_writes_is_refused_wherever_it_is(
+        world: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
+        data: st.DataObject) -> None:
+    tmp = tmp_path_factory.mktemp("anywhere")
+    text, reason = data.draw(hostile_files(world["text"]))
+    result, path = try_import(world, tmp, "hostile.json", text)
+    assert result.exit_code == 1 and reason in result.stderr, result.stderr
+    checked = run("verify", str(path))
+    assert checked.exit_code == 2 and reason in checked.stderr, checked.output
