@@ -36,8 +36,10 @@ from companion.session import Session
 from companion.store.database import Store
 from companion.textsafe import BIDI_CONTROLS, json_safe, printable, visible
 
-FIELDS = ("plan_title", "section_title", "candidate", "candidate_id", "role", "level",
-          "interviewer", "prompt", "signal", "note", "edit", "evidence", "summary")
+FIELDS = ("plan_title", "section_title", "rubric_title", "criterion_title", "anchor",
+          "advice", "scale", "plan_prompt", "plan_signal", "candidate", "candidate_id",
+          "role", "level", "interviewer", "prompt", "signal", "note", "edit", "evidence",
+          "summary", "postmortem")
 # Text that looks like what GFM, CommonMark and HTML act on, mixed with anything at all.
 PIECES = ["www.", "WWW.", "https://", "http://", "ftp://", "mailto:", "xmpp:", "@", ".com",
           "a", "x.y", "<", ">", "&lt;", "&gt;", "&", ";", "[", "](", ")", "!", "`", "*", "_",
@@ -74,13 +76,30 @@ def nonempty(text: str) -> str:
     return text if text.strip() else f"x{text}"
 
 
-def session_with(t: dict[str, str], *, clock: FakeClock | None = None) -> dict[str, Any]:
-    """A session with hostile text in every field a user or a plan author types, ended and
-    reported with its events."""
-    plan = make_plan()
+def session_with(t: dict[str, str], *, mode: str = "interview",
+                 clock: FakeClock | None = None) -> dict[str, Any]:
+    """A session with hostile text in every field a user or a plan author types (the plan's
+    titles, question, signal, rubric, anchors, advice and recommendation scale too), ended
+    and reported with its events."""
+    plan = make_plan(mode=mode, threshold=6,
+                     recommendation_scale=(nonempty(t["scale"]), f"{t['scale']} and more"))
     sections = list(plan.sections)
-    sections[0] = dataclasses.replace(sections[0], title=t["section_title"])
-    plan = dataclasses.replace(plan, title=t["plan_title"], sections=tuple(sections))
+    first = sections[0]
+    assert first.signals is not None and plan.rubric is not None
+    signals = dataclasses.replace(first.signals, title=t["plan_signal"], good=(
+        dataclasses.replace(first.signals.good[0], text=t["plan_signal"]),
+        *first.signals.good[1:]))
+    sections[0] = dataclasses.replace(
+        first, title=t["section_title"], guidance=t["plan_prompt"], signals=signals,
+        prompts=(dataclasses.replace(first.prompts[0], text=t["plan_prompt"],
+                                     follow_ups=(t["plan_prompt"],)), *first.prompts[1:]))
+    criteria = list(plan.rubric.criteria)
+    criteria[0] = dataclasses.replace(criteria[0], title=t["criterion_title"],
+                                      anchors=(t["anchor"], t["anchor"] + "!", t["anchor"]))
+    rubric = dataclasses.replace(plan.rubric, title=t["rubric_title"], advice=t["advice"],
+                                 criteria=tuple(criteria))
+    plan = dataclasses.replace(plan, title=t["plan_title"], sections=tuple(sections),
+                               rubric=rubric)
     return _report(plan, t, clock or FakeClock())
 
 
@@ -92,14 +111,18 @@ def _report(plan: SessionPlan, t: dict[str, str], clock: FakeClock) -> dict[str,
     clock.advance(30)
     s.add_prompt(nonempty(t["prompt"]))
     s.toggle_asked(s.state.section.prompts[-1].id)
+    s.toggle_asked("q1")
+    s.toggle_signal("g1")
     s.add_signal(nonempty(t["signal"]), "bad")
     note = s.add_note(nonempty(t["note"]), flagged=True)
     s.edit_note(note.id, nonempty(t["edit"]))
     s.add_note(nonempty(t["note"] + t["edit"]))
     s.set_score("c1", 1, t["evidence"])
     s.set_score("c2", 2, "")
-    s.set_recommendation("yes")
+    s.set_recommendation(plan.recommendation_scale[0])
     s.set_summary(t["summary"])
+    if plan.mode == "practice":
+        s.set_postmortem(t["postmortem"])
     clock.advance(30)
     s.end()
     return report(s.state, sink.events)
@@ -150,8 +173,9 @@ def assert_markdown_is_inert(md: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_any_text_in_every_field_of_every_session_export(t: dict[str, str]) -> None:
-    r = session_with(t)
-    plain = session_with(dict.fromkeys(FIELDS, "x"))
+    mode = "practice" if t["postmortem"][:1] < "m" else "interview"
+    r = session_with(t, mode=mode)
+    plain = session_with(dict.fromkeys(FIELDS, "x"), mode=mode)
     for fmt in FORMATS:
         out = render_session(r, fmt)
         if fmt == "json":
