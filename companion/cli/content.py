@@ -173,11 +173,11 @@ def _inside(path: Path, given: Path) -> bool:
 def paths(ctx: click.Context) -> None:
     """Print where content and the database are looked for."""
     config = config_of(ctx)
-    click.echo(f"database: {config.db_path}")
+    click.echo(visible(f"database: {config.db_path}"))
     for source in config.sources():
         for directory in source.dirs:
             state = "" if directory.is_dir() else "  (not there)"
-            click.echo(f"{source.label}: {directory}{state}")
+            click.echo(visible(f"{source.label}: {directory}{state}"))
 
 
 COMMANDS = (plans, banks, show, validate, paths)
