@@ -213,7 +213,7 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
             click.echo(text, nl=False)
         else:
             write_private(output, text, force)
-            click.echo(f"wrote {what} as {fmt} to {output}", err=True)
+            click.echo(f"wrote {what} as {fmt} to {one_line(output)}", err=True)
         try:
             if seen:
                 store.record_views("debrief" if candidate else "export", clock.wall(), seen)
