@@ -137,7 +137,7 @@ def test_only_practice_gives_an_empty_debrief() -> None:
 
 def test_debrief_markdown(reports: list[dict[str, Any]]) -> None:
     md = debrief_markdown(debrief(reports))
-    assert md.startswith("# Debrief: Sam Lee (sam@example.org)")
+    assert md.startswith("# Debrief: Sam Lee (sam\u2060@example.org)")  # no mailto link
     assert "| Criterion | Ada · Plan screen | Bob · Plan screen |" in md
     assert "| Communication | 2 | 1 |" in md
     assert "| Design | 0 (no evidence) | 2 (no evidence) |" in md

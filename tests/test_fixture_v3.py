@@ -24,6 +24,7 @@ SESSIONS = {"a1b2c3d4": ENDED, "e5f6a7b8": ENDED, "c9d0e1f2": PAUSED, "0a0b0c0d"
 def v3_db(tmp_path: Path) -> Path:
     copy = tmp_path / "v3.db"
     shutil.copyfile(V3 / "v3.db", copy)
+    copy.chmod(0o600)  # as companion makes it (a checkout gives 0644, which gets a warning)
     return copy
 
 

@@ -16,7 +16,7 @@ from companion.cli.config import Config
 from companion.content.located import Problem
 from companion.errors import CompanionError
 from companion.store.database import Store, StoreError
-from companion.textsafe import one_line
+from companion.textsafe import one_line, printable
 
 if TYPE_CHECKING:
     from companion.content.library import Library
@@ -62,7 +62,7 @@ def print_problems(problems: list[Problem], heading: str | None = None) -> None:
     if heading and problems:
         click.echo(heading, err=True)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(str(problem)), err=True)  # a file's text never reaches it raw
 
 
 def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
@@ -70,7 +70,8 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
     lib = config_of(ctx).library()
     if not quiet:
         for notice in lib.notices:
-            click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
+            click.echo(one_line(f"{notice.path}:{notice.line}: notice: {notice.message}"),
+                       err=True)
         if lib.problems:
             print_problems(lib.problems)
             click.echo(f"({len(lib.problems)} content problem(s): the files above were left "
@@ -79,10 +80,14 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
 
 
 def open_store(ctx: click.Context) -> Store:
+    """The database, with a warning on stderr for each of its files others can read."""
     try:
-        return Store(config_of(ctx).db_path)
+        store = Store(config_of(ctx).db_path)
     except StoreError as err:
         raise CompanionError(str(err)) from None
+    for warning in store.exposure_warnings():
+        click.echo(one_line(f"warning: {warning}"), err=True)
+    return store
 
 
 def resolve_session_id(store: Store, given: str | None) -> str:

@@ -147,7 +147,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
 
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
-        click.echo(f"{notice.path}:{notice.line}: notice: {notice.message}", err=True)
+        click.echo(visible(f"{notice.path}:{notice.line}: notice: {notice.message}"), err=True)
     checked = len(lib.files) if not paths else len(
         {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     )
@@ -186,11 +186,11 @@ def _inside(path: Path, given: Path) -> bool:
 def paths(ctx: click.Context) -> None:
     """Print where content and the database are looked for."""
     config = config_of(ctx)
-    click.echo(f"database: {config.db_path}")
+    click.echo(visible(f"database: {config.db_path}"))
     for source in config.sources():
         for directory in source.dirs:
             state = "" if directory.is_dir() else "  (not there)"
-            click.echo(f"{source.label}: {directory}{state}")
+            click.echo(visible(f"{source.label}: {directory}{state}"))
 
 
 COMMANDS = (plans, banks, show, validate, paths)

@@ -22,6 +22,7 @@ from companion.store.database import (
     Store,
     StoreError,
 )
+from companion.textsafe import json_safe
 
 DAY = 86_400.0
 
@@ -88,7 +89,8 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
     capped = (f"the best of the latest {results.ranked:,} matches; older ones were not "
               "ranked. Add words to narrow the search, or rank more with --latest N.")
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps([h.to_dict() for h in hits], indent=2,
+                                        ensure_ascii=False)))
         if results.capped:
             click.echo(f"note: {len(hits)} match(es), {capped}", err=True)
         return
@@ -173,13 +175,13 @@ def _finish_pending(store: Store, wait: float,
 
 
 def _listing_line(row: dict[str, Any]) -> str:
-    when = str(row.get("started_at") or "")[:16].replace("T", " ")
+    when = str(row.get("started_at") or "")[:16].replace("T", " ") + " UTC"
     who = one_line(row.get("candidate")) or "(no name)"
     if row.get("candidate_id") and row["candidate_id"] != row.get("candidate"):
         who += f" ({one_line(row['candidate_id'])})"
     plan = one_line(row.get("plan_id"))
     extra = "" if row.get("source", "local") == "local" else f", {one_line(row['source'])}"
-    return f"  {row['id']}  {when}  {who}  {plan}  [{row.get('status', '')}{extra}]"
+    return f"  {one_line(row['id'])}  {when}  {who}  {plan}  [{row.get('status', '')}{extra}]"
 
 
 def _resolve_sessions(store: Store, given: tuple[str, ...]) -> list[str]:

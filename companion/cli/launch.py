@@ -129,6 +129,8 @@ def open_home(config: Config, library: Library) -> None:
         store = Store(config.db_path)
     except StoreError as err:
         raise CompanionError(str(err)) from None
+    for warning in store.exposure_warnings():
+        click.echo(f"warning: {warning}", err=True)
     with store:
         _run(create_app(store, RealClock(), library))
 

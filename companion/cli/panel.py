@@ -25,6 +25,7 @@ from companion.cli.common import (
 from companion.errors import CompanionError
 from companion.events import AMENDMENT_WORDS
 from companion.store.database import Store, StoreError
+from companion.textsafe import json_safe
 
 # --- the team key -----------------------------------------------------------------------------
 
@@ -77,15 +78,18 @@ def key_init(ctx: click.Context, force: bool) -> None:
 @click.pass_context
 def key_path_command(ctx: click.Context) -> None:
     """Print where the team key is read from (and whether it is there)."""
-    from companion.panel.seal import SealError, key_id, key_path, load_key
+    from companion.panel.seal import SealError, key_id, key_path, key_warning, load_key
 
     path = key_path(config_of(ctx).config_dir)
-    click.echo(str(path))
+    click.echo(one_line(path))
     try:
         found = load_key(config_of(ctx).config_dir)
     except SealError as err:
         click.echo(f"warning: {err}", err=True)
         return
+    warning = key_warning(config_of(ctx).config_dir)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     if found is None:
         click.echo("(no key there: seals are plain SHA-256, which only catches accidental "
                    "edits; `companion key init` makes one)", err=True)
@@ -210,7 +214,7 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
             click.echo(text, nl=False)
         else:
             write_private(output, text, force)
-            click.echo(f"wrote {what} as {fmt} to {output}", err=True)
+            click.echo(f"wrote {what} as {fmt} to {one_line(output)}", err=True)
         try:
             if seen:
                 store.record_views("debrief" if candidate else "export", clock.wall(), seen)
@@ -224,9 +228,19 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
 _NAMES = {"hmac-sha256": "HMAC-SHA256", "sha256": "SHA-256"}
 
 
-def _looks_like_file(target: str) -> bool:
-    return (target.lower().endswith(".json") or os.sep in target or "/" in target
-            or Path(target).is_file())
+def _looks_like_file(target: str, db: Path | None = None) -> bool:
+    """A file when there is one by that name; else a session id when the database holds
+    one exactly so (an imported id may end in .json or hold a /); else by its shape."""
+    if Path(target).is_file():
+        return True
+    if db is not None and db.is_file():
+        try:
+            with Store(db) as store:
+                if store.session(target) is not None:
+                    return False
+        except StoreError:
+            pass
+    return target.lower().endswith(".json") or os.sep in target or "/" in target
 
 
 def _verdict_lines(verdict: Any, label: str, start: dict[str, Any],
@@ -285,7 +299,7 @@ def verify(ctx: click.Context, target: str) -> None:
     )
 
     team_key = _team_key(ctx)
-    if _looks_like_file(target):
+    if _looks_like_file(target, config_of(ctx).db_path):
         path = Path(target)
         try:
             doc, events = read_export(path)
@@ -345,14 +359,20 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
     are never merged into or changed. Exit 0 when every file was imported, 1 when any was
     refused."""
     from companion.clock import RealClock
-    from companion.panel.seal import Refused, import_file
+    from companion.panel.seal import Refused, check_file, import_file
 
     team_key = _team_key(ctx)
     clock = RealClock()
     imported = refused = 0
-    with open_store(ctx) as store:
+    store: Store | None = None
+    try:
         for path in files:
             try:
+                # Checked before the database is even opened: a refused file (or a run
+                # where every file is refused) leaves it as it was, or not created at all.
+                check_file(path, team_key, allow_unkeyed=allow_unkeyed)
+                if store is None:
+                    store = open_store(ctx)
                 info = import_file(store, path, clock, team_key, allow_unkeyed=allow_unkeyed)
             except Refused as err:
                 refused += 1
@@ -365,11 +385,14 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
             seal = verdict.seal or {}
             who = one_line(info["candidate"]) + (f" ({one_line(info['candidate_id'])})"
                                                   if info["candidate_id"] else "")
-            click.echo(f"imported {info['session_id']} from {path}: {who}, interviewer "
+            click.echo(f"imported {info['session_id']} from {one_line(path)}: {who}, interviewer "
                        f"{one_line(info['interviewer']) or '-'}, {info['status']}; seal "
                        f"{verdict.status} ({_NAMES.get(str(seal.get('algorithm')), '?')})")
             for e in verdict.amendments:
                 click.echo(f"  amended after sealing: {e.type} (event {e.seq})")
+    finally:
+        if store is not None:
+            store.close()
     if len(files) > 1:
         click.echo(f"{imported} imported, {refused} refused", err=True)
     if refused:
@@ -449,6 +472,6 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
             + (f"; interviewers: {', '.join(map(one_line, known))}" if known else
                "; there are none yet"))
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
         return
     click.echo(calibration_text(result))

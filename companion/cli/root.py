@@ -13,6 +13,8 @@ from companion import __version__
 from companion.cli import content, sessions
 from companion.cli.common import common_options, config_of, load_content
 from companion.collector import resume_collector
+from companion.errors import CompanionError
+from companion.textsafe import printable
 
 # Commands that open the app (None: no command, the home screen).
 APP_COMMANDS = frozenset({None, "run", "resume", "practice"})
@@ -35,6 +37,14 @@ class CommandGroup(click.Group):
         "import": ("companion.cli.panel", "import_command"),
         "calibration": ("companion.cli.panel", "calibration"),
     }
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Every command's error message shows control characters as symbols: it often
+        quotes what the user typed or a file held (`no session '...'`)."""
+        try:
+            return super().invoke(ctx)
+        except CompanionError as err:
+            raise CompanionError(printable(err.format_message())) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LATER})

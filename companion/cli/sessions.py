@@ -17,6 +17,7 @@ from companion.cli.common import (
 )
 from companion.errors import CompanionError
 from companion.store.database import StoreError
+from companion.textsafe import json_safe, printable
 
 if TYPE_CHECKING:
     from companion.practice.stats import PracticeStats
@@ -41,7 +42,7 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
             if as_json:
                 # One session a line, each made by SQLite (Store.sessions_json).
                 lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status)
-                click.echo("[\n" + ",\n".join(lines) + "\n]" if lines else "[]")
+                click.echo(json_safe("[\n" + ",\n".join(lines) + "\n]") if lines else "[]")
                 return
             rows = store.sessions(candidate=candidate, status=status)
         except StoreError as err:
@@ -52,10 +53,10 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         return
     for r in rows:
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
-        when = (r["started_at"] or "")[:16].replace("T", " ")
-        click.echo(f"{r['id']}  {when}  {r['status']:<9}  {score:>5}  "
-                   f"{one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
-                   + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
+        when = (r["started_at"] or "")[:16].replace("T", " ") + " UTC"
+        click.echo(f"{one_line(r['id'])}  {when}  {r['status']:<9}  {score:>5}  "
+                   f"{one_line(r['candidate'])[:24]:<24}  {one_line(r['plan_id'])}"
+                   + (f"  ({one_line(r['recommendation'])})" if r["recommendation"] else ""))
 
 
 @click.command()
@@ -195,9 +196,9 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
             raise CompanionError(str(err)) from None
     result = practice_stats(history, lib)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
         return
-    click.echo(stats_text(result))
+    click.echo(printable(stats_text(result)))  # titles come from user banks
 
 
 def stats_text(result: PracticeStats) -> str:

@@ -27,6 +27,7 @@ from companion import __version__, model
 from companion.content.library import Library, Source, files_of, load_library
 from companion.content.located import Problem
 from companion.files import write_atomic
+from companion.paths import private_dir
 
 FORMAT = 4  # 4: questions and inline prompts know their line
 _CLASSES: dict[str, type] = {
@@ -248,7 +249,7 @@ def _write(cache_dir: Path, path: Path, blob: bytes) -> None:
     older cache files are removed. A cache that cannot be written just means the next start
     parses again."""
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(cache_dir)
         write_atomic(path, blob, overwrite=True)
         for old in cache_dir.glob("library-*"):
             if old != path:

@@ -1,17 +1,24 @@
 """One session as CSV: one row per event, with the session and section it belongs to and a
 few flattened fields, for a spreadsheet. The columns are documented in docs/exports.md.
 
-Cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage
-return) are prefixed with a single quote, so a note like `=HYPERLINK(...)` stays text."""
+Text cells follow the OWASP CSV-injection guidance: a cell a spreadsheet could take for a
+formula (its first visible character `=`, `+`, `-` or `@`, fullwidth or small forms and the
+minus sign included, also behind leading spaces, line breaks, NUL, other control characters
+and zero-width characters) or starting with a tab, a carriage return or a single quote gets
+one more single quote in front, so a note like `=HYPERLINK(...)` stays text and `=1+1` and
+`'=1+1` stay two different cells. Control characters then show as symbols
+(textsafe.printable); `data_json` keeps the exact text in JSON escapes."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import unicodedata
 from typing import Any
 
 from companion.events import adhoc_id
+from companion.textsafe import json_safe, printable
 
 COLUMNS = (
     "session_id", "candidate", "candidate_id", "plan_id", "seq", "type", "at",
@@ -19,15 +26,32 @@ COLUMNS = (
     "criterion", "score", "evidence", "value", "flagged", "back_seconds", "note_ref",
     "data_json",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_TRIGGERS = frozenset("=+-@\u2212")  # U+2212 MINUS SIGN
+
+
+def _hidden(ch: str) -> bool:
+    """A character a spreadsheet may skip before a formula: whitespace, a control or a format
+    character (zero-width space and joiners, BOM, bidi marks)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read this text as a formula (or it starts with a ')."""
+    if text.startswith(_FORMULA_START):
+        return True
+    first = next((ch for ch in text if not _hidden(ch)), "")
+    return bool(first) and (first in _TRIGGERS
+                            or unicodedata.normalize("NFKC", first)[:1] in _TRIGGERS)
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as typed: text that could start a formula gets a '."""
+    """A cell a spreadsheet shows as typed: text that could start a formula gets a ', and
+    control characters show as symbols."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return printable("'" + value if formula_like(value) else value)
     return value
 
 
@@ -123,7 +147,7 @@ def _row(r: dict[str, Any], e: dict[str, Any], note_section: dict[int, int],
         plan = data.get("plan", {})
         data = {**data, "plan": {"id": plan.get("id"), "title": plan.get("title")}}
         row["text"] = plan.get("title", "")
-    row["data_json"] = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    row["data_json"] = json_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))
     return row
 
 
@@ -158,5 +182,5 @@ def _seal_row(r: dict[str, Any], seal: dict[str, Any]) -> dict[str, Any]:
         "at": seal["sealed_at"],
         "text": seal["protection"] + (" Amended after sealing." if seal["amended"] else ""),
         "value": f"{seal['algorithm']}:{seal['digest']}",
-        "data_json": json.dumps(seal, ensure_ascii=False, sort_keys=True),
+        "data_json": json_safe(json.dumps(seal, ensure_ascii=False, sort_keys=True)),
     }

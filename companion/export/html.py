@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from companion.clock import duration, mmss
+from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
+from companion.textsafe import printable
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm; }
@@ -83,7 +85,8 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escaped for HTML, control characters shown as symbols (textsafe.printable)."""
+    return html.escape(printable("" if value is None else str(value)), quote=True)
 
 
 def _when(stamp: str | None) -> str:
@@ -146,6 +149,11 @@ def _facts(r: dict[str, Any]) -> str:
                  if planned else f"{duration(used)} used (untimed plan)"),
         ("Status", esc(r["status"])),
     ]
+    jump = clock_words(r)
+    if jump:
+        if ended_before_started(r):
+            pairs[9] = ("Ended", f"{ended} (reads before Started: clock set back)")
+        pairs.append(("Clock", esc(jump[:1].upper() + jump[1:] + ".")))
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs)
     return f'<dl class="facts">{items}</dl>'
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from companion.textsafe import json_safe
+
 
 def session_json(r: dict[str, Any]) -> str:
-    """The report as indented JSON text (UTF-8 kept as is), ending with a newline."""
-    return json.dumps(r, sort_keys=False, ensure_ascii=False, indent=2) + "\n"
+    """The report as indented JSON text (UTF-8 kept as is), ending with a newline. Control
+    characters (C0, DEL, C1) and bidi controls are JSON escapes (`\\u001b`), never raw."""
+    return json_safe(json.dumps(r, sort_keys=False, ensure_ascii=False, indent=2)) + "\n"

@@ -7,12 +7,18 @@ import re
 from typing import Any
 
 from companion.clock import duration
+from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LIST_DASH = re.compile(r"^([-=])")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+# GitHub-flavoured Markdown turns bare `www.`, `scheme://` and `name@host` into links, even
+# behind backslash escapes and character references. An invisible word joiner (U+2060) after
+# the first `w` of `www.`, inside `://` and before `@` keeps them text.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)w(?=ww\.)|:(?=//)|(?=@)")
 
 
 def escape_inline(text: str) -> str:
@@ -21,7 +27,8 @@ def escape_inline(text: str) -> str:
     escaped = _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
     # A leading "-", "=" or "1." would start a list or a heading underline.
     escaped = _LIST_DASH.sub(r"\\\1", escaped)
-    return _LIST_NUMBER.sub(r"\1\\\2", escaped)
+    escaped = _LIST_NUMBER.sub(r"\1\\\2", escaped)
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def escape_block(text: str) -> str:
@@ -51,7 +58,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
     facts = [
         ("Session", code(r["session_id"])),
         ("Plan", code(r["plan"]["id"])),
-        ("Mode", r["mode"]),
+        ("Mode", esc(r["mode"])),
         ("Role", esc(r["role"] or "-")),
         ("Level", esc(r["level"] or "-")),
         ("Interviewer", esc(r["interviewer"] or "-")),
@@ -60,6 +67,11 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                    r["ended_at"]) if r["ended_at"] else f"not ended ({r['status']})"),
         ("Time", f"{duration(r['used_seconds'])} of {duration(r['plan']['planned_seconds'])}"),
     ]
+    jump = clock_words(r)
+    if jump:
+        if ended_before_started(r):
+            facts[7] = ("Ended", f"{facts[7][1]} (reads before Started: clock set back)")
+        facts.append(("Clock", jump[:1].upper() + jump[1:] + "."))
     out += [f"- **{k}:** {v}" for k, v in facts] + [""]
     rubric = r["rubric"]
     if rubric:

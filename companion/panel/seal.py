@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ from companion.events import (
 )
 from companion.export.sealview import HMAC_SHA256, SHA256
 from companion.files import write_atomic
+from companion.panel import strictjson
 from companion.session import Event, SessionError, SessionState, replay, summary_of
 from companion.store.database import StoreError
 
@@ -52,7 +54,7 @@ SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "
                "views_logged_since")
 KEY_FILE_NAME = "team-key"
 KEY_BYTES = 32
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = strictjson.MAX_BYTES
 INTACT, AMENDED, BROKEN = "intact", "amended", "broken"
 UNSEALED, NO_KEY, WRONG_KEY, UNKEYED = "unsealed", "no key", "wrong key", "unkeyed"
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -130,22 +132,18 @@ def load_key(config_dir: Path | None = None) -> bytes | None:
 
 def key_warning(config_dir: Path | None = None) -> str | None:
     """Words for a key file others can read (it should be mode 0600)."""
-    path = key_path(config_dir)
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None
-    if mode & 0o077:
-        return (f"the team key {path} can be read by other users (mode {mode & 0o777:o}); "
-                f"run `chmod 600 {path}`")
-    return None
+    from companion.paths import exposure_warning
+
+    return exposure_warning(key_path(config_dir), "the team key")
 
 
 def init_key(config_dir: Path | None = None, force: bool = False) -> tuple[Path, str]:
     """Write a new random key (hex, mode 0600). Returns the path and the key's id."""
     path = key_path(config_dir)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from companion.paths import private_dir
+
+        private_dir(path.parent)
     except OSError as err:
         raise SealError(f"cannot create {path.parent}: {err.strerror or err}") from None
     key = secrets.token_bytes(KEY_BYTES)
@@ -218,7 +216,8 @@ def check(events: list[Event], seal: dict[str, Any] | None, key: bytes | None) -
                                "there: some were removed", seal)
     try:
         sealed_state = replay(events[:covers])
-    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+            OverflowError):
         return Verdict(BROKEN, "the sealed events do not add up to a session", seal)
     if not sealed_state.finished:
         return Verdict(BROKEN, "the seal covers a session that had not ended", seal)
@@ -396,11 +395,19 @@ def _event_from(raw: Any, index: int) -> Event:
 def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     """A JSON export and its events, checked for shape. Raises Refused."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device would be read until it ends, perhaps never.
+            raise Refused("not a regular file (a pipe, a device or a socket)",
+                          "give the .json file itself")
         if size > MAX_IMPORT_BYTES:
             raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
                           "check that this is the right file")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)  # a file still growing stops here
     except FileNotFoundError:
         raise Refused("no such file", "check the name and folder") from None
     except IsADirectoryError:
@@ -408,7 +415,11 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     except OSError as err:
         raise Refused(f"cannot read it ({err.strerror or err})", "check its permissions") from None
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = strictjson.loads(raw)
+    except strictjson.JSONRefused as err:
+        raise Refused(f"not an export companion would write: {err}",
+                      "import the .json file `companion export ID --format json` wrote, "
+                      "unedited") from None
     except UnicodeDecodeError:
         raise Refused("not UTF-8 text, so not a JSON export",
                       "import the .json file `companion export ID --format json` wrote") from None
@@ -477,17 +488,21 @@ def verify_export(doc: dict[str, Any], events: list[Event], key: bytes | None) -
     verdict = check(events, seal, key)
     if verdict.status == BROKEN:
         return verdict
-    changed = body_differences(doc, events, seal)
+    try:
+        changed = body_differences(doc, events, seal)
+    except (SessionError, KeyError, TypeError, ValueError, AttributeError, IndexError,
+            OverflowError) as err:
+        return Verdict(BROKEN, f"the events do not make a scorecard ({err})", seal)
     if changed:
         return Verdict(BROKEN, "the scorecard does not match its own events ("
                        + ", ".join(changed) + " edited)", seal)
     return verdict
 
 
-def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
-                allow_unkeyed: bool = False) -> dict[str, Any]:
-    """Take one other interviewer's JSON export into the database, as it is. Raises Refused
-    (nothing written) for a broken, unsealed, duplicate or malformed file."""
+def check_file(path: Path, key: bytes | None, *,
+               allow_unkeyed: bool = False) -> tuple[dict[str, Any], list[Event], Verdict]:
+    """Everything `import_file` checks that needs no database: the file read with limits,
+    its shape, its events and its seal. Raises Refused."""
     doc, events = read_export(path)
     start = events[0].data
     who = start.get("interviewer") or "its interviewer"
@@ -518,6 +533,17 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
                       "it and sealed it again",
                       f"ask {who} to install the team key (`companion key path`) and export "
                       "again, or add --allow-unkeyed to accept it")
+    return doc, events, verdict
+
+
+def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
+                allow_unkeyed: bool = False) -> dict[str, Any]:
+    """Take one other interviewer's JSON export into the database, as it is. Raises Refused
+    (nothing written) for a broken, unsealed, duplicate or malformed file."""
+    _doc, events, verdict = check_file(path, key, allow_unkeyed=allow_unkeyed)
+    seal = verdict.seal
+    assert seal is not None
+    start = events[0].data
     sid = start["session_id"]
     if store.session(sid) is not None:
         record = store.import_record(sid)
@@ -530,17 +556,25 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
                       "merged into or replaced")
     # The user's own scorecards of this candidate are sealed before the import counts as
     # having seen another one.
-    candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id")) if c)
-    seal_pending(store, clock, key, candidates)
+    candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id"))
+                       if isinstance(c, str) and c)
     state = replay(events)
     source = "import:" + (" ".join(str(start.get("interviewer") or "").split()) or path.name)
     try:
-        store.import_session(sid, events, summary_of(state), source=source, seal=seal,
-                             file=path.name, imported_at=clock.wall())
+        # One transaction: the seals made first and the import, or (refused) neither.
+        with store.atomic():
+            seal_pending(store, clock, key, candidates)
+            store.import_session(sid, events, summary_of(state), source=source, seal=seal,
+                                 file=path.name, imported_at=clock.wall())
     except StoreError as err:
-        if "UNIQUE" in str(err) or "constraint" in str(err).lower():
+        text = str(err)
+        if "UNIQUE constraint failed: sessions.id" in text:
             raise Refused(f"duplicate: session {sid} is already in this database",
                           "nothing was changed") from None
+        if "constraint failed" in text or "Error binding parameter" in text:
+            reason = text.split("database error: ", 1)[-1]
+            raise Refused(f"malformed: its values do not fit a session ({reason})",
+                          _FRESH + "; nothing was changed", malformed=True) from None
         raise
     return {"session_id": sid, "file": path.name, "candidate": state.candidate,
             "candidate_id": state.candidate_id, "interviewer": state.interviewer,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from companion.clock import from_iso, iso, iso_stored
 from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
 from companion.lease import Lease
+from companion.paths import exposure_warning, private_dir
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -80,9 +81,13 @@ def _explain(path: Path, err: BaseException, busy: float | None = None) -> Store
 
 
 def _create_file(path: Path) -> None:
-    """Create the database file with mode 0600 (it holds candidate data)."""
+    """Create the database file with mode 0600 (it holds candidate data), in folders made
+    0700, whatever the umask. A dangling symlink is followed: its target is created so, not
+    left to SQLite (which would make it 0644)."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as err:
         # mkdir raises FileExistsError when the parent is a regular file: not "already there".
         if isinstance(err, FileExistsError):
@@ -97,7 +102,10 @@ def _create_file(path: Path) -> None:
         ) from None
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-        os.close(fd)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except FileExistsError:
         return
     except OSError as err:
@@ -457,6 +465,14 @@ class Store:
         # An erasure that an interrupted or blocked purge left pending is finished now.
         self.erasures_finished = self._finish_pending_on_open()
 
+    def exposure_warnings(self) -> list[str]:
+        """Words for the database file, its -wal or its -shm when other users can read or
+        write them (each with the chmod that fixes it)."""
+        real = Path(os.path.realpath(self.path))
+        found = (exposure_warning(Path(f"{real}{suffix}"), "the database")
+                 for suffix in ("", "-wal", "-shm"))
+        return [w for w in found if w]
+
     def _migrate(self, version: int, target: int) -> None:
         if version >= target:
             return
@@ -495,7 +511,21 @@ class Store:
         self.close()
 
     @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction around writes that each open their own (an import and the seals
+        made just before it): all of them are kept, or none."""
+        with self.transaction():
+            self._joined = True
+            try:
+                yield
+            finally:
+                self._joined = False
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
+        if getattr(self, "_joined", False):
+            yield  # inside atomic(): the outer transaction commits or rolls back
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
@@ -726,11 +756,17 @@ class Store:
         return dict(rows[0]) if rows else None
 
     def find(self, prefix: str) -> list[str]:
-        """Session ids starting with `prefix` (ids are short; a prefix is enough to type)."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        """Session ids starting with `prefix` (ids are short; a prefix is enough to type).
+        An exact id always wins: an imported id `9` stays addressable beside `9f3c...`.
+        Case counts (LIKE would match `ABC` to `abc1`)."""
+        if not prefix:
+            return []
+        exact = self._query("SELECT id FROM sessions WHERE id = ?", (prefix,))
+        if exact:
+            return [exact[0]["id"]]
         rows = self._query(
-            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at DESC",
-            (escaped + "%",),
+            "SELECT id FROM sessions WHERE substr(id, 1, ?) = ? ORDER BY started_at DESC",
+            (len(prefix), prefix),
         )
         return [r["id"] for r in rows]
 

@@ -236,8 +236,9 @@ class HomeScreen(Screen[None]):
         for row in open_rows:
             label = Text(f"{row['id']}  ", style="dim")
             label.append_text(plain(row["candidate"], "bold"))
-            label.append(f"  {visible(row['plan_title'])}  {(row['last_event_at'] or '')[:16]}",
-                         style="dim")
+            when = (row["last_event_at"] or "")[:16].replace("T", " ")
+            label.append(f"  {visible(row['plan_title'])}  {when} UTC" if when else
+                         f"  {visible(row['plan_title'])}", style="dim")
             in_progress.add_option(Option(label, id=row["id"]))
         if not open_rows:
             in_progress.add_option(Option(Text("none", style="dim"), disabled=True))
