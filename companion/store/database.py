@@ -488,6 +488,15 @@ class Store:
                 MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
+    def set_busy(self, seconds: float) -> None:
+        """How long a write waits for another program's lock from now on (the app: 50 ms,
+        then its screen says NOT SAVED and retries on the next tick, timer running)."""
+        self.busy = seconds
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+
     def checkpoint(self) -> bool:
         """Copy the WAL into the database without blocking anyone (PASSIVE), for idle
         moments. Maintenance only: if it fails, every commit is still safe in the WAL."""

@@ -23,6 +23,8 @@ from companion.session import Session
 from companion.store.database import LeaseLost, Store, StoreError
 from companion.tui.navigation import Navigator
 
+UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
+
 
 @dataclass(frozen=True)
 class Start:
@@ -48,6 +50,7 @@ class CompanionApp(App[None]):
                  heartbeat: float = HEARTBEAT_S) -> None:
         super().__init__()
         self.heartbeat = heartbeat
+        store.set_busy(UI_BUSY_S)
         self.rng = random.Random(seed)
         self.store = store
         self.clock = clock

@@ -7,6 +7,7 @@ written through the store at once; nothing lives only in widgets."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -180,8 +181,10 @@ class LiveScreen(Screen[None]):
         self._last_failure = ""
         self._last_write_seen = (len(session.events), session.clock.monotonic())
         self._checkpointed = len(session.events)
-        # A note whose write failed: (flagged, session time and section it was typed in).
-        self._retry_note: tuple[bool, float, int] | None = None
+        # Notes the database refused (a full disk, a lock): kept here in order, each with
+        # the moment and section it was typed in, and written as soon as it takes them.
+        self._unsaved: list[UnsavedNote] = []
+        self._unsaved_reason = ""
         self._tick_history: list[tuple[int, str]] = []
         self.retired = False  # see retire()
 
@@ -316,8 +319,10 @@ class LiveScreen(Screen[None]):
 
     def _show_mode(self) -> None:
         notice = self.notice
-        if self._retry_note is not None:
-            notice = "NOT SAVED YET: the note stays in the line and is retried every tick"
+        if self._unsaved:
+            count = len(self._unsaved)
+            # Short enough for 60 columns; the notification says the rest.
+            notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               notice, self.practice)
 
@@ -347,8 +352,8 @@ class LiveScreen(Screen[None]):
             self._last_phase = current
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
-        if self._retry_note is not None and self._note_text().strip():
-            self._commit_note(self._retry_note[0])
+        if self._unsaved:
+            self._write_unsaved()
         self._flush_draft()
         self._checkpoint_when_idle()
 
@@ -466,27 +471,54 @@ class LiveScreen(Screen[None]):
         if not raw.strip():
             return False
         text, back = parse_note(raw)
-        back = back or self.backdate
-        now = self.session.now()
-        # A retry keeps the moment and the section the note was typed in.
-        typed_at, section = ((now, self.state.current) if self._retry_note is None
-                             else self._retry_note[1:])
-        if self._do(self.session.add_note, text, back + (now - typed_at), flagged,
-                    section) is None:
-            # The text stays in the note line (nothing typed is lost) and, if the write
-            # failed, every tick tries again until it is saved.
-            self._retry_note = (flagged, typed_at, section) if self._last_failure else None
-            self._show_mode()
-            return False
-        if self._retry_note is not None:
-            self._retry_note = None
-            self._say("Saved now.")
+        note = UnsavedNote(text, back or self.backdate, flagged, self.session.now(),
+                           self.state.current)
         note_line.value = ""
         self.backdate = 0.0
         self._draft, self._draft_dirty = "", True
+        if self._unsaved:
+            self._unsaved.append(note)  # after the ones still waiting, in typing order
+            self._write_unsaved()
+        elif not self._write_note(note):
+            if self.read_only or not self._unsaved:
+                note_line.value = raw  # refused or taken over: the text goes back
+            self._show_mode()
+            return False
         self._flush_draft()
         self._show_mode()
         return True
+
+    def _write_note(self, note: UnsavedNote) -> bool:
+        """Save one note as typed then; a write the database refuses queues it."""
+        now = self.session.now()
+        try:
+            self.session.add_note(note.text, note.back + (now - note.typed_at), note.flagged,
+                                  note.section)
+        except SessionError as err:
+            self._say(str(err))
+            return False
+        except LeaseLost as err:
+            self.lease_lost(str(err))
+            return False
+        except StoreError as err:
+            if note not in self._unsaved:
+                self._unsaved.append(note)
+            self._unsaved_reason = _waiting_for(str(err))
+            self._fail_once(f"NOT SAVED: {err}")
+            return False
+        self._last_failure = ""
+        self.refresh_view()
+        return True
+
+    def _write_unsaved(self) -> None:
+        """Write the waiting notes in order; stop at the first the database still refuses."""
+        while self._unsaved:
+            if not self._write_note(self._unsaved[0]):
+                break
+            self._unsaved.pop(0)
+            if not self._unsaved:
+                self._say("Saved now.")
+        self._show_mode()
 
     def action_flag(self) -> None:
         if self.typing and not self.practice and self._note_text().strip():
@@ -684,6 +716,12 @@ class LiveScreen(Screen[None]):
         when the session stopped). Returns what could not be saved, for the exit message."""
         if self.read_only:
             return None  # nothing of ours to save: the holder keeps the session
+        self._write_unsaved()
+        if self._unsaved:
+            # The database still refuses them: they go to the terminal, not lost with the app.
+            lines = "\n".join(f"  [{mmss(n.typed_at)}] {visible(n.text)}" for n in self._unsaved)
+            return (f"NOT SAVED ({self._unsaved_reason}): {len(self._unsaved)} note(s) typed "
+                    f"while the database refused them; copy them now:\n{lines}")
         try:
             self._draft = self._note_text()
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
@@ -694,6 +732,26 @@ class LiveScreen(Screen[None]):
         except StoreError as err:
             return f"{err} (every note saved before this is safe)"
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedNote:
+    """A note typed while the database refused writes: saved later as it was typed."""
+
+    text: str
+    back: float
+    flagged: bool
+    typed_at: float  # session time when Enter was pressed
+    section: int
+
+
+def _waiting_for(error: str) -> str:
+    lowered = error.lower()
+    if "disk is full" in lowered:
+        return "waiting for disk space"
+    if "locked" in lowered:
+        return "waiting for a lock"
+    return "waiting for the database"
 
 
 def _duration(seconds: float) -> str:
