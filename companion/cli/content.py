@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,7 +139,7 @@ def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) 
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems."""
     config = config_of(ctx)
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _there(p)]
     if missing:
         raise CompanionError(f"no such file or folder: {missing[0]}")
     from companion.content.library import validate_paths
@@ -160,11 +161,24 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                f"{len(lib.loops)} loops")
 
 
-def _inside(path: Path, given: Path) -> bool:
+def _there(path: Path) -> bool:
+    """Whether anything is at `path`: a loop or an unreadable file is there, and is
+    reported by name when read, rather than called missing."""
     try:
-        return path.resolve() == given.resolve() or given.resolve() in path.resolve().parents
-    except OSError:
+        os.lstat(path)
+    except FileNotFoundError:
         return False
+    except OSError:
+        return True
+    return True
+
+
+def _inside(path: Path, given: Path) -> bool:
+    if path == given or given in path.parents:
+        return True
+    # realpath, not Path.resolve: it never raises on a symbolic link loop.
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(given))
+    return real == top or top in real.parents
 
 
 @click.command()

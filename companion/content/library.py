@@ -6,6 +6,8 @@ content. Also resolves a plan into the SessionPlan a session snapshots when it s
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 import random
 import re
 from collections.abc import Iterable, Iterator
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.content.located import LList, LMap, Problem
+from companion.content.safefile import list_folder, read_regular, walk_folder, why_not
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
@@ -148,12 +151,20 @@ def content_sources(
 
 
 def files_of(source: Source) -> Iterator[Path]:
+    yield from listing(source)[0]
+
+
+def listing(source: Source) -> tuple[list[Path], list[Problem]]:
+    """A source's content files in load order, and a problem for each of its folders that is
+    there but cannot be read (a missing folder is only content not written yet)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
     for directory in source.dirs:
-        if directory.is_dir():
-            yield from sorted(
-                p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
-    yield from source.files
+        found, unreadable = list_folder(directory, source.label)
+        files.extend(found)
+        problems.extend(unreadable)
+    files.extend(source.files)
+    return files, problems
 
 
 # --- Reading one file ---------------------------------------------------------------------
@@ -594,13 +605,10 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     """Read and check one content file on its own (no cross-file references)."""
     label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(label, 1, f"the file is {size // 1024} KiB; content files "
-                                  f"are limited to {MAX_FILE_BYTES // 1024 // 1024} MiB")]
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError as err:
-        return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
+        return None, [Problem(label, 0, f"cannot read this: {why_not(err)}; content files "
+                              "are regular YAML files (remove it or point to the file)")]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
     value, problems = parse_bytes(data, label)
@@ -640,7 +648,9 @@ def load_library(sources: Iterable[Source]) -> Library:
     left_out: dict[tuple[str, str], _Item] = {}
     for source in sources:
         defined: dict[tuple[str, str], _Item] = {}
-        for path in files_of(source):
+        paths, unreadable = listing(source)
+        lib.problems.extend(unreadable)
+        for path in paths:
             lib.files.append(path)
             item, problems = read_file(path, source.label)
             lib.problems.extend(problems)
@@ -759,28 +769,43 @@ def _ref_problem(
 def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
     """Check the given files (or folders) against everything else that is loaded."""
     files: list[Path] = []
+    unreadable: list[Problem] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        if _is_folder(path):
+            found, problems = walk_folder(path)
+            files.extend(found)
+            unreadable.extend(problems)
         else:
             files.append(path)
     base = list(base)
     # Files already inside a loaded folder are checked in place rather than loaded twice
     # (compared resolved, so `validate banks/x.yaml` from the checkout finds the built-in).
-    loaded = {p.resolve(): p for s in base for p in files_of(s)}
+    # realpath, not Path.resolve: it never raises on a symbolic link loop.
+    loaded = {_resolved(p): p for s in base for p in files_of(s)}
     wanted: set[str] = set()
     extra: dict[Path, Path] = {}
     for path in files:
-        resolved = path.resolve()
+        resolved = _resolved(path)
         if resolved in loaded:
             wanted.add(str(loaded[resolved]))
         else:
             wanted.add(str(path))
             extra.setdefault(resolved, path)
     lib = load_library([*base, Source("given files", (), tuple(extra.values()))])
-    lib.problems = [p for p in lib.problems if p.path in wanted]
+    lib.problems = unreadable + [p for p in lib.problems if p.path in wanted]
     lib.notices = [n for n in lib.notices if n.path in wanted]
     return lib
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:  # a loop, or a folder above it we may not enter: read_file says which
+        return False
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.realpath(path))
 
 
 # --- Resolving a plan for a session -------------------------------------------------------

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 
+# What a message may quote of a file's own text: a 7 MB scalar must not become 7 MB of stderr.
+MAX_MESSAGE = 300
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem in a content file, reported as `path:line: message`."""
+    """One problem in a content file, reported as `path:line: message` (`path: message` for
+    line 0: a folder, or a file as a whole)."""
 
     path: str
     line: int
@@ -20,8 +25,14 @@ class Problem:
         if not self.message.isprintable():
             shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
             object.__setattr__(self, "message", shown)
+        if len(self.message) > MAX_MESSAGE:
+            # Keep the start (what is wrong) and the end (what to do); cut what it quotes.
+            head, tail = self.message[:200], self.message[-(MAX_MESSAGE - 210):]
+            object.__setattr__(self, "message", f"{head} [...] {tail}")
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 
