@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
 import random
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 # What a message may quote of a file's own text: a 7 MB scalar must not become 7 MB of stderr.
 MAX_MESSAGE = 300
 
