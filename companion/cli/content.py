@@ -55,7 +55,7 @@ def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None
         raise CompanionError(f"no plans of stage '{stage}'; stages: {', '.join(stages)}")
     chosen.sort(key=lib.listing_order)
     if as_json:
-        click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2))
+        click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2, allow_nan=False))
         return
     width = max((len(p.id) for p in chosen), default=10)
     family = None
@@ -95,7 +95,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
         for b in sorted(lib.banks.values(), key=lambda b: b.id)
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows, indent=2, allow_nan=False))
         return
     width = max((len(b.id) for b in lib.banks.values()), default=10)
     click.echo("banks")

@@ -14,6 +14,11 @@ from companion.export.formats import FORMATS
 from companion.store.database import SEARCH_LATEST, StoreError
 
 DAY = 86_400.0
+# The largest numbers the options take: far beyond any real use, and well inside what
+# SQLite's 64-bit integers and the clock's dates can hold.
+MAX_LIMIT = 100_000
+MAX_LATEST = 100_000_000
+MAX_DAYS = 36_500  # a hundred years
 
 
 
@@ -50,9 +55,10 @@ def export(ctx: click.Context, session_id: str | None, candidate: str | None,
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
 @click.option("--candidate", metavar="NAME_OR_ID",
               help="Only this candidate (name, any case, or stable id).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=50, show_default=True,
               help="At most this many hits, best first.")
-@click.option("--latest", type=click.IntRange(min=1), default=SEARCH_LATEST, show_default=True,
+@click.option("--latest", type=click.IntRange(1, MAX_LATEST), default=SEARCH_LATEST,
+              show_default=True,
               metavar="N", help="Rank the latest N matches only (the most recently saved), so "
                                 "a word found in many notes stays fast; older ones are left out.")
 @common_options
@@ -78,7 +84,8 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
     capped = (f"the best of the latest {results.ranked:,} matches; older ones were not "
               "ranked. Add words to narrow the search, or rank more with --latest N.")
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False,
+                              allow_nan=False))
         if results.capped:
             click.echo(f"note: {len(hits)} match(es), {capped}", err=True)
         return
@@ -112,7 +119,7 @@ def _interactive() -> bool:
 
 
 @click.command()
-@click.option("--older-than", "days", type=click.IntRange(min=0), required=True,
+@click.option("--older-than", "days", type=click.IntRange(0, MAX_DAYS), required=True,
               metavar="DAYS", help="Delete sessions started more than DAYS days ago "
                                    "(0: every session up to now).")
 @click.option("--candidate", metavar="NAME_OR_ID",

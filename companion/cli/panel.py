@@ -448,6 +448,6 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
             + (f"; interviewers: {', '.join(map(one_line, known))}" if known else
                "; there are none yet"))
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
         return
     click.echo(calibration_text(result))

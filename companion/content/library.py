@@ -6,6 +6,7 @@ content. Also resolves a plan into the SessionPlan a session snapshots when it s
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import random
 import re
@@ -49,6 +50,8 @@ _KIND_LABEL = {
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_MINUTES = 24 * 60  # a section or a question of more than a day is a typo
+MAX_COUNT = 1000  # questions one query draws
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +221,26 @@ class _Reader:
             return []
         return list(zip(value, value.lines, strict=True))
 
+    def typed(self, container: LMap | LList, key: Any, line: int, what: str) -> str | None:
+        """The text as written when YAML read this text value as a number, true/false,
+        nothing or a date (reported: `1:30` must not become 90 silently), else None."""
+        written: str | None = container.raw.get(key)
+        if written is not None:
+            shown = f"'{key}'" if isinstance(key, str) else "an item"
+            name = key if isinstance(key, str) else "-"
+            sep = ":" if isinstance(key, str) else ""
+            self.fail(line, f"{shown} in {what} is written {written}, which YAML reads as "
+                      f"{_read_as(container[key])}, not as text; put it in quotes "
+                      f"({name}{sep} \"{written}\") to keep the text as written")
+        return written
+
     def text(self, m: LMap, key: str, what: str, default: str = "") -> str:
-        if key not in m or (m[key] is None and default != ""):
+        if key not in m:
+            return default
+        written = self.typed(m, key, self.line(m, key), what)
+        if written is not None:
+            return written
+        if m[key] is None and default != "":
             return default
         value = m[key]
         if value is None:  # `key:` with nothing after it
@@ -252,8 +273,11 @@ class _Reader:
                       f"not {_type_name(value)}")
             return ()
         out: list[str] = []
-        for item, line in zip(value, value.lines, strict=True):
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
+        for index, (item, line) in enumerate(zip(value, value.lines, strict=True)):
+            written = self.typed(value, index, line, f"'{key}' of {what}")
+            if written is not None:
+                out.append(written)
+            elif isinstance(item, bool) or not isinstance(item, str | int | float):
                 self.fail(line, f"each item of '{key}' in {what} must be text, "
                           f"not {_type_name(item)}")
             elif not str(item).strip():
@@ -263,7 +287,8 @@ class _Reader:
         return tuple(out)
 
     def number(
-        self, m: LMap, key: str, what: str, *, whole: bool = False, positive: bool = False
+        self, m: LMap, key: str, what: str, *, whole: bool = False, positive: bool = False,
+        most: float | None = None,
     ) -> float | None:
         if key not in m or m[key] is None:
             return None
@@ -275,8 +300,17 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be {kind}, "
                       f"not {_type_name(value)}")
             return None
+        if not math.isfinite(value):  # .nan, .inf, or 1.0e+400 (a float's infinity)
+            self.fail(self.line(m, key), f"'{key}' in {what} must be a finite number, "
+                      f"not {m.raw.get(key, value)}; write a plain number")
+            return None
         if positive and value <= 0:
-            self.fail(self.line(m, key), f"'{key}' in {what} must be more than 0, not {value}")
+            self.fail(self.line(m, key), f"'{key}' in {what} must be more than 0, "
+                      f"not {_clip(value)}")
+            return None
+        if most is not None and value > most:
+            self.fail(self.line(m, key), f"'{key}' in {what} must be at most {most:g}, "
+                      f"not {_clip(value)}")
             return None
         return value
 
@@ -286,6 +320,28 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be true or false")
             return False
         return value
+
+
+def _named(m: LMap, key: str) -> str:
+    """How a message names an item: by its id or title as written."""
+    return str(m.raw.get(key, m.get(key, "?")))
+
+
+def _read_as(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {_clip(value)}"
+    return "a date"
+
+
+def _clip(value: float) -> str:
+    """A number as a message may show it: 10**4000 is not printed in full."""
+    text = f"{value:g}" if isinstance(value, float) else str(value) if abs(value) < 10**30 \
+        else f"{float(value):g}" if abs(value) < 10**300 else "a number too large to show"
+    return text
 
 
 def _type_name(value: Any) -> str:
@@ -298,7 +354,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, LList | list):
         return "a list"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {_clip(value)}"
     return f"the text '{value}'"
 
 
@@ -335,7 +391,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
         q = r.mapping(item, line, "a question")
         if q is None:
             continue
-        what = f"question '{q.get('id', '?')}'"
+        what = f"question '{_named(q, 'id')}'"
         r.keys(q, what, ("id", "text"), ("follow_ups", "look_for", "tags", "criteria"))
         qid = r.ident(q, "id", what)
         ids.append((qid, q.lines.get("id", line)))
@@ -353,7 +409,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
                 qlevels = r.texts(tags, "levels", f"the tags of {what}")
                 topics = r.texts(tags, "topics", f"the tags of {what}")
                 mins = r.number(tags, "minutes", f"the tags of {what}", whole=True,
-                                positive=True)
+                                positive=True, most=MAX_MINUTES)
                 minutes = int(mins) if mins is not None else None
         criteria = r.texts(q, "criteria", what)
         for criterion in criteria:
@@ -397,7 +453,7 @@ def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
             s = r.mapping(item, line, f"a {polarity} signal")
             if s is None:
                 continue
-            what = f"{polarity} signal '{s.get('id', '?')}'"
+            what = f"{polarity} signal '{_named(s, 'id')}'"
             r.keys(s, what, ("id", "text"), ())
             sid = r.ident(s, "id", what)
             ids.append((sid, s.lines.get("id", line)))
@@ -422,7 +478,7 @@ def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
         c = r.mapping(item, line, "a criterion")
         if c is None:
             continue
-        what = f"criterion '{c.get('id', '?')}'"
+        what = f"criterion '{_named(c, 'id')}'"
         r.keys(c, what, ("id", "title", "anchors"), ("needs_postmortem", "description"))
         cid = r.ident(c, "id", what)
         ids.append((cid, c.lines.get("id", line)))
@@ -455,7 +511,8 @@ def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
     maximum = 2 * len(criteria)
     if threshold is not None and criteria and not 0 <= threshold <= maximum:
         r.fail(r.line(m, "threshold"),
-               f"threshold {threshold} is outside 0-{maximum} (2 points per criterion)")
+               f"threshold {_clip(threshold)} is outside 0-{maximum} (2 points per "
+               "criterion)")
     return Rubric(
         id=r.ident(m, "id", "the rubric"),
         title=r.text(m, "title", "the rubric"),
@@ -498,7 +555,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         if q is None:
             return None
         r.keys(q, "the query", ("bank",), ("count", "kind", "topics"))
-        count = r.number(q, "count", "the query", whole=True, positive=True)
+        count = r.number(q, "count", "the query", whole=True, positive=True, most=MAX_COUNT)
         query = TagQuery(
             bank=r.ident(q, "bank", "the query"),
             count=int(count or 1),
@@ -529,14 +586,18 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
         s = r.mapping(item, line, "a section")
         if s is None:
             continue
-        what = f"section '{s.get('title', '?')}'"
+        what = f"section '{_named(s, 'title')}'"
         r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals"))
-        minutes = r.number(s, "minutes", what, positive=True)
+        minutes = r.number(s, "minutes", what, positive=True, most=MAX_MINUTES)
         if s.get("minutes") is None and mode != "checklist":
             r.fail(line, f"{what} has no 'minutes'; only checklist plans may leave them out")
+        listed = s.get("prompts")
         prompts = [
             p for p in (
-                _read_prompt(r, it, ln, refs) for it, ln in r.items(s, "prompts", what)
+                None if isinstance(listed, LList)
+                and r.typed(listed, n, ln, f"'prompts' of {what}") is not None
+                else _read_prompt(r, it, ln, refs)
+                for n, (it, ln) in enumerate(r.items(s, "prompts", what))
             ) if p is not None
         ]
         signals = None
@@ -607,8 +668,8 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except OSError as err:
-        return None, [Problem(label, 0, f"cannot read this: {why_not(err)}; content files "
-                              "are regular YAML files (remove it or point to the file)")]
+        return None, [Problem(label, 1, f"cannot read the file: {why_not(err)}; content "
+                              "is read from regular YAML files only (remove or replace it)")]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
     value, problems = parse_bytes(data, label)

@@ -36,14 +36,18 @@ class Problem:
 
 
 class LMap(dict[str, Any]):
-    """A mapping that knows its own line and the line of each key."""
+    """A mapping that knows its own line and the line of each key, and the text as written
+    of each value YAML read as something other than text (`raw`: `1:30` read as 90)."""
 
     line: int
     lines: dict[str, int]
+    raw: dict[str, str]
 
 
 class LList(list[Any]):
-    """A list that knows its own line and the line of each item."""
+    """A list that knows its own line and the line of each item, and the text as written of
+    each item YAML read as something other than text (`raw`, by index)."""
 
     line: int
     lines: list[int]
+    raw: dict[int, str]

@@ -33,6 +33,8 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_IMPLICIT = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                       "tag:yaml.org,2002:bool", _NULL, _TIMESTAMP})
 _BAD_KEY = object()  # a key we reported: its value is read (for its problems) and dropped
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent,
                 yaml.MappingStartEvent)
@@ -127,11 +129,11 @@ class _Builder:
         collection: LMap | LList
         if is_map:
             collection = LMap()
-            collection.line, collection.lines = line, {}
+            collection.line, collection.lines, collection.raw = line, {}, {}
             slots.append([None, line, True])
         else:
             collection = LList()
-            collection.line, collection.lines = line, []
+            collection.line, collection.lines, collection.raw = line, [], {}
             slots.append(None)
         stack.append(collection)
 
@@ -139,7 +141,12 @@ class _Builder:
         self, parent: Any, slot: list[Any] | None, value: Any, line: int, is_scalar: bool,
         tag: str | None, event: Any,
     ) -> None:
+        # The text as written of a plain scalar YAML typed (a number, true/false, null or a
+        # date), so a text field can say "quote it" rather than keep 90 for `1:30`.
+        typed = is_scalar and tag in _IMPLICIT and event.value != ""
         if slot is None:
+            if typed:
+                parent.raw[len(parent)] = event.value
             parent.append(value)
             parent.lines.append(line)
         elif slot[2]:  # this is a key
@@ -162,6 +169,8 @@ class _Builder:
             if slot[0] is not _BAD_KEY:
                 parent.lines[slot[0]] = slot[1]
                 parent[slot[0]] = value
+                if typed:
+                    parent.raw[slot[0]] = event.value
 
     def _scalar(self, tag: str, value: str, line: int) -> Any:
         # A bare date stays the text typed; `<<` is text too, unless it is a key (see _attach).

@@ -10,4 +10,4 @@ from typing import Any
 
 def session_json(r: dict[str, Any]) -> str:
     """The report as indented JSON text (UTF-8 kept as is), ending with a newline."""
-    return json.dumps(r, sort_keys=False, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(r, sort_keys=False, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

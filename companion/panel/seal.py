@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock, from_iso, iso
+from companion.content.safefile import RefusedFile, read_regular, why_not
 from companion.export.sealview import HMAC_SHA256, SHA256
 from companion.session import EVENT_TYPES, Event, SessionError, SessionState, replay, summary_of
 from companion.store.database import StoreError
@@ -58,7 +60,8 @@ class SealError(Exception):
 
 def canonical(value: Any) -> bytes:
     """Sorted keys, no insignificant whitespace, UTF-8 kept as is (docs/panel.md)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode()
 
 
 def event_form(event: Event) -> dict[str, Any]:
@@ -387,22 +390,44 @@ def _event_from(raw: Any, index: int) -> Event:
     return Event(seq, kind, float(t), stamp, data)
 
 
+class _NotFinite(ValueError):
+    """NaN, Infinity or a float too large for a float in an imported JSON file."""
+
+
+def _not_finite(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
 def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     """A JSON export and its events, checked for shape. Raises Refused."""
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
-                          "check that this is the right file")
-        raw = path.read_bytes()
+        # Non-blocking, regular files only, and capped whatever stat() says (a FIFO or a
+        # device given by mistake must not hang or exhaust memory).
+        raw = read_regular(path, MAX_IMPORT_BYTES)
     except FileNotFoundError:
         raise Refused("no such file", "check the name and folder") from None
     except IsADirectoryError:
         raise Refused("a folder, not a file", "give the .json files themselves") from None
+    except RefusedFile as err:
+        if "folder" in str(err):
+            raise Refused("a folder, not a file", "give the .json files themselves") from None
+        raise Refused(str(err), "give the .json file `companion export` wrote") from None
     except OSError as err:
-        raise Refused(f"cannot read it ({err.strerror or err})", "check its permissions") from None
+        raise Refused(f"cannot read it ({why_not(err)})", "check its permissions") from None
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_not_finite,
+                         parse_float=_finite_float)
+    except _NotFinite:
+        raise Refused("holds a number that is not finite (NaN, Infinity or beyond a float)",
+                      "import the .json file `companion export ID --format json` wrote, "
+                      "unedited") from None
     except UnicodeDecodeError:
         raise Refused("not UTF-8 text, so not a JSON export",
                       "import the .json file `companion export ID --format json` wrote") from None
