@@ -142,7 +142,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     missing = [p for p in paths if not _there(p)]
     if missing:
         raise CompanionError(f"no such file or folder: {missing[0]}")
-    from companion.content.library import validate_paths
+    from companion.content.library import left_out_summary, validate_paths
 
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
@@ -150,15 +150,16 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     checked = len(lib.files) if not paths else len(
         {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     )
+    left_out = left_out_summary(lib)
     if lib.problems:
         print_problems(lib.problems)
         files = len({p.path for p in lib.problems})
         click.echo(f"{len(lib.problems)} problem(s) in {files} file(s) "
-                   f"({checked} checked)", err=True)
+                   f"({checked} checked)" + (f"; {left_out}" if left_out else ""), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"ok: {checked} file(s), {len(lib.plans)} plans, {len(lib.banks)} banks, "
                f"{len(lib.signal_sets)} signal sets, {len(lib.rubrics)} rubrics, "
-               f"{len(lib.loops)} loops")
+               f"{len(lib.loops)} loops" + (f"; {left_out}" if left_out else ""))
 
 
 def _there(path: Path) -> bool:

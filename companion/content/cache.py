@@ -30,7 +30,7 @@ from companion.content.library import Library, Source, listing, load_library
 from companion.content.located import Problem
 from companion.content.safefile import read_regular
 
-FORMAT = 3
+FORMAT = 4
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,

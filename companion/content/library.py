@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion.content.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem, clip
 from companion.content.safefile import list_folder, read_regular, walk_folder, why_not
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
@@ -98,6 +98,9 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Each item left out because its references dangled, at the item: what `validate PATH`
+    # sums up when the cause (an override) is in the file given and they are not.
+    dropped: list[Problem] = field(default_factory=list)
 
     def table(self, kind: str) -> dict[str, Any]:
         tables: dict[str, dict[str, Any]] = {
@@ -200,7 +203,7 @@ class _Reader:
                 hint = f"; did you mean '{close[0]}'?" if close else (
                     f"; allowed: {', '.join(sorted(allowed))}"
                 )
-                self.fail(m.lines[key], f"unknown key '{key}' in {what}{hint}")
+                self.fail(m.lines[key], f"unknown key '{clip(key)}' in {what}{hint}")
         for key in required:
             if key not in m:
                 self.fail(m.line, f"missing required key '{key}' in {what}")
@@ -229,9 +232,9 @@ class _Reader:
             shown = f"'{key}'" if isinstance(key, str) else "an item"
             name = key if isinstance(key, str) else "-"
             sep = ":" if isinstance(key, str) else ""
-            self.fail(line, f"{shown} in {what} is written {written}, which YAML reads as "
+            self.fail(line, f"{shown} in {what} is written {clip(written)}, which YAML reads as "
                       f"{_read_as(container[key])}, not as text; put it in quotes "
-                      f"({name}{sep} \"{written}\") to keep the text as written")
+                      f"({name}{sep} \"{clip(written)}\") to keep the text as written")
         return written
 
     def text(self, m: LMap, key: str, what: str, default: str = "") -> str:
@@ -258,7 +261,7 @@ class _Reader:
     def ident(self, m: LMap, key: str, what: str) -> str:
         value = self.text(m, key, what)
         if value and not _ID.match(value):
-            self.fail(self.line(m, key), f"'{key}' '{value}' in {what} must be lowercase "
+            self.fail(self.line(m, key), f"'{key}' '{clip(value)}' in {what} must be lowercase "
                       "letters, digits and '-' (for example 'system-design')")
         return value
 
@@ -324,7 +327,8 @@ class _Reader:
 
 def _named(m: LMap, key: str) -> str:
     """How a message names an item: by its id or title as written."""
-    return str(m.raw.get(key, m.get(key, "?")))
+    shown = m.raw.get(key, m.get(key))
+    return "?" if shown is None else clip(shown, 80)
 
 
 def _read_as(value: Any) -> str:
@@ -355,7 +359,7 @@ def _type_name(value: Any) -> str:
         return "a list"
     if isinstance(value, int | float):
         return f"the number {_clip(value)}"
-    return f"the text '{value}'"
+    return f"the text '{clip(value)}'"
 
 
 def _unique(r: _Reader, ids: list[tuple[str, int]], what: str) -> None:
@@ -544,7 +548,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         ref = r.text(p, "question", "the prompt")
         bank, _, question = ref.partition("/")
         if not bank or not question:
-            r.fail(r.line(p, "question"), f"'{ref}' is not BANK/QUESTION "
+            r.fail(r.line(p, "question"), f"'{clip(ref)}' is not BANK/QUESTION "
                    "(for example 'system-design/rate-limiter')")
             return None
         refs.append(_Ref("question", ref, r.where(r.line(p, "question"))))
@@ -580,7 +584,7 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
     if mode and mode not in MODES:
         close = difflib.get_close_matches(mode, MODES, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(MODES)}"
-        r.fail(r.line(m, "mode"), f"mode '{mode}' is not one of {', '.join(MODES)}; {hint}")
+        r.fail(r.line(m, "mode"), f"mode '{clip(mode)}' is not one of {', '.join(MODES)}; {hint}")
     sections: list[Section] = []
     for item, line in r.items(m, "sections", "the plan"):
         s = r.mapping(item, line, "a section")
@@ -672,14 +676,16 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
                               "is read from regular YAML files only (remove or replace it)")]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
-    value, problems = parse_bytes(data, label)
-    if problems:
-        return None, problems
+    value, parsed = parse_bytes(data, label)
+    if value is None:
+        return None, parsed
+    # An anchor, a tag or a duplicate key leaves the rest readable: check it all, so one
+    # anchor does not hide the file's other problems (its own line is reported once).
     r = _Reader(label)
     if not isinstance(value, LMap):
         r.fail(getattr(value, "line", 1), "the top level must be a mapping with a 'kind:' key, "
                f"not {_type_name(value)}")
-        return None, r.problems
+        return None, sorted(parsed + r.problems, key=lambda p: p.line)
     kind = value.get("kind")
     if kind not in KINDS:
         if "kind" not in value:
@@ -687,14 +693,16 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
         else:
             close = difflib.get_close_matches(str(kind), KINDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            r.fail(value.lines["kind"], f"kind '{kind}' is not one of "
+            r.fail(value.lines["kind"], f"kind '{clip(kind)}' is not one of "
                    f"{', '.join(KINDS)}{hint}")
-        return None, r.problems
+        return None, sorted(parsed + r.problems, key=lambda p: p.line)
     refs: list[_Ref] = []
     obj: Any = _READERS[kind](r, value, refs)
     item = _Item(kind, obj.id, obj, Where(label, value.lines.get("id", value.line)), source,
                  refs)
-    return item, sorted(r.problems, key=lambda p: p.line)
+    lines = {p.line for p in parsed}
+    problems = parsed + [p for p in r.problems if p.line not in lines]
+    return item, sorted(problems, key=lambda p: p.line)
 
 
 # --- The whole library --------------------------------------------------------------------
@@ -707,6 +715,7 @@ def load_library(sources: Iterable[Source]) -> Library:
     lib = Library()
     items: list[_Item] = []
     left_out: dict[tuple[str, str], _Item] = {}
+    overrides: list[tuple[_Item, _Item]] = []  # (the override, the one it overrides)
     for source in sources:
         defined: dict[tuple[str, str], _Item] = {}
         paths, unreadable = listing(source)
@@ -731,13 +740,57 @@ def load_library(sources: Iterable[Source]) -> Library:
             table = lib.table(item.kind)
             if item.id in table:
                 previous = next(i for i in reversed(items) if (i.kind, i.id) == key)
-                lib.notices.append(Problem(item.where.path, item.where.line,
-                                           f"{label} '{item.id}' overrides the one at "
-                                           f"{previous.where} ({previous.source})"))
+                overrides.append((item, previous))
             table[item.id] = item.obj
             items.append(item)
-    _check_refs(lib, items, left_out)
+    dropped = _check_refs(lib, items, left_out, {(i.kind, i.id) for i, _ in overrides})
+    # Notices come once references are checked: an override that was itself left out is
+    # not announced (its problems say why), and one that left others out says which.
+    for item, previous in overrides:
+        if id(item) in dropped:
+            continue
+        label = _KIND_LABEL[item.kind]
+        casualties = [i for i, cause in dropped.values() if cause == (item.kind, item.id)]
+        because = ""
+        if casualties:
+            because = (f"; so {_count_items(casualties)} that use what the one it overrides "
+                       f"has were left out: {', '.join(_name(i) for i in casualties[:8])}"
+                       f"{' ...' if len(casualties) > 8 else ''} (copy what they need into "
+                       "yours, or give yours another id)")
+        lib.notices.append(Problem(item.where.path, item.where.line,
+                                   f"{label} '{item.id}' overrides the one at "
+                                   f"{previous.where} ({previous.source}){because}"))
     return lib
+
+
+def _name(item: _Item) -> str:
+    return f"{item.source} {_KIND_LABEL[item.kind]} '{item.id}'"
+
+
+def _count_items(items: Iterable[_Item]) -> str:
+    """'3 plans and 1 loop', in the order of KINDS."""
+    counts = {kind: 0 for kind in KINDS}
+    for item in items:
+        counts[item.kind] += 1
+    return " and ".join(f"{n} {_KIND_LABEL[kind]}{'' if n == 1 else 's'}"
+                        for kind, n in counts.items() if n)
+
+
+def left_out_summary(lib: Library) -> str:
+    """What was left out because its references no longer resolved ('' when nothing was),
+    for the last line of `companion validate`."""
+    counts = {kind: 0 for kind in KINDS}
+    for problem in lib.dropped:
+        kind = next((k for k in KINDS if problem.message.startswith(f"{_KIND_LABEL[k]} '")),
+                    None)
+        if kind is not None:
+            counts[kind] += 1
+    listed = [f"{n} {_KIND_LABEL[kind]}{'' if n == 1 else 's'}"
+              for kind, n in counts.items() if n]
+    if not listed:
+        return ""
+    return (f"left out because what they use is missing or overridden: {' and '.join(listed)}"
+            " (see the notices and problems above)")
 
 
 def _suggest(name: str, options: Iterable[str]) -> str:
@@ -746,13 +799,16 @@ def _suggest(name: str, options: Iterable[str]) -> str:
 
 
 def _check_refs(
-    lib: Library, items: list[_Item], left_out: dict[tuple[str, str], _Item]
-) -> None:
+    lib: Library, items: list[_Item], left_out: dict[tuple[str, str], _Item],
+    overridden: set[tuple[str, str]],
+) -> dict[int, tuple[_Item, tuple[str, str] | None]]:
     """Drop every item with a dangling reference, reporting all of its dangling references.
     A dropped override gives way to the definition it overrode, so a broken user file never
-    takes a working built-in down."""
+    takes a working built-in down. Returns what was dropped, each with the override it
+    follows from (a user bank without a question a built-in plan asks for), if any."""
     reported: set[tuple[str, int, str]] = set()
-    dropped: set[int] = set()
+    dropped: dict[int, tuple[_Item, tuple[str, str] | None]] = {}
+    causes: dict[tuple[str, str], tuple[str, str] | None] = {}
     changed = True
     while changed:  # dropping one item can leave another's reference dangling
         changed = False
@@ -772,7 +828,14 @@ def _check_refs(
                 if key not in reported:
                     reported.add(key)
                     lib.problems.append(Problem(ref.where.path, ref.where.line, problem))
-            dropped.add(id(item))
+            cause = next((c for ref, _ in problems
+                          if (c := _cause(_target(ref), causes, overridden)) is not None),
+                         None)
+            dropped[id(item)] = (item, cause)
+            causes[(item.kind, item.id)] = cause
+            lib.dropped.append(Problem(item.where.path, item.where.line,
+                                       f"{_KIND_LABEL[item.kind]} '{item.id}' "
+                                       f"({item.source}) was left out: {problems[0][1]}"))
             left_out[(item.kind, item.id)] = item
             position = next(n for n, i in enumerate(items) if i is item)
             earlier = [i for i in items[:position]
@@ -782,6 +845,27 @@ def _check_refs(
             else:
                 del table[item.id]
             changed = True
+    return dropped
+
+
+def _target(ref: _Ref) -> tuple[str, str] | None:
+    """The item a reference points to (a criterion belongs to no one rubric)."""
+    if ref.kind in ("question", "query"):
+        return ("bank", ref.target.partition("/")[0])
+    if ref.kind == "criterion":
+        return None
+    return (ref.kind, ref.target)
+
+
+def _cause(
+    target: tuple[str, str] | None, causes: dict[tuple[str, str], tuple[str, str] | None],
+    overridden: set[tuple[str, str]],
+) -> tuple[str, str] | None:
+    if target is None:
+        return None
+    if target in causes:  # dropped itself: follow it back to its override
+        return causes[target]
+    return target if target in overridden else None
 
 
 def _left_out(kind: str, target: str, left_out: dict[tuple[str, str], _Item]) -> str | None:

@@ -6,8 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# What a message may quote of a file's own text: a 7 MB scalar must not become 7 MB of stderr.
-MAX_MESSAGE = 300
+# What a message quotes of a file's own text is cut (a 7 MB scalar must not become 7 MB of
+# stderr): each quoted piece to QUOTED characters, and a whole message, as a backstop for
+# anything quoted without clip(), to MAX_MESSAGE.
+QUOTED = 200
+MAX_MESSAGE = 600
+
+
+def clip(text: object, limit: int = QUOTED) -> str:
+    """`text` as a message quotes it: at most `limit` characters, cut ones marked."""
+    shown = str(text)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit - 30]}[... {len(shown) - limit + 30:,} more characters]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +37,7 @@ class Problem:
             object.__setattr__(self, "message", shown)
         if len(self.message) > MAX_MESSAGE:
             # Keep the start (what is wrong) and the end (what to do); cut what it quotes.
-            head, tail = self.message[:200], self.message[-(MAX_MESSAGE - 210):]
+            head, tail = self.message[:400], self.message[-(MAX_MESSAGE - 410):]
             object.__setattr__(self, "message", f"{head} [...] {tail}")
 
     def __str__(self) -> str:

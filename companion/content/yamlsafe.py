@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from companion.content.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem, clip
 
 __all__ = ["LList", "LMap", "Problem", "parse_bytes", "parse_text"]
 
@@ -84,7 +84,7 @@ class _Builder:
                     self._anchor_lines.add(line)
                     sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
                     self.fail(line, f"anchors and aliases are not allowed ({sign}"
-                              f"{event.anchor}); write the content out")
+                              f"{clip(event.anchor)}); write the content out")
                 if isinstance(event, yaml.ScalarEvent):
                     tag = event.tag
                     if tag is None or tag == "!":
@@ -125,7 +125,7 @@ class _Builder:
             node_class = yaml.MappingNode if is_map else yaml.SequenceNode
             tag = self.loader.resolve(node_class, None, event.implicit)
         if tag != (_MAP if is_map else _SEQ):
-            self.fail(line, f"tags are not allowed here ({tag}); remove it")
+            self.fail(line, f"tags are not allowed here ({clip(tag)}); remove it")
         collection: LMap | LList
         if is_map:
             collection = LMap()
@@ -160,7 +160,8 @@ class _Builder:
                 self.fail(line, "merge keys (<<) are not allowed; write the keys out")
             elif str(value) in parent.lines:
                 key = str(value)
-                self.fail(line, f"duplicate key '{key}' (first at line {parent.lines[key]}); "
+                self.fail(line, f"duplicate key '{clip(key)}' (first at line "
+                          f"{parent.lines[key]}); "
                           "keep one of them")
             else:
                 slot[0] = str(value)
@@ -178,7 +179,7 @@ class _Builder:
             return value
         construct = self._construct.get(tag)
         if construct is None:
-            self.fail(line, f"tags are not allowed in content files ({tag}); remove it")
+            self.fail(line, f"tags are not allowed in content files ({clip(tag)}); remove it")
             return None
         return construct(yaml.ScalarNode(tag, value))
 
