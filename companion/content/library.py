@@ -303,7 +303,7 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be {kind}, "
                       f"not {_type_name(value)}")
             return None
-        if not math.isfinite(value):  # .nan, .inf, or 1.0e+400 (a float's infinity)
+        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, 1.0e+400 (a float's infinity)
             self.fail(self.line(m, key), f"'{key}' in {what} must be a finite number, "
                       f"not {m.raw.get(key, value)}; write a plain number")
             return None

@@ -44,7 +44,12 @@ def why_not(err: OSError) -> str:
 
 def read_regular(path: Path | str, cap: int) -> bytes:
     """The bytes of a regular file of at most `cap` bytes, else RefusedFile or OSError."""
-    fd = os.open(path, _FLAGS)
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as err:  # a socket cannot be opened at all (ENXIO): name what it is
+        if err.errno == errno.ENXIO:
+            raise RefusedFile(f"{_kind(os.stat(path).st_mode)}, not a regular file") from None
+        raise
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -58,7 +63,8 @@ def read_regular(path: Path | str, cap: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > cap:
-            raise RefusedFile(f"larger than {cap // 1024 // 1024} MiB, the limit for this file")
+            limit = f"{cap >> 20} MiB" if cap >= 1 << 20 else f"{cap >> 10} KiB"
+            raise RefusedFile(f"larger than {limit}, the limit for this file")
         return b"".join(chunks)
     finally:
         os.close(fd)

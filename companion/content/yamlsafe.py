@@ -181,7 +181,12 @@ class _Builder:
         if construct is None:
             self.fail(line, f"tags are not allowed in content files ({clip(tag)}); remove it")
             return None
-        return construct(yaml.ScalarNode(tag, value))
+        try:
+            return construct(yaml.ScalarNode(tag, value))
+        except ValueError:  # an int of more than 4,300 digits (Python's guard) or the like
+            self.fail(line, f"the number {clip(value, 40)} has too many digits "
+                      f"({len(value):,} characters); write a smaller one, or quote it as text")
+            return value  # reported on its line: a reader's "missing" would only add noise
 
 
 def _line_of(text: str, position: int) -> int:
