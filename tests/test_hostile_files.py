@@ -318,7 +318,7 @@ def test_numbers_beyond_their_limits_are_problems_at_their_line(
     written = text.replace(old, new.format(number))
     path = tmp_path / "n.yaml"
     path.write_text(written)
-    item, problems = read_file(path)
+    _item, problems = read_file(path)
     line = next(n for n, ln in enumerate(written.splitlines(), 1) if new.format(number) in ln)
     key = new.split(":")[0]
     assert [p.line for p in problems] == [line], problems
@@ -401,7 +401,7 @@ def test_purge_at_the_maximum_age_deletes_nothing() -> None:
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
 def test_an_import_holding_nan_is_refused(tmp_path: Path, number: str) -> None:
     path = tmp_path / "x.json"
-    path.write_text('{"format": "companion-session", "format_version": 1, "n": %s}' % number)
+    path.write_text('{"format": "companion-session", "format_version": 1, "n": ' + number + "}")
     result = run("import", str(path))
     assert result.exit_code != 0
     assert "not finite" in result.stderr

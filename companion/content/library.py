@@ -303,7 +303,7 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be {kind}, "
                       f"not {_type_name(value)}")
             return None
-        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, 1.0e+400 (a float's infinity)
+        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, 1.0e+400
             self.fail(self.line(m, key), f"'{key}' in {what} must be a finite number, "
                       f"not {m.raw.get(key, value)}; write a plain number")
             return None
@@ -677,7 +677,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
     value, parsed = parse_bytes(data, label)
-    if value is None:
+    if value is None and parsed:
         return None, parsed
     # An anchor, a tag or a duplicate key leaves the rest readable: check it all, so one
     # anchor does not hide the file's other problems (its own line is reported once).
@@ -702,7 +702,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
                  refs)
     lines = {p.line for p in parsed}
     problems = parsed + [p for p in r.problems if p.line not in lines]
-    return item, sorted(problems, key=lambda p: p.line)
+    return (None if parsed else item), sorted(problems, key=lambda p: p.line)
 
 
 # --- The whole library --------------------------------------------------------------------
