@@ -58,10 +58,12 @@ def _dump(db: Path) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def database(isolated_home: Path) -> Iterator[Path]:
-    """A database with one ended session; after the test, its content must be the same."""
+    """A database with one ended, sealed session; after the test, its content must be the
+    same."""
     db = Path(os.environ["COMPANION_DB"])
     with Store(db) as store:
         stored_session(store, FakeClock(), "s1")
+    assert CliRunner().invoke(main, ["export", "s1"]).exit_code == 0  # sealed once, as used
     before = _dump(db)
     yield db
     assert _dump(db) == before, "the database changed"
@@ -701,3 +703,26 @@ def test_overriding_a_built_in_bank_says_what_it_left_out(tmp_path: Path) -> Non
     assert whole.exit_code == 2
     assert "backend-pair-programming" in whole.stderr and "1 plan and 1 loop" in (
         lines(whole)[-1])
+
+
+def test_export_to_a_fifo_nobody_reads_is_an_error_not_a_hang() -> None:
+    folder = _short_dir()
+    try:
+        os.mkfifo(folder / "card.md")
+        result = run("export", "s1", "-o", str(folder / "card.md"), "--force")
+        assert result.exit_code == 2
+        assert "it is a FIFO or a device nothing is reading from" in result.stderr
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_kind_and_a_scalar_list_field_say_what_yaml_read(tmp_path: Path) -> None:
+    path = tmp_path / "k.yaml"
+    path.write_text("kind: yes\nid: x\n")
+    _item, problems = read_file(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:1: kind 'yes' is not one of bank, signals, rubric, plan, loop"]
+    path.write_text(_fill("bank", "", "")[0].replace("    follow_ups:\n      - fine-follow-up",
+                                                    "    follow_ups: 1.10"))
+    _item, problems = read_file(path)
+    assert any(p.line == 12 and "is written 1.10" in p.message for p in problems), problems

@@ -4,6 +4,7 @@ files written privately. The command modules import this, never each other or th
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -106,6 +107,8 @@ def write_private(path: Path, text: str, force: bool) -> None:
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     if hasattr(os, "O_CLOEXEC"):
         flags |= os.O_CLOEXEC
+    # Non-blocking open: a FIFO with no reader is an error (ENXIO), not a hang.
+    flags |= getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
@@ -113,8 +116,12 @@ def write_private(path: Path, text: str, force: bool) -> None:
     except IsADirectoryError:
         raise CompanionError(f"{path} is a folder; give a file name with -o") from None
     except OSError as err:
+        if err.errno == errno.ENXIO:
+            raise CompanionError(f"cannot write {path}: it is a FIFO or a device nothing is "
+                                 "reading from; give a regular file name with -o") from None
         raise CompanionError(f"cannot write {path}: {err.strerror or err}") from None
     try:
+        os.set_blocking(fd, True)  # then write as usual
         os.fchmod(fd, 0o600)  # an overwritten file keeps its old mode otherwise
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             fd = -1

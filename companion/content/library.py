@@ -269,6 +269,9 @@ class _Reader:
         if key not in m:
             return ()
         value = m[key]
+        written = self.typed(m, key, self.line(m, key), what)
+        if written is not None:  # `follow_ups: 1.10`, meant as one text
+            return (written,)
         if isinstance(value, str):
             return (value.strip(),) if value.strip() else ()
         if not isinstance(value, LList):
@@ -693,7 +696,7 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
         else:
             close = difflib.get_close_matches(str(kind), KINDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            r.fail(value.lines["kind"], f"kind '{clip(kind)}' is not one of "
+            r.fail(value.lines["kind"], f"kind '{clip(value.raw.get('kind', kind))}' is not one of "
                    f"{', '.join(KINDS)}{hint}")
         return None, sorted(parsed + r.problems, key=lambda p: p.line)
     refs: list[_Ref] = []
@@ -746,8 +749,16 @@ def load_library(sources: Iterable[Source]) -> Library:
     dropped = _check_refs(lib, items, left_out, {(i.kind, i.id) for i, _ in overrides})
     # Notices come once references are checked: an override that was itself left out is
     # not announced (its problems say why), and one that left others out says which.
-    for item, previous in overrides:
+    for item, _first in overrides:
         if id(item) in dropped:
+            continue
+        # The definition it overrides is the latest earlier one still loaded; an earlier
+        # override that was left out is not named.
+        position = next(n for n, i in enumerate(items) if i is item)
+        overridden = next((i for i in reversed(items[:position])
+                           if (i.kind, i.id) == (item.kind, item.id) and id(i) not in dropped),
+                          None)
+        if overridden is None:
             continue
         label = _KIND_LABEL[item.kind]
         casualties = [i for i, cause in dropped.values() if cause == (item.kind, item.id)]
@@ -759,7 +770,7 @@ def load_library(sources: Iterable[Source]) -> Library:
                        "yours, or give yours another id)")
         lib.notices.append(Problem(item.where.path, item.where.line,
                                    f"{label} '{item.id}' overrides the one at "
-                                   f"{previous.where} ({previous.source}){because}"))
+                                   f"{overridden.where} ({overridden.source}){because}"))
     return lib
 
 
