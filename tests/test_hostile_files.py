@@ -177,8 +177,8 @@ def test_reading_stops_at_the_cap_whatever_stat_says(
     item, problems = read_file(big)
     assert item is None
     assert [str(p) for p in problems] == [
-        f"{big}:1: cannot read the file: larger than 16 KiB, the limit for this file; content "
-        "is read from regular YAML files only (remove or replace it)"]
+        f"{big}:1: cannot read the file: larger than 16 KiB, the limit for this file; split "
+        "it into smaller files"]
 
 
 def test_a_huge_scalar_is_quoted_short(tmp_path: Path) -> None:
@@ -726,3 +726,30 @@ def test_kind_and_a_scalar_list_field_say_what_yaml_read(tmp_path: Path) -> None
                                                     "    follow_ups: 1.10"))
     _item, problems = read_file(path)
     assert any(p.line == 12 and "is written 1.10" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("folder", ["sessions", "banks"])
+def test_a_config_folder_that_is_a_link_loop_is_named(isolated_home: Path, folder: str) -> None:
+    config = isolated_home / ".config" / "companion"
+    config.mkdir(parents=True)
+    (config / folder).symlink_to(folder)
+    for command in (["plans"], ["validate"]):
+        result = run(*command)
+        assert result.exit_code == (2 if command == ["validate"] else 0)
+        assert (f"{config / folder}: cannot read this folder (user config): a symbolic link "
+                "loop (the link points back to itself); fix the link or remove it") in (
+            lines(result))
+
+
+def test_an_unreadable_file_in_a_plans_folder_is_named(nobody_home: Path) -> None:
+    plans = nobody_home / "plans"
+    plans.mkdir()
+    (plans / "secret.yaml").write_text(PLAN)
+    if os.geteuid() == 0:
+        os.chown(plans, 65534, 65534)
+        os.chown(plans / "secret.yaml", 65534, 65534)
+    (plans / "secret.yaml").chmod(0)
+    done = _run_as_nobody(nobody_home, "validate", "--plans", str(plans))
+    assert "Traceback" not in done.stderr and done.returncode == 2
+    assert (f"{plans / 'secret.yaml'}:1: cannot read the file: Permission denied; fix its "
+            "permissions or remove it") in done.stderr

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from companion.content.located import LList, LMap, Problem, clip
-from companion.content.safefile import list_folder, read_regular, walk_folder, why_not
+from companion.content.safefile import (
+    RefusedFile,
+    list_folder,
+    read_regular,
+    walk_folder,
+    why_not,
+)
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
@@ -675,8 +681,13 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except OSError as err:
-        return None, [Problem(label, 1, f"cannot read the file: {why_not(err)}; content "
-                              "is read from regular YAML files only (remove or replace it)")]
+        if isinstance(err, RefusedFile) and str(err).startswith("larger"):
+            todo = "split it into smaller files"
+        elif isinstance(err, PermissionError):
+            todo = "fix its permissions or remove it"
+        else:
+            todo = "content is read from regular YAML files only (remove or replace it)"
+        return None, [Problem(label, 1, f"cannot read the file: {why_not(err)}; {todo}")]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
     value, parsed = parse_bytes(data, label)

@@ -115,6 +115,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _folder_problem(directory: Path, why: str, label: str = "") -> Problem:
     where = f" ({label})" if label else ""
-    return Problem(str(directory), 0, f"cannot read this folder{where}: {why}; fix its "
-                   "permissions or remove it")
+    todo = "fix the link or remove it" if "link loop" in why else (
+        "fix its permissions or remove it")
+    return Problem(str(directory), 0, f"cannot read this folder{where}: {why}; {todo}")
 
