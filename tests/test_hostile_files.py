@@ -29,7 +29,7 @@ from companion.clock import FakeClock
 from companion.content import cache as content_cache
 from companion.content.library import MAX_COUNT, MAX_MINUTES, read_file
 from companion.store.database import Store
-from tests.helpers import stored_session
+from tests.helpers import make_plan, stored_session
 
 pytestmark = pytest.mark.timeout(60)  # a hang fails here rather than stalling the run
 
@@ -753,3 +753,21 @@ def test_an_unreadable_file_in_a_plans_folder_is_named(nobody_home: Path) -> Non
     assert "Traceback" not in done.stderr and done.returncode == 2
     assert (f"{plans / 'secret.yaml'}:1: cannot read the file: Permission denied; fix its "
             "permissions or remove it") in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
+def test_a_session_with_nan_minutes_from_before_is_refused_not_written(
+    tmp_path: Path, fmt: str
+) -> None:
+    """A database written before minutes were checked may hold NaN in a plan snapshot: the
+    export says so and writes nothing, rather than NaN in JSON or a traceback."""
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        stored_session(store, FakeClock(), "nan1", plan=make_plan(minutes=(float("nan"), 5)))
+    before = _dump(db)
+    result = run("export", "nan1", "--db", str(db), "--format", fmt, "-o",
+                 str(tmp_path / f"card.{fmt}"))
+    assert result.exit_code == 2
+    assert "holds a number that is not finite" in result.stderr
+    assert not (tmp_path / f"card.{fmt}").exists()
+    assert _dump(db) == before
