@@ -771,3 +771,16 @@ def test_a_session_with_nan_minutes_from_before_is_refused_not_written(
     assert "holds a number that is not finite" in result.stderr
     assert not (tmp_path / f"card.{fmt}").exists()
     assert _dump(db) == before
+
+
+@given(number=st.integers(min_value=0, max_value=10**6000), unit=st.sampled_from(["", "s", "m"]))
+@settings(max_examples=100, deadline=None)
+def test_a_back_dated_note_of_any_length_of_number_never_raises(number: int, unit: str) -> None:
+    from companion.session import parse_note
+
+    digits = str(number) if number < 10**4000 else "9" * 5000
+    text, back = parse_note(f"-{digits}{unit} what they said")
+    if len(digits) <= 6:
+        assert (text, back) == ("what they said", number * (60 if unit == "m" else 1))
+    else:
+        assert (text, back) == (f"-{digits}{unit} what they said", 0.0)
