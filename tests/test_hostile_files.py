@@ -688,7 +688,13 @@ def test_overriding_a_built_in_bank_says_what_it_left_out(tmp_path: Path) -> Non
         "    text: Something else.\n")
     result = run("validate", str(tmp_path / "bank.yaml"))
     assert result.exit_code == 0
-    (notice,) = [line for line in lines(result) if "notice" in line]
+    (notice,) = [line for line in lines(result) if "notice: bank" in line]
+    assert any(line.endswith("notice: plan 'backend-pair-programming' (built-in) was left out: "
+                             "the query asks for 1 question(s) of bank 'backend-pairing' but "
+                             "only 0 match kind/topics; loosen it or add questions")
+               for line in lines(result)), result.stderr
+    assert any("notice: loop 'mid-backend-loop' (built-in) was left out: plan "
+               "'backend-pair-programming' was left out" in line for line in lines(result))
     assert notice.startswith(f"{tmp_path / 'bank.yaml'}:2: notice: bank 'backend-pairing' "
                              "overrides the one at ")
     assert "1 plan and 1 loop" in notice

@@ -960,7 +960,10 @@ def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
             extra.setdefault(resolved, path)
     lib = load_library([*base, Source("given files", (), tuple(extra.values()))])
     lib.problems = unreadable + [p for p in lib.problems if p.path in wanted]
-    lib.notices = [n for n in lib.notices if n.path in wanted]
+    # What the given files left out elsewhere (a built-in plan using a question an
+    # overriding bank lacks) is not their problem, but it is part of the story.
+    lib.notices = [n for n in lib.notices if n.path in wanted] + [
+        d for d in lib.dropped if d.path not in wanted]
     return lib
 
 
