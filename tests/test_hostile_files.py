@@ -422,6 +422,8 @@ tags:
   stage: @bank_stage@
   roles:
     - @bank_role@
+  levels:
+    - @bank_level@
 questions:
   - id: @question_id@
     text: @question_text@
@@ -431,13 +433,20 @@ questions:
       - @look_for@
     tags:
       kind: @question_kind@
+      roles:
+        - @question_role@
+      levels:
+        - @question_level@
       topics:
         - @topic@
+    criteria:
+      - @question_criterion@
 """,
     "signals": """\
 kind: signals
 id: @signals_id@
 title: @signals_title@
+description: @signals_description@
 good:
   - id: @signal_id@
     text: @signal_text@
@@ -446,11 +455,13 @@ good:
 kind: rubric
 id: @rubric_id@
 title: @rubric_title@
+description: @rubric_description@
 advice: @advice@
 threshold: 1
 criteria:
   - id: @criterion_id@
     title: @criterion_title@
+    description: @criterion_description@
     anchors:
       0: @anchor0@
       1: @anchor1@
@@ -460,7 +471,8 @@ criteria:
 kind: plan
 id: @plan_id@
 title: @plan_title@
-mode: interview
+mode: @plan_mode@
+rubric: @plan_rubric@
 description: @plan_description@
 stage: @plan_stage@
 family: @plan_family@
@@ -474,6 +486,7 @@ sections:
   - title: @section_title@
     minutes: 5
     guidance: @guidance@
+    signals: @section_signals@
     prompts:
       - text: @prompt_text@
         follow_ups:
@@ -482,6 +495,11 @@ sections:
           - @prompt_look_for@
       - @bare_prompt@
       - question: @question_ref@
+      - query:
+          bank: @query_bank@
+          kind: @query_kind@
+          topics:
+            - @query_topic@
 """,
     "loop": """\
 kind: loop
@@ -730,8 +748,9 @@ def test_kind_and_a_scalar_list_field_say_what_yaml_read(tmp_path: Path) -> None
         f"{path}:1: kind 'yes' is not one of bank, signals, rubric, plan, loop"]
     path.write_text(_fill("bank", "", "")[0].replace("    follow_ups:\n      - fine-follow-up",
                                                     "    follow_ups: 1.10"))
+    line = path.read_text().splitlines().index("    follow_ups: 1.10") + 1
     _item, problems = read_file(path)
-    assert any(p.line == 12 and "is written 1.10" in p.message for p in problems), problems
+    assert any(p.line == line and "is written 1.10" in p.message for p in problems), problems
 
 
 @pytest.mark.parametrize("folder", ["sessions", "banks"])

@@ -456,6 +456,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
 
 def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
     r.keys(m, "the signal set", ("kind", "id", "title"), ("good", "bad", "description"))
+    r.text(m, "description", "the signal set")  # not kept, but checked as the text it is
     if "good" not in m and "bad" not in m:
         r.fail(m.line, "the signal set has neither 'good' nor 'bad' signals; add some")
     ids: list[tuple[str, int]] = []
@@ -485,6 +486,7 @@ def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
 def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
     r.keys(m, "the rubric", ("kind", "id", "title", "threshold", "criteria"),
            ("advice", "description"))
+    r.text(m, "description", "the rubric")  # not kept, but checked as the text it is
     criteria: list[Criterion] = []
     ids: list[tuple[str, int]] = []
     for item, line in r.items(m, "criteria", "the rubric"):
@@ -493,6 +495,7 @@ def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
             continue
         what = f"criterion '{_named(c, 'id')}'"
         r.keys(c, what, ("id", "title", "anchors"), ("needs_postmortem", "description"))
+        r.text(c, "description", what)  # not kept, but checked as the text it is
         cid = r.ident(c, "id", what)
         ids.append((cid, c.lines.get("id", line)))
         anchors = ["", "", ""]
