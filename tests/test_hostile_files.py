@@ -809,3 +809,18 @@ def test_a_back_dated_note_of_any_length_of_number_never_raises(number: int, uni
         assert (text, back) == ("what they said", number * (60 if unit == "m" else 1))
     else:
         assert (text, back) == (f"-{digits}{unit} what they said", 0.0)
+
+
+@given(key=IMPLICIT.filter(lambda text: text not in ("0", "1", "2")))
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_key_is_the_text_as_written(tmp_path: Path, key: str) -> None:
+    """`00:` or `on:` as a key is named as written, never as what YAML made of it."""
+    path = tmp_path / "r.yaml"
+    text, _line = _fill("rubric", "", "")
+    path.write_text(text.replace("      2: fine-anchor2\n", f"      2: fine-anchor2\n"
+                                 f"      {key}: extra\n"))
+    _item, problems = read_file(path)
+    assert [p.message for p in problems if p.line == 15] == [
+        f"anchor level '{key}' in criterion 'fine-criterion-id' is not 0, 1 or 2; scores "
+        "run 0-2"], problems

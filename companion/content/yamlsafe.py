@@ -158,13 +158,15 @@ class _Builder:
                     self.fail(line, "a key must be a plain word, not a list or mapping")
             elif tag == _MERGE:
                 self.fail(line, "merge keys (<<) are not allowed; write the keys out")
-            elif str(value) in parent.lines:
-                key = str(value)
+            elif event.value in parent.lines:
+                # A key is the text as written: `00:` and `1.10:` stay themselves, `on:` is
+                # not 'True' (a text is never changed by YAML's implicit types).
+                key = event.value
                 self.fail(line, f"duplicate key '{clip(key)}' (first at line "
                           f"{parent.lines[key]}); "
                           "keep one of them")
             else:
-                slot[0] = str(value)
+                slot[0] = event.value
         else:  # this is the value of the key before it
             slot[2] = True
             if slot[0] is not _BAD_KEY:
