@@ -25,6 +25,7 @@ from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
 from companion.store.database import LeaseLost, Store, StoreError
 from companion.textsafe import visible
+from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
@@ -161,6 +162,8 @@ class LiveScreen(Screen[None]):
         # Held by another process (opened read-only, or taken over since): nothing is
         # written from here, and the keys that would write are off.
         self.read_only = read_only
+        self.drafts = Drafts(store, session.id, session.clock,
+                             lambda message: self._fail_once(message))
         self.practice = session.state.mode == "practice"
         self.think_until: float | None = (
             session.clock.monotonic() + think
@@ -325,6 +328,10 @@ class LiveScreen(Screen[None]):
             notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               notice, self.practice)
+
+    def on_screen_resume(self) -> None:
+        if not self.read_only and self.drafts.get(SCREEN):
+            self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
 
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
@@ -630,7 +637,10 @@ class LiveScreen(Screen[None]):
                 self.cursor = len(self.state.section.prompts) - 1
                 self.refresh_view()
 
-        self.app.push_screen(TextPrompt("Ad-hoc question for this section"), done)
+        self.app.push_screen(TextPrompt("Ad-hoc question for this section",
+                                        self.drafts.get("question"),
+                                        keep=self.drafts.keep("question")),
+                             self.drafts.then_clear("question", done))
 
     def action_add_signal(self, polarity: str) -> None:
         def done(text: str | None) -> None:
@@ -639,7 +649,10 @@ class LiveScreen(Screen[None]):
                 if signal is not None:
                     self._toggle_signal(signal.id)
 
-        self.app.push_screen(TextPrompt(f"Ad-hoc {polarity} signal (ticked when added)"), done)
+        field = f"signal:{polarity}"
+        self.app.push_screen(TextPrompt(f"Ad-hoc {polarity} signal (ticked when added)",
+                                        self.drafts.get(field), keep=self.drafts.keep(field)),
+                             self.drafts.then_clear(field, done))
 
     def action_edit_note(self) -> None:
         last = self.session.last_note()
@@ -651,7 +664,10 @@ class LiveScreen(Screen[None]):
             if text is not None and text != last.text:
                 self._do(self.session.edit_note, last.id, text)
 
-        self.app.push_screen(TextPrompt("Edit the last note", last.text), done)
+        field = f"edit:{last.id}"
+        self.app.push_screen(TextPrompt("Edit the last note", self.drafts.get(field) or last.text,
+                                        keep=self.drafts.keep(field)),
+                             self.drafts.then_clear(field, done))
 
     def action_retract_note(self) -> None:
         last = self.session.last_note()
