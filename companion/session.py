@@ -79,6 +79,11 @@ def apply(state: SessionState | None, event: Event) -> SessionState:
         if problem:
             raise SessionError(f"event {event.seq} ({event.type}): {problem}")
         body.apply(state, event)
+        # After the end only (never on the live hot path): recorded once, the first moment
+        # the scorecard is complete; later amendments leave it.
+        if (state.completed_at is None and state.ended_at is not None
+                and state.status == ENDED and state.is_scorecard and state.complete):
+            state.completed_at = event.at
     state.last_t = max(state.last_t, event.t)
     state.last_at = event.at
     state.events = event.seq
@@ -127,6 +132,11 @@ def summary_of(state: SessionState) -> ListingRow:
         recommendation=state.recommendation,
         ended_at=state.ended_at,
         last_event_at=state.last_at,
+        candidate=state.candidate,
+        candidate_id=state.candidate_id,
+        completed_at=state.completed_at,
+        scorecard=(None if not state.is_scorecard or state.status != ENDED
+                   else "pending" if state.pending else "complete"),
     )
 
 
@@ -343,7 +353,10 @@ class Session:
         self.append(PostmortemSet(text=text))
 
     def end(self) -> None:
-        self.append(SessionEnded())
+        """End the session (once: ending an ended one, as finishing a pending scorecard
+        does, changes nothing)."""
+        if self.state.status != ENDED:
+            self.append(SessionEnded())
 
     def abandon(self) -> None:
         self.append(SessionAbandoned())

@@ -17,3 +17,9 @@ def visible(text: str) -> str:
 def one_line(text: object) -> str:
     """Any value (None as nothing) as one safe terminal line: `visible` of its text."""
     return visible(str(text if text is not None else ""))
+
+
+def fold_name(name: object) -> str:
+    """A person's name for comparing: spaces collapsed, Unicode case-folded ("Straße" and
+    "STRASSE" are one name)."""
+    return " ".join(str(name or "").split()).casefold()

@@ -8,6 +8,7 @@ from typing import Any
 
 from companion.clock import duration
 from companion.export.matrix import criterion_matrix
+from companion.export.report import scorecard_words
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -82,6 +83,9 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         rec = esc(r["recommendation"]) if r["recommendation"] else (
             "skipped" if r["recommendation_skipped"] else "not given")
         out += [f"**Recommendation:** {rec}", ""]
+        card = scorecard_words(r)
+        if card:
+            out += [f"**Scorecard:** {esc(card)}", ""]
     if r["summary"]:
         out += [f"{h2} Summary{_amended_mark(r, 'summary_set')}", "",
                 escape_block(r["summary"]), ""]
