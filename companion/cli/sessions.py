@@ -14,48 +14,82 @@ from companion.cli.common import (
     one_line,
     open_store,
     resolve_session_id,
+    say_matches,
 )
 from companion.errors import CompanionError
 from companion.store.database import StoreError
 
 if TYPE_CHECKING:
+    from companion.content.library import Library
     from companion.practice.stats import PracticeStats
+    from companion.store.database import Store
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
-                 "max_score", "recommendation", "source")
+                 "max_score", "recommendation", "source", "scorecard", "completed_at")
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
-@click.option("--candidate", help="Only this candidate (name, any case, or stable id).")
+@click.option("--candidate", metavar="NAME_OR_ID",
+              help="Only this candidate: a stable id (that person), or a name (every person "
+                   "with it, any case; the ids it matched are said).")
 @click.option("--status", type=click.Choice(["running", "paused", "ended", "abandoned"]),
               help="Only sessions in this state.")
+@click.option("--pending", is_flag=True,
+              help="Only pending scorecards: ended interviews not scored, recommended and "
+                   "summarised yet (oldest first).")
 @common_options
 @click.pass_context
 def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
-             status: str | None) -> None:
-    """List sessions, newest first."""
+             status: str | None, pending: bool) -> None:
+    """List sessions, newest first (pending scorecards: oldest first)."""
+    from companion.clock import RealClock
+    from companion.panel.scorecards import age_of, ago, refresh
+
     with open_store(ctx) as store:
         try:
+            refresh(store)
+            if candidate:
+                say_matches(store, candidate)
             if as_json:
                 # One session a line, each made by SQLite (Store.sessions_json).
-                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status)
+                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
+                                            pending=pending)
+                if pending:
+                    lines.reverse()
                 click.echo("[\n" + ",\n".join(lines) + "\n]" if lines else "[]")
                 return
-            rows = store.sessions(candidate=candidate, status=status)
+            rows = store.sessions(candidate=candidate, status=status, pending=pending)
         except StoreError as err:
             raise CompanionError(str(err)) from None
+    if pending:
+        rows.reverse()
+        if not rows:
+            click.echo("No pending scorecards: every ended interview is scored, recommended "
+                       "and summarised.")
+            return
     if not rows:
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")
         return
+    now = RealClock().wall()
+    header = (f"{'ID':<8}  {'STARTED':<16}  {'STATE':<9}  {'SCORE':>5}  {'CANDIDATE':<24}  "
+              f"{'INTERVIEWER':<18}  PLAN")
+    click.echo(header)
     for r in rows:
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
         when = (r["started_at"] or "")[:16].replace("T", " ")
-        click.echo(f"{r['id']}  {when}  {r['status']:<9}  {score:>5}  "
-                   f"{one_line(r['candidate'])[:24]:<24}  {r['plan_id']}"
-                   + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
+        state = r["status"]
+        if r.get("scorecard") == "pending":
+            state = "pending"
+        line = (f"{r['id']:<8}  {when:<16}  {state:<9}  {score:>5}  "
+                f"{one_line(r['candidate'])[:24]:<24}  "
+                f"{one_line(r.get('interviewer') or '-')[:18]:<18}  {r['plan_id']}"
+                + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
+        if pending:
+            line += f"  ended {ago(age_of(r, now))}"
+        click.echo(line)
 
 
 @click.command()
@@ -177,6 +211,8 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
     lib = load_content(ctx, quiet=True)
     with open_store(ctx) as store:
         try:
+            if plan_id or candidate:
+                _check_stats_filters(store, lib, plan_id, candidate)
             history = practice_history(store, candidate, plan_id)
         except StoreError as err:
             raise CompanionError(str(err)) from None
@@ -185,6 +221,38 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(stats_text(result))
+
+
+def _did_you_mean(given: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.5)
+    if not close:
+        close = [k for k in known if given.casefold() in k.casefold()][:1]
+    if close:
+        return f"; did you mean '{one_line(close[0])}'?"
+    return f"; known: {', '.join(map(one_line, known[:8]))}" if known else ""
+
+
+def _check_stats_filters(store: Store, lib: Library, plan_id: str | None,
+                         candidate: str | None) -> None:
+    """An unknown plan or candidate is bad input (exit 2), said with a did-you-mean."""
+    practised = store.sessions()
+    practice_rows = [r for r in practised if r["mode"] == "practice"]
+    if plan_id:
+        known_plans = sorted({r["plan_id"] for r in practice_rows}
+                             | {p.id for p in lib.plans.values() if p.mode == "practice"})
+        if plan_id not in known_plans:
+            raise CompanionError(f"no practice plan '{one_line(plan_id)}'"
+                                 + _did_you_mean(plan_id, known_plans)
+                                 + " (`companion plans` lists them)")
+    if candidate:
+        matches = store.candidate_matches(candidate)
+        if matches["by"] is None or not any(
+                r["mode"] == "practice" for r in store.sessions(candidate=candidate)):
+            names = sorted({r["candidate"] for r in practice_rows}, key=str.casefold)
+            raise CompanionError(f"no practice by '{one_line(candidate)}'"
+                                 + _did_you_mean(candidate, names))
 
 
 def stats_text(result: PracticeStats) -> str:
