@@ -473,6 +473,12 @@ class NoteFlagged(_OnNote):
             note.flagged = self.flagged
 
 
+def _abandoned_problem(state: SessionState) -> str | None:
+    if state.status == ABANDONED:
+        return "the session was abandoned (it has ended); it is no scorecard to score"
+    return None
+
+
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ScoreSet(SessionEvent):
     TYPE = "score_set"
@@ -489,6 +495,9 @@ class ScoreSet(SessionEvent):
             return "field 'score' must be 0, 1, 2 or null"
         return None
 
+    def problem(self, state: SessionState) -> str | None:
+        return _abandoned_problem(state)
+
     def apply(self, state: SessionState, event: Event) -> None:
         if self.score is None:
             state.scores.pop(self.criterion, None)
@@ -503,6 +512,9 @@ class RecommendationSet(SessionEvent):
     AFTER_END = True
     AMENDMENT = "recommendation changed"
     value: str | None = None  # None: skipped on purpose
+
+    def problem(self, state: SessionState) -> str | None:
+        return _abandoned_problem(state)
 
     def apply(self, state: SessionState, event: Event) -> None:
         state.recommendation = self.value
@@ -605,6 +617,29 @@ class CandidateRenamed(SessionEvent):
         state.candidate = self.name
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ScorecardCompleted(SessionEvent):
+    """The first moment an ended interview's scorecard was complete (SessionState.complete):
+    written once by Session.append, right after the event that completed it, so the time from
+    the end of the call to a complete scorecard is on record; later amendments leave it."""
+
+    TYPE = "scorecard_completed"
+    SINCE = 3
+    LISTING = True
+    AFTER_END = True
+    AMENDMENT = "scorecard completed"
+
+    def problem(self, state: SessionState) -> str | None:
+        if state.status != ENDED:
+            return "a scorecard is completed only after the session has ended"
+        if state.completed_at is not None:
+            return "the scorecard was completed already (it is recorded once)"
+        return None
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.completed_at = event.at
+
+
 CATALOGUE: dict[str, type[SessionEvent]] = {
     cls.TYPE: cls for cls in (
         SessionStarted, QuestionsDrawn, SectionStarted, SectionRestarted, SectionPaused,
@@ -612,6 +647,7 @@ CATALOGUE: dict[str, type[SessionEvent]] = {
         PromptAdded, SignalAdded, SignalToggled, NoteAdded, NoteEdited, NoteRetracted,
         NoteFlagged, ScoreSet, RecommendationSet, SummarySet, PostmortemSet, SessionEnded,
         SessionAbandoned, SectionReopened, CandidateMerged, CandidateRenamed,
+        ScorecardCompleted,
     )
 }
 EVENT_TYPES: tuple[str, ...] = tuple(CATALOGUE)
@@ -725,5 +761,6 @@ def check_record(event: Event) -> None:
 
 
 __all__ = ["CATALOGUE", "EVENT_TYPES", "FORMAT_VERSION", "CandidateMerged", "CandidateRenamed",
-           "Event", "EventError", "ListingRow", "SessionError", "SessionEvent", "adhoc_id",
+           "Event", "EventError", "ListingRow", "ScorecardCompleted", "SessionError",
+           "SessionEvent", "adhoc_id",
            "decode", "types_of"]

@@ -32,6 +32,7 @@ from companion.events import (
     PromptAsked,
     QuestionsDrawn,
     RecommendationSet,
+    ScorecardCompleted,
     ScoreSet,
     SectionEnded,
     SectionPaused,
@@ -79,11 +80,6 @@ def apply(state: SessionState | None, event: Event) -> SessionState:
         if problem:
             raise SessionError(f"event {event.seq} ({event.type}): {problem}")
         body.apply(state, event)
-        # After the end only (never on the live hot path): recorded once, the first moment
-        # the scorecard is complete; later amendments leave it.
-        if (state.completed_at is None and state.ended_at is not None
-                and state.status == ENDED and state.is_scorecard and state.complete):
-            state.completed_at = event.at
     state.last_t = max(state.last_t, event.t)
     state.last_at = event.at
     state.events = event.seq
@@ -217,6 +213,11 @@ class Session:
             new_state = apply(self.state, event)
         self.events.append(event)
         self.state = new_state
+        if new_state.status == ENDED and new_state.completed_at is None and (
+                new_state.is_scorecard and new_state.complete):
+            # After the end only (not on the live hot path): the first complete moment is
+            # recorded once, as its own event.
+            self.append(ScorecardCompleted())
         return event
 
     # --- timing ---

@@ -96,7 +96,7 @@ class SessionState:
     summary: str = ""
     postmortem: str = ""
     ended_at: float | None = None
-    completed_at: float | None = None  # the first moment the ended scorecard was complete
+    completed_at: float | None = None  # scorecard_completed: first moment it was complete
     last_t: float = 0.0
     last_at: float = 0.0
     reopened: int = 0
@@ -178,8 +178,10 @@ class SessionState:
 
     @property
     def pending(self) -> bool:
-        """An interview whose call has ended and whose scorecard is not complete yet."""
-        return self.status == ENDED and self.is_scorecard and self.completed_at is None
+        """An interview whose call has ended and whose scorecard was never complete. (A
+        session from before completion was recorded is pending only if incomplete now.)"""
+        return (self.status == ENDED and self.is_scorecard and self.completed_at is None
+                and not self.complete)
 
     @property
     def time_to_complete(self) -> float | None:

@@ -368,7 +368,7 @@ def test_a_v3_database_migrates_and_a_purge_killed_on_it_is_finished(tmp_path: P
     phrase = "too slow on the parser"  # a note of e5f6a7b8, whole in the file's bytes
     assert holding(copy, phrase)
     with Store(copy) as store:
-        assert store.version == SCHEMA_VERSION == 4
+        assert store.version == SCHEMA_VERSION == 5
         assert [r["reason"] for r in store.erasures_finished] == ["upgrade"]
         assert store.pending_erasures() == []
         assert len(store.events("e5f6a7b8")) > 5

@@ -103,7 +103,7 @@ def report(state: SessionState, events: list[Event] | None = None,
         "status": state.status,
         "started_at": iso(started),
         "ended_at": iso(state.ended_at) if state.ended_at else None,
-        "scorecard": _scorecard(state),
+        **_scorecard(state),
         "used_seconds": _seconds(state.total_used()),
         "sections": sections,
         "rubric": None if rubric is None else {
@@ -129,23 +129,24 @@ def report(state: SessionState, events: list[Event] | None = None,
     }
 
 
-def _scorecard(state: SessionState) -> dict[str, Any] | None:
-    """Interview sessions: complete or pending, and how soon after the call it was complete."""
-    if not state.is_scorecard:
-        return None
+def _scorecard(state: SessionState) -> dict[str, Any]:
+    """`scorecard`, for an interview that is pending or whose completion is on record:
+    pending or complete, and how soon after the call it was complete. Absent otherwise
+    (practice, open, or a session from before companion recorded it)."""
+    if not state.is_scorecard or not (state.pending or state.completed_at is not None):
+        return {}
     done = state.time_to_complete
-    return {
-        "state": ("complete" if state.completed_at is not None
-                  else "pending" if state.pending else "open"),
+    return {"scorecard": {
+        "state": "pending" if state.completed_at is None else "complete",
         "completed_at": iso(state.completed_at) if state.completed_at else None,
         "seconds_to_complete": None if done is None else round(done, 1),
-    }
+    }}
 
 
 def scorecard_words(r: dict[str, Any]) -> str | None:
     """The scorecard's state in words, for the exports (None: practice, or still open)."""
     card = r.get("scorecard")
-    if not card or card["state"] == "open":
+    if not card:
         return None
     if card["state"] == "pending":
         return "pending: not complete yet (every criterion scored, a recommendation and a summary)"

@@ -53,7 +53,9 @@ class Card:
     titles: dict[str, str] = field(default_factory=dict)
     recommendation: str | None = None
     scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
-    completed_in: float | None = None  # seconds from the end to complete; None: pending
+    completed_in: float | None = None  # seconds from the end of the call to complete
+    pending: bool = False  # ended, never complete (None completed_in and not pending: not
+    # on record, a session from before companion recorded it)
 
 
 def person(name: str | None) -> str:
@@ -83,6 +85,7 @@ def card_from_state(state: SessionState) -> Card | None:
         recommendation=state.recommendation,
         scale=tuple(state.plan.recommendation_scale),
         completed_in=state.time_to_complete,
+        pending=state.pending,
     )
 
 
@@ -107,6 +110,7 @@ def card_from_report(r: dict[str, Any]) -> Card | None:
         recommendation=r.get("recommendation"),
         scale=scale,
         completed_in=(r.get("scorecard") or {}).get("seconds_to_complete"),
+        pending=(r.get("scorecard") or {}).get("state") == "pending",
     )
 
 
@@ -211,7 +215,8 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
             "compared_scores": len(all_pairs),
             "difference": _r(overall),
             "lean": lean(overall, len(all_pairs)),
-            "timeliness": timeliness(c.completed_in for c in own),
+            "timeliness": timeliness(c.completed_in for c in own
+                                     if c.pending or c.completed_in is not None),
             "recommendations": {
                 "given": given,
                 "compared": compared,
@@ -231,8 +236,8 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
 
 
 def timeliness(times: Iterable[float | None]) -> dict[str, Any]:
-    """Over one interviewer's ended scorecards: how many, how many complete, the median
-    seconds to complete, and the share of all of them complete within 1 h and within 24 h
+    """Over one interviewer's ended scorecards on record (pending, or with their completion
+    recorded): how many, how many complete, the median seconds to complete, and the share of all of them complete within 1 h and within 24 h
     (a pending one counts as not within)."""
     values = list(times)
     done = [t for t in values if t is not None]

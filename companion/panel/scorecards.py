@@ -57,3 +57,15 @@ def duration(seconds: float | None) -> str:
     if seconds < 2 * DAY:
         return f"{seconds / HOUR:.1f} h"
     return f"{seconds / DAY:.1f} days"
+
+
+PAUSE_AFTER = 4  # interviews in one day after which home suggests a pause
+
+
+def interviews_today(store: Store, now: float) -> int:
+    """Interview sessions started on this machine since local midnight of `now`."""
+    import time
+
+    local = time.localtime(now)
+    midnight = time.mktime((local.tm_year, local.tm_mon, local.tm_mday, 0, 0, 0, 0, 0, -1))
+    return store.interviews_since(midnight)

@@ -814,6 +814,13 @@ class Store:
         except sqlite3.Error as err:
             raise _explain(self.path, err) from None
 
+    def interviews_since(self, since: float) -> int:
+        """Interview sessions (not practice) started here since `since` (epoch seconds)."""
+        rows = self._query(
+            "SELECT count(*) AS n FROM sessions WHERE mode != 'practice' AND source = 'local' "
+            "AND started_at >= ? AND status != 'abandoned'", (iso(since),))
+        return int(rows[0]["n"])
+
     def pending_scorecards(self) -> list[dict[str, Any]]:
         """Ended interview sessions whose scorecard is not complete, oldest ended first."""
         return [dict(r) for r in self._query(
