@@ -237,8 +237,8 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
 
 def timeliness(times: Iterable[float | None]) -> dict[str, Any]:
     """Over one interviewer's ended scorecards on record (pending, or with their completion
-    recorded): how many, how many complete, the median seconds to complete, and the share of all of them complete within 1 h and within 24 h
-    (a pending one counts as not within)."""
+    recorded): how many, how many complete, the median seconds to complete, and the share
+    of all of them complete within 1 h and within 24 h (a pending one is not within)."""
     values = list(times)
     done = [t for t in values if t is not None]
     n = len(values)
