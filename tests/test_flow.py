@@ -155,7 +155,9 @@ async def searched(app, pilot, query: str) -> str:  # type: ignore[no-untyped-de
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
-    return str(app.screen.query_one("#hits").render())
+    hit_list = app.screen.query_one("#hit-list", OptionList)
+    prompts = [str(hit_list.get_option_at_index(i).prompt) for i in range(hit_list.option_count)]
+    return "\n".join([str(app.screen.query_one("#hits").render()), *prompts])
 
 
 async def test_score_without_evidence_can_be_declined(tmp_path: Path, library: Library) -> None:

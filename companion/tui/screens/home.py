@@ -449,7 +449,7 @@ class HomeScreen(Screen[None]):
     def action_search(self) -> None:
         from companion.tui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store))
+        self.app.push_screen(SearchScreen(self.store, clock=self.clock))
 
     def action_stats(self) -> None:
         navigator(self).open_stats()
