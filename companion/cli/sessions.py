@@ -81,14 +81,12 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
         when = (r["started_at"] or "")[:16].replace("T", " ")
         state = r["status"]
-        if r.get("scorecard") == "pending":
-            state = "pending"
         line = (f"{r['id']:<8}  {when:<16}  {state:<9}  {score:>5}  "
                 f"{one_line(r['candidate'])[:24]:<24}  "
                 f"{one_line(r.get('interviewer') or '-')[:18]:<18}  {r['plan_id']}"
                 + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
-        if pending:
-            line += f"  ended {ago(age_of(r, now))}"
+        if r.get("scorecard") == "pending":
+            line += f"  [scorecard pending, ended {ago(age_of(r, now))}]"
         click.echo(line)
 
 

@@ -145,7 +145,7 @@ class HomeScreen(Screen[None]):
                     yield Button("Start (Ctrl+S)", id="start", variant="primary")
                 yield Static(id="pause-note", markup=False)
                 yield Static("Pending scorecards (Enter finishes scoring)", classes="heading",
-                             markup=False)
+                             markup=False, id="pending-heading")
                 yield OptionList(id="pending")
                 yield Static("In progress (Enter or Ctrl+O resumes, Ctrl+G abandons)",
                              classes="heading", markup=False)
@@ -259,11 +259,13 @@ class HomeScreen(Screen[None]):
             label.append(f"  {visible(row['plan_title'])}  ended "
                          f"{scorecards.ago(scorecards.age_of(row, now))}", style="dim")
             pending_list.add_option(Option(label, id=row["id"]))
-        if not pending_rows:
-            pending_list.add_option(Option(Text("none", style="dim"), disabled=True))
-        self.query_one("#pause-note", Static).update(
-            f"{today} interviews today: a pause before the next one helps you judge it "
-            "on its own." if today >= scorecards.PAUSE_AFTER else "")
+        # Shown only when there is one (the column keeps its room for the rest).
+        pending_list.display = bool(pending_rows)
+        self.query_one("#pending-heading", Static).display = bool(pending_rows)
+        note = self.query_one("#pause-note", Static)
+        note.display = today >= scorecards.PAUSE_AFTER
+        note.update(f"ⓘ {today} interviews today: a short pause before the next one helps "
+                    "you judge each candidate on their own." if note.display else "")
         in_progress = self.query_one("#in-progress", OptionList)
         in_progress.clear_options()
         for row in open_rows:
