@@ -85,7 +85,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         out += [f"**Recommendation:** {rec}", ""]
         card = scorecard_words(r)
         if card:
-            out += [f"**Scorecard:** {esc(card)}", ""]
+            out += [f"**Scorecard:** {card}", ""]  # no user text in it
     if r["summary"]:
         out += [f"{h2} Summary{_amended_mark(r, 'summary_set')}", "",
                 escape_block(r["summary"]), ""]

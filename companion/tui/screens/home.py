@@ -72,6 +72,9 @@ class HomeScreen(Screen[None]):
                 id="home.start"),
         Binding("ctrl+o", "resume", "Resume", tooltip="Resume the highlighted session in "
                 "progress", id="home.resume"),
+        Binding("ctrl+y", "finish", "Finish scorecard", tooltip="Finish the highlighted "
+                "pending scorecard (the oldest first): its rubric, recommendation, summary",
+                id="home.finish"),
         Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
                 "progress (kept, marked abandoned)", id="home.abandon"),
         Binding("ctrl+f", "search", "Search", tooltip="Search notes, evidence and summaries",
@@ -144,7 +147,8 @@ class HomeScreen(Screen[None]):
                     yield Input(id="interviewer", placeholder="Your name")
                     yield Button("Start (Ctrl+S)", id="start", variant="primary")
                 yield Static(id="pause-note", markup=False)
-                yield Static("Pending scorecards (Enter finishes scoring)", classes="heading",
+                yield Static("Pending scorecards (Enter or Ctrl+Y finishes scoring)",
+                             classes="heading",
                              markup=False, id="pending-heading")
                 yield OptionList(id="pending")
                 yield Static("In progress (Enter or Ctrl+O resumes, Ctrl+G abandons)",
@@ -261,6 +265,8 @@ class HomeScreen(Screen[None]):
             pending_list.add_option(Option(label, id=row["id"]))
         # Shown only when there is one (the column keeps its room for the rest).
         pending_list.display = bool(pending_rows)
+        if pending_rows:
+            pending_list.highlighted = 0  # Ctrl+Y finishes the oldest, from anywhere
         self.query_one("#pending-heading", Static).display = bool(pending_rows)
         note = self.query_one("#pause-note", Static)
         note.display = today >= scorecards.PAUSE_AFTER
@@ -307,10 +313,21 @@ class HomeScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#pending")
     def pending_selected(self, event: OptionList.OptionSelected) -> None:
-        """Finish a pending scorecard: its rubric, then the recommendation and summary."""
-        sid = event.option.id
-        if sid is None:
+        if event.option.id is not None:
+            self._finish(event.option.id)
+
+    def action_finish(self) -> None:
+        pending = self.query_one("#pending", OptionList)
+        if not pending.display or not pending.option_count:
+            self.notify("No pending scorecards: every ended interview is complete.")
             return
+        index = pending.highlighted if pending.highlighted is not None else 0
+        sid = pending.get_option_at_index(index).id
+        if sid is not None:
+            self._finish(sid)
+
+    def _finish(self, sid: str) -> None:
+        """Finish a pending scorecard: its rubric, then the recommendation and summary."""
         try:
             session = Session(self.store.events(sid), self.clock, self.store.sink(sid))
         except (StoreError, SessionError) as err:
