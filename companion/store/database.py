@@ -566,7 +566,12 @@ class Store:
                 if event.type == "session_started":
                     self._insert_session(session_id, event, summary)
                 self._insert_event(session_id, event)
-                self._update_listing(session_id, summary)
+                if event.body.LISTING:
+                    self._update_listing(session_id, summary)
+                else:
+                    # Notes, ticks and the like (the hot path) change only the last stamp.
+                    self.conn.execute("UPDATE sessions SET last_event_at = ? WHERE id = ?",
+                                      (iso(summary.last_event_at), session_id))
         except sqlite3.Error as err:
             raise _explain(self.path, err) from None
 
