@@ -178,7 +178,7 @@ class SessionMachine(RuleBasedStateMachine):
 
     # --- after the call (scores and the recommendation may finish a pending scorecard) ---
     @precondition(lambda self: self.session.state.status != "abandoned"
-                  and len(self.session.events) > 12)  # late: the live rules run first
+                  and len(self.session.events) > 24)  # late: the live rules run first
     @rule()
     def finish_the_scorecard(self) -> None:
         """Everything the completeness rule asks, then the end: scorecard_completed is
