@@ -330,3 +330,16 @@ def test_autosaved_versions_of_a_summary_count_as_one_hit(tmp_path: Path) -> Non
     assert "draft 4" in hits[0]["snippet"]
     text = run_cli("--db", str(db), "search", "quokka").stdout
     assert "session auto0001" in text
+
+
+def test_merge_and_rename_leave_a_session_in_progress_alone(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    with Store(db) as store:
+        stored_session(store, FakeClock(), "open0001", candidate="Opal", finish=None)
+    for args in (("merge", "open0001", "--into", "opal@example.org"),
+                 ("rename", "open0001", "Opal Ray")):
+        result = run_cli("--db", str(db), "candidates", *args)
+        assert result.exit_code == 2
+        assert "open0001 are still in progress" in result.stderr
+    with Store(db) as store:
+        assert [e.type for e in store.events("open0001")][-1] == "note_added"

@@ -79,6 +79,17 @@ def _resolve_sessions(store: Store, given: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _refuse_open(store: Store, ids: list[str]) -> None:
+    """A session in progress may be open in the app: an event written beside it would break
+    its next write. Such sessions are refused, all or nothing."""
+    open_ones = [sid for sid in ids
+                 if (store.session(sid) or {}).get("status") in ("running", "paused")]
+    if open_ones:
+        raise CompanionError(
+            f"session(s) {', '.join(open_ones)} are still in progress; end or abandon them "
+            "first (`companion resume ID`), then run this again (nothing was changed)")
+
+
 def _append(store: Store, session_id: str, body: Any) -> None:
     from companion.clock import RealClock
     from companion.session import Session, SessionError
@@ -114,6 +125,7 @@ def merge(ctx: click.Context, sessions: tuple[str, ...], into: str) -> None:
                                            for r in having)
                     + " (nothing was changed)")
             known = store.candidate_matches(into)["by"] == "id"
+            _refuse_open(store, ids)
             for sid in ids:
                 _append(store, sid, _merged(into))
         except StoreError as err:
@@ -154,6 +166,7 @@ def rename(ctx: click.Context, who: str, new_name: str) -> None:
     with open_store(ctx) as store:
         try:
             ids = _person_sessions(store, who.strip())
+            _refuse_open(store, ids)
             changed = 0
             for sid in ids:
                 row = store.session(sid) or {}
