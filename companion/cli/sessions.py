@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -44,12 +45,12 @@ _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_
 def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
              status: str | None, pending: bool) -> None:
     """List sessions, newest first (pending scorecards: oldest first)."""
-    from companion.clock import RealClock
-    from companion.panel.scorecards import age_of, ago, refresh
-
     with open_store(ctx) as store:
         try:
-            refresh(store)
+            if store.unknown_scorecards():  # sessions from before schema 5, once
+                from companion.panel.scorecards import refresh
+
+                refresh(store)
             if candidate:
                 say_matches(store, candidate)
             if as_json:
@@ -73,7 +74,7 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")
         return
-    now = RealClock().wall()
+    now = time.time()
     header = (f"{'ID':<8}  {'STARTED':<16}  {'STATE':<9}  {'SCORE':>5}  {'CANDIDATE':<24}  "
               f"{'INTERVIEWER':<18}  PLAN")
     click.echo(header)
@@ -86,6 +87,8 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                 f"{one_line(r.get('interviewer') or '-')[:18]:<18}  {r['plan_id']}"
                 + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
         if r.get("scorecard") == "pending":
+            from companion.panel.scorecards import age_of, ago
+
             line += f"  [scorecard pending, ended {ago(age_of(r, now))}]"
         click.echo(line)
 
