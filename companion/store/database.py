@@ -254,9 +254,9 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
 
 # The views of schema 5: what the log adds up to now, for ordinary tools (README). Sections
 # are numbered from 1 as in the exports; the raw log stays in `events`.
+# (`+e.seq`: no affinity on either side, so the events_note index serves the lookup.)
 _LATER_ON_NOTE = ("SELECT {what} FROM events x WHERE x.session_id = e.session_id "
-                  "AND x.seq > e.seq AND x.type = '{type}' "
-                  "AND json_extract(x.data, '$.note') = e.seq")
+                  "AND json_extract(x.data, '$.note') = +e.seq AND x.type = '{type}'")
 NOTES_VIEW = f"""
     CREATE VIEW notes AS
     SELECT e.session_id, e.seq AS note, e.section + 1 AS section,
@@ -300,6 +300,11 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN completed_at TEXT")
     db.execute("ALTER TABLE sessions ADD COLUMN scorecard TEXT")
     db.execute("CREATE INDEX sessions_candidate_id ON sessions(candidate_id)")
+    # What the views look up per note and per score (partial: a note or tick adds nothing).
+    db.execute("CREATE INDEX events_note ON events(session_id, json_extract(data, '$.note'), "
+               "seq) WHERE json_extract(data, '$.note') IS NOT NULL")
+    db.execute("CREATE INDEX events_score ON events(session_id, "
+               "json_extract(data, '$.criterion'), seq) WHERE type = 'score_set'")
     db.execute("DROP VIEW notes")
     db.execute("DROP VIEW scores")
     db.execute(NOTES_VIEW)
