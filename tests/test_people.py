@@ -343,3 +343,31 @@ def test_merge_and_rename_leave_a_session_in_progress_alone(tmp_path: Path) -> N
         assert "open0001 are still in progress" in result.stderr
     with Store(db) as store:
         assert [e.type for e in store.events("open0001")][-1] == "note_added"
+
+
+NAMES = st.sampled_from(["Sam Lee", "sam lee", "SAM  LEE", "Straße", "STRASSE", "Ann"])
+IDS = st.sampled_from(["", "", "sam@example.org", "s2@example.org", "ann@example.org"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(people=st.lists(st.tuples(NAMES, IDS), min_size=1, max_size=6),
+       asked=st.one_of(NAMES, IDS.filter(bool)))
+def test_the_identity_rule_against_a_model(tmp_path_factory: pytest.TempPathFactory,
+                                           people: list[tuple[str, str]], asked: str) -> None:
+    """`--candidate X` selects, in SQL, what the rule says: a known id its sessions; else
+    every session of each id one of that name's sessions has, and that name's id-less ones."""
+    db = tmp_path_factory.mktemp("rule") / "r.db"
+    clock = FakeClock()
+    with Store(db) as store:
+        for n, (name, cid) in enumerate(people):
+            stored_session(store, clock, f"rule{n:04d}", candidate=name, candidate_id=cid)
+        got = sorted(r["id"] for r in store.sessions(candidate=asked))
+    sessions = {f"rule{n:04d}": (name, cid) for n, (name, cid) in enumerate(people)}
+    if any(cid == asked for _name, cid in sessions.values()):
+        expected = [sid for sid, (_n, cid) in sessions.items() if cid == asked]
+    else:
+        named = {sid for sid, (name, _c) in sessions.items() if fold_name(name) == fold_name(asked)}
+        their_ids = {sessions[sid][1] for sid in named if sessions[sid][1]}
+        expected = [sid for sid, (name, cid) in sessions.items()
+                    if cid in their_ids or (not cid and sid in named)]
+    assert got == sorted(expected)
