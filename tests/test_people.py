@@ -371,3 +371,14 @@ def test_the_identity_rule_against_a_model(tmp_path_factory: pytest.TempPathFact
         expected = [sid for sid, (name, cid) in sessions.items()
                     if cid in their_ids or (not cid and sid in named)]
     assert got == sorted(expected)
+
+
+def test_a_debrief_by_name_says_which_people_it_put_side_by_side(three: Path) -> None:
+    result = run_cli("--db", str(three), "export", "--candidate", "CAND name")
+    assert result.exit_code == 0
+    assert "it matched 3 people: id cand@example.org (2 sessions)" in result.stderr
+    assert "warning: this debrief puts more than one person side by side" in result.stderr
+    for sid in ("aaaa0001", "aaaa0002", "aaaa0003", "bbbb0001"):
+        assert sid in result.stdout
+    one = run_cli("--db", str(three), "export", "--candidate", "other@example.org")
+    assert "side by side" not in one.stderr and "is a name" not in one.stderr
