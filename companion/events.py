@@ -36,7 +36,7 @@ from companion.state import (
 
 # The export format: version 1 holds the first 24 event types; each later version adds the
 # types whose SINCE it is. An export says the lowest version that holds all of its events.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class EventError(ValueError):
@@ -85,6 +85,13 @@ class ListingRow:
     recommendation: str | None
     ended_at: float | None
     last_event_at: float
+    # Identity and the scorecard (None: left as it is). The listing keeps the name and the
+    # stable id as they are now (after candidate_renamed, candidate_merged); the start event
+    # keeps what was typed.
+    candidate: str | None = None
+    candidate_id: str | None = None
+    completed_at: float | None = None  # first moment the scorecard was complete
+    scorecard: str | None = None  # "pending", "complete", or None (not a scorecard)
 
 
 def adhoc_id(seq: int) -> str:
@@ -466,10 +473,18 @@ class NoteFlagged(_OnNote):
             note.flagged = self.flagged
 
 
+def _abandoned_problem(state: SessionState) -> str | None:
+    if state.status == ABANDONED:
+        return "the session was abandoned (it has ended); it is no scorecard to score"
+    return None
+
+
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ScoreSet(SessionEvent):
     TYPE = "score_set"
     LISTING = True
+    AFTER_END = True  # a pending scorecard is finished after the call
+    AMENDMENT = "score changed"
     TEXT = ("evidence", "evidence")
     criterion: str
     score: int | None = None  # None clears the criterion's score
@@ -479,6 +494,9 @@ class ScoreSet(SessionEvent):
         if self.score is not None and self.score not in (0, 1, 2):
             return "field 'score' must be 0, 1, 2 or null"
         return None
+
+    def problem(self, state: SessionState) -> str | None:
+        return _abandoned_problem(state)
 
     def apply(self, state: SessionState, event: Event) -> None:
         if self.score is None:
@@ -491,7 +509,12 @@ class ScoreSet(SessionEvent):
 class RecommendationSet(SessionEvent):
     TYPE = "recommendation_set"
     LISTING = True
+    AFTER_END = True
+    AMENDMENT = "recommendation changed"
     value: str | None = None  # None: skipped on purpose
+
+    def problem(self, state: SessionState) -> str | None:
+        return _abandoned_problem(state)
 
     def apply(self, state: SessionState, event: Event) -> None:
         state.recommendation = self.value
@@ -501,6 +524,7 @@ class RecommendationSet(SessionEvent):
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SummarySet(SessionEvent):
     TYPE = "summary_set"
+    LISTING = True  # it can complete the scorecard (the listing's pending flag)
     TEXT = ("summary", "text")
     AFTER_END = True
     AMENDMENT = "summary rewritten"
@@ -544,13 +568,86 @@ class SessionAbandoned(SessionEvent):
         state.ended_at = event.at
 
 
+def _name_problem(name: str, value: str) -> str | None:
+    return f"field '{name}' must not be empty" if not value.strip() else None
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class CandidateMerged(SessionEvent):
+    """Identity (`companion candidates merge`): this session, started without a stable id,
+    is of the person with `candidate_id` from now on. A stable id identifies a person, so a
+    session that has one is never merged into another; the start event keeps what was typed."""
+
+    TYPE = "candidate_merged"
+    SINCE = 3
+    LISTING = True
+    AFTER_END = True
+    AMENDMENT = "candidate merged into a stable id"
+    candidate_id: str = ""
+
+    def check(self) -> str | None:
+        return _name_problem("candidate_id", self.candidate_id)
+
+    def problem(self, state: SessionState) -> str | None:
+        if state.candidate_id:
+            return (f"the session already has the stable id {state.candidate_id!r}; a stable "
+                    "id identifies a person, so it is not merged into another")
+        return None
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.candidate_id = self.candidate_id
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class CandidateRenamed(SessionEvent):
+    """Identity (`companion candidates rename`): the candidate's name as it reads from now on
+    (a typo fixed, a name changed). The start event keeps the name first typed."""
+
+    TYPE = "candidate_renamed"
+    SINCE = 3
+    LISTING = True
+    AFTER_END = True
+    AMENDMENT = "candidate renamed"
+    name: str = ""
+
+    def check(self) -> str | None:
+        return _name_problem("name", self.name)
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.candidate = self.name
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ScorecardCompleted(SessionEvent):
+    """The first moment an ended interview's scorecard was complete (SessionState.complete):
+    written once by Session.append, right after the event that completed it, so the time from
+    the end of the call to a complete scorecard is on record; later amendments leave it."""
+
+    TYPE = "scorecard_completed"
+    SINCE = 3
+    LISTING = True
+    AFTER_END = True
+    AMENDMENT = "scorecard completed"
+
+    def problem(self, state: SessionState) -> str | None:
+        if state.status != ENDED:
+            return "a scorecard is completed only after the session has ended"
+        if state.completed_at is not None:
+            return "the scorecard was completed already (it is recorded once)"
+        return None
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        state.completed_at = event.at
+
+
 CATALOGUE: dict[str, type[SessionEvent]] = {
     cls.TYPE: cls for cls in (
         SessionStarted, QuestionsDrawn, SectionStarted, SectionRestarted, SectionPaused,
         SectionResumed, SectionEnded, SectionSkipped, SessionReopened, GapAdded, PromptAsked,
         PromptAdded, SignalAdded, SignalToggled, NoteAdded, NoteEdited, NoteRetracted,
         NoteFlagged, ScoreSet, RecommendationSet, SummarySet, PostmortemSet, SessionEnded,
-        SessionAbandoned, SectionReopened,
+        SessionAbandoned, SectionReopened, CandidateMerged, CandidateRenamed,
+        ScorecardCompleted,
     )
 }
 EVENT_TYPES: tuple[str, ...] = tuple(CATALOGUE)
@@ -663,5 +760,7 @@ def check_record(event: Event) -> None:
     _ = event.body
 
 
-__all__ = ["CATALOGUE", "EVENT_TYPES", "FORMAT_VERSION", "Event", "EventError", "ListingRow",
-           "SessionError", "SessionEvent", "adhoc_id", "decode", "types_of"]
+__all__ = ["CATALOGUE", "EVENT_TYPES", "FORMAT_VERSION", "CandidateMerged", "CandidateRenamed",
+           "Event", "EventError", "ListingRow", "ScorecardCompleted", "SessionError",
+           "SessionEvent", "adhoc_id",
+           "decode", "types_of"]

@@ -32,6 +32,7 @@ from companion.events import (
     PromptAsked,
     QuestionsDrawn,
     RecommendationSet,
+    ScorecardCompleted,
     ScoreSet,
     SectionEnded,
     SectionPaused,
@@ -136,6 +137,11 @@ def summary_of(state: SessionState) -> ListingRow:
         recommendation=state.recommendation,
         ended_at=state.ended_at,
         last_event_at=state.last_at,
+        candidate=state.candidate,
+        candidate_id=state.candidate_id,
+        completed_at=state.completed_at,
+        scorecard=(None if not state.is_scorecard or state.status != ENDED
+                   else "pending" if state.pending else "complete"),
     )
 
 
@@ -226,6 +232,11 @@ class Session:
             new_state = apply(self.state, event)
         self.events.append(event)
         self.state = new_state
+        if new_state.status == ENDED and new_state.completed_at is None and (
+                new_state.is_scorecard and new_state.complete):
+            # After the end only (not on the live hot path): the first complete moment is
+            # recorded once, as its own event.
+            self.append(ScorecardCompleted())
         return event
 
     # --- timing ---
@@ -362,7 +373,10 @@ class Session:
         self.append(PostmortemSet(text=text))
 
     def end(self) -> None:
-        self.append(SessionEnded())
+        """End the session (once: ending an ended one, as finishing a pending scorecard
+        does, changes nothing)."""
+        if self.state.status != ENDED:
+            self.append(SessionEnded())
 
     def abandon(self) -> None:
         self.append(SessionAbandoned())

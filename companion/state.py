@@ -96,6 +96,7 @@ class SessionState:
     summary: str = ""
     postmortem: str = ""
     ended_at: float | None = None
+    completed_at: float | None = None  # scorecard_completed: first moment it was complete
     last_t: float = 0.0
     last_at: float = 0.0
     reopened: int = 0
@@ -156,6 +157,39 @@ class SessionState:
     @property
     def finished(self) -> bool:
         return self.status in (ENDED, ABANDONED)
+
+    # --- the scorecard ---
+    @property
+    def is_scorecard(self) -> bool:
+        """An interview's record that a hiring committee waits for (practice is not)."""
+        return self.mode != "practice"
+
+    @property
+    def complete(self) -> bool:
+        """The completeness rule: every rubric criterion scored, a recommendation chosen
+        (or skipped on purpose) and a summary written; without a rubric, the summary."""
+        if not self.summary.strip():
+            return False
+        rubric = self.plan.rubric
+        if rubric is None or not rubric.criteria:
+            return True
+        return (all(c.id in self.scores for c in rubric.criteria)
+                and (self.recommendation is not None or self.recommendation_skipped))
+
+    @property
+    def pending(self) -> bool:
+        """An interview whose call has ended and whose scorecard was never complete. (A
+        session from before completion was recorded is pending only if incomplete now.)"""
+        return (self.status == ENDED and self.is_scorecard and self.completed_at is None
+                and not self.complete)
+
+    @property
+    def time_to_complete(self) -> float | None:
+        """Seconds from the end of the call to the first complete scorecard (kept when it is
+        amended later), or None while pending."""
+        if self.completed_at is None or self.ended_at is None:
+            return None
+        return max(0.0, self.completed_at - self.ended_at)
 
 
 def close_run(state: SessionState, t: float) -> None:

@@ -46,3 +46,9 @@ def json_safe(text: str) -> str:
     written as `\\uXXXX` escapes: the same value once parsed, no raw control in the bytes.
     These characters only occur inside JSON strings, so the escapes are always valid."""
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def fold_name(name: object) -> str:
+    """A person's name for comparing: spaces collapsed, Unicode case-folded ("Straße" and
+    "STRASSE" are one name)."""
+    return " ".join(str(name or "").split()).casefold()

@@ -46,7 +46,8 @@ def test_a_strict_rater_half_a_point_below_the_panel() -> None:
     stella = person_row(result, "Stella")
     c1 = next(c for c in stella["criteria"] if c["criterion"] == "c1")
     assert c1["average"] == 1.0 and c1["panel_average"] == 1.5
-    assert c1["difference"] == -0.5 and c1["lean"] == "stricter"
+    # Two shared scores on c1: too few to call her stricter on it (3 are needed).
+    assert c1["difference"] == -0.5 and c1["lean"] == "too few to tell"
     c2 = next(c for c in stella["criteria"] if c["criterion"] == "c2")
     assert (c2["average"], c2["panel_average"], c2["difference"]) == (1.0, 1.5, -0.5)
     # Over every shared score: (1-2) + (1-1) + (1-1) + (1-2) over 4 = -0.5.
@@ -60,7 +61,8 @@ def test_a_strict_rater_half_a_point_below_the_panel() -> None:
     bob = person_row(result, "Bob")
     # Bob vs the mean of Carol and Stella on A (1.5) and on B (1): +0.25 overall on c1.
     c1 = next(c for c in bob["criteria"] if c["criterion"] == "c1")
-    assert c1["panel_average"] == 1.25 and c1["difference"] == 0.25 and c1["lean"] == "in line"
+    assert c1["panel_average"] == 1.25 and c1["difference"] == 0.25
+    assert c1["lean"] == "too few to tell"
     assert bob["recommendations"]["rate"] == 1.0
 
 
@@ -80,7 +82,10 @@ def test_panel_average_is_per_candidate_and_excludes_the_rater() -> None:
     # each candidate weighing the same. Own on those two: (0 + 2) / 2 = 1, difference 0.
     assert (row["scores"], row["average"], row["shared"]) == (3, 1.0, 2)
     assert (row["own_on_shared"], row["panel_average"], row["difference"]) == (1.0, 1.0, 0.0)
-    assert row["lean"] == "in line"
+    assert row["lean"] == "too few to tell"  # two shared scores
+    cards.append(card("d1", "Ann", "D", {"c1": 1}))
+    cards.append(card("d2", "X", "D", {"c1": 1}))
+    assert calibrate(cards, "ann")["interviewers"][0]["criteria"][0]["lean"] == "in line"
 
 
 def test_recommendation_median_and_split_panels() -> None:
@@ -107,6 +112,8 @@ def test_recommendation_median_and_split_panels() -> None:
 
 def test_lean_thresholds() -> None:
     assert lean(None) is None
+    assert lean(-1.5, 1) == lean(2.0, 2) == "too few to tell"
+    assert lean(-0.5, 3) == "stricter" and lean(0.5, 3) == "more lenient"
     assert lean(-0.5) == "stricter" and lean(-0.49) == "in line"
     assert lean(0.5) == "more lenient" and lean(0.0) == "in line"
     assert calibrate([])["interviewers"] == []
@@ -126,7 +133,7 @@ def test_cards_from_sessions_and_reports() -> None:
     from_report = card_from_report(report(s.state, s.events))
     assert from_state == from_report
     assert from_state is not None
-    assert from_state.interviewer == "Ada Lovelace" and from_state.candidate == "name:sam lee"
+    assert from_state.interviewer == "Ada Lovelace" and from_state.candidate == "session:s1"
     assert from_state.scores == {"c1": 2} and from_state.scale == SCALE
     practice = Session.start(make_plan(mode="practice"), clock, Recorder(), candidate="me")
     practice.end()
@@ -147,12 +154,16 @@ def db(tmp_path: Path) -> Path:
                 ("b1", "Bob", "B", {"c1": 1, "c2": 2}, "no"),
                 ("b2", "Stella", "B", {"c1": 1, "c2": 1}, "no")):
             s = Session.start(make_plan(), clock, store.sink(sid), session_id=sid,
-                              candidate=f"Candidate {cand}", interviewer=who)
+                              candidate=f"Candidate {cand}", candidate_id=f"cand-{cand}",
+                              interviewer=who)
             clock.advance(60)
             for criterion, score in scores.items():
                 s.set_score(criterion, score, "because")
             s.set_recommendation(rec)
+            s.set_summary("fine")
             s.end()
+            clock.advance(2 * 3600 if who == "Stella" else 600)
+            s.set_summary("fine, rewritten later: the time to complete is kept")
     return path
 
 
@@ -164,14 +175,49 @@ def test_calibration_command(db: Path) -> None:
     assert "Stella: 2 scorecard(s), 2 candidate(s)" in out
     assert "scores vs panel: -0.50 on average over 4 shared score(s): stricter" in out
     assert "recommendation matched the panel 1 of 2 time(s) (50%)" in out
-    assert "Communication  1.00 (2)    1.50 (2)    -0.50 stricter" in out
+    assert "Communication  1.00 (2)    1.50 (2)    -0.50 too few to tell" in out
+    # c3 was never scored: both of Stella's scorecards are pending.
+    assert "time to complete: none of 2 complete yet" in out
     as_json = json.loads(run("--db", str(db), "calibration", "--json", "--interviewer",
                              "STELLA").stdout)
     assert [p["interviewer"] for p in as_json["interviewers"]] == ["Stella"]
+    assert as_json["min_shared"] == 3
+    assert as_json["interviewers"][0]["timeliness"] == {
+        "scorecards": 2, "complete": 0, "pending": 2, "median_seconds": None,
+        "within_1h": 0.0, "within_24h": 0.0}
     assert as_json["interviewers"][0]["difference"] == -0.5
     unknown = run("--db", str(db), "calibration", "--interviewer", "Nobody")
     assert unknown.exit_code == 2 and "no ended interview scorecards by 'Nobody'" in \
         unknown.stderr and "Bob, Stella" in unknown.stderr
+
+
+def test_two_sessions_that_only_share_a_name_are_two_candidates_until_merged(
+        tmp_path: Path) -> None:
+    path = tmp_path / "names.db"
+    clock = FakeClock()
+    with Store(path) as store:
+        for sid, who, cid in (("n1", "Bob", "sam@example.org"), ("n2", "Stella", "")):
+            s = Session.start(make_plan(), clock, store.sink(sid), session_id=sid,
+                              candidate="Sam Lee", candidate_id=cid, interviewer=who)
+            for criterion in ("c1", "c2", "c3"):
+                s.set_score(criterion, 1 if who == "Bob" else 0, "because")
+            s.set_recommendation("yes")
+            s.set_summary("fine")
+            s.end()
+            if who == "Stella":  # complete at the end, amended 2 h later: the time is kept
+                clock.advance(7200)
+                s.set_summary("fine, rewritten")
+                s.set_score("c1", 0, "still")
+    out = run("--db", str(path), "calibration").stdout
+    assert out.startswith("Calibration over 2 scorecard(s) of 2 candidate(s)")
+    assert run("--db", str(path), "candidates", "merge", "n2", "--into",
+               "sam@example.org").exit_code == 0
+    out = run("--db", str(path), "calibration").stdout
+    assert out.startswith("Calibration over 2 scorecard(s) of 1 candidate(s)")
+    assert "Stella: 1 scorecard(s), 1 candidate(s)" in out
+    # Three shared scores, each one below Bob's: stricter.
+    assert "scores vs panel: -1.00 on average over 3 shared score(s): stricter" in out
+    assert "time to complete: median 0 min; 100% within 1 h, 100% within 24 h (of 1)" in out
 
 
 def test_calibration_command_on_an_empty_database(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_empty_database_prints_a_friendly_message(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("No sessions yet.")
     assert "companion run" in result.stdout
-    assert result.stderr == ""
+    assert result.stderr.startswith(f"created {path} (a new, empty database")
     assert json.loads(run("sessions", "--json", "--db", str(path)).stdout) == []
 
 
@@ -143,7 +143,8 @@ def test_status_filter(db: Path) -> None:
 def test_plain_listing(db: Path) -> None:
     result = run("sessions", "--db", str(db))
     assert result.exit_code == 0 and result.stderr == ""
-    lines = result.stdout.splitlines()
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:6] == ["ID", "STARTED", "STATE", "SCORE", "CANDIDATE", "INTERVIEWER"]
     assert [line.split()[0] for line in lines] == [
         "p1pp0004", "a2aa0003", "b1bb0002", "a1aa0001"]
     assert "4/6" in lines[-1] and "(strong yes)" in lines[-1] and "ended" in lines[-1]
@@ -155,7 +156,7 @@ def test_plain_listing_keeps_user_text_on_one_line(tmp_path: Path) -> None:
     with Store(path) as store:
         stored_session(store, FakeClock(), "odd00001", candidate="Eve\x1b[31m\nRed")
     result = run("sessions", "--db", str(path))
-    assert len(result.stdout.splitlines()) == 1
+    assert len(result.stdout.splitlines()) == 2  # the header and the session
     assert "\x1b" not in result.stdout
     assert json.loads(run("sessions", "--json", "--db", str(path)).stdout)[0][
         "candidate"] == "Eve\x1b[31m\nRed"  # JSON keeps the text as it was

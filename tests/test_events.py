@@ -49,8 +49,11 @@ def ended(store: Store, sid: str, *, reopen: bool = False) -> Session:
 def test_the_metadata_is_read_from_the_classes() -> None:
     assert set(TEXT_TYPES) == {"note_added", "note_edited", "score_set", "summary_set",
                                "postmortem_set"}
-    assert {"summary_set", "postmortem_set"} == AFTER_END_TYPES
-    assert types_of(1) == set(CATALOGUE) - {"section_reopened"}
+    assert {"summary_set", "postmortem_set", "score_set", "recommendation_set",
+            "candidate_merged", "candidate_renamed", "scorecard_completed"} == AFTER_END_TYPES
+    assert types_of(1) == set(CATALOGUE) - {"section_reopened", "candidate_merged",
+                                            "candidate_renamed", "scorecard_completed"}
+    assert types_of(2) == types_of(1) | {"section_reopened"}
     assert types_of(FORMAT_VERSION) == set(CATALOGUE)
 
 

@@ -207,7 +207,8 @@ def test_json_is_stable_readable_and_complete(db: Path) -> None:
     text = session_json(r)
     assert text == session_json(the_report(db))  # same session, same bytes
     assert "Zoë Quinn" in text and "\\u00eb" not in text  # ensure_ascii=False
-    assert text.startswith('{\n  "format": "companion-session",\n  "format_version": 1,')
+    # Its scorecard was complete at the end: scorecard_completed, an event of format 3.
+    assert text.startswith('{\n  "format": "companion-session",\n  "format_version": 3,')
     doc = json.loads(text)
     assert list(doc) == list(SCHEMA["properties"])  # the documented key order
     assert doc["candidate"] == {"name": "Zoë Quinn", "id": "zoe@example.org"}

@@ -529,8 +529,12 @@ async def test_home_screen_shows_hostile_candidate_names_safely(tmp_path: Path,
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = _export(app)
+        assert "Ended [/] ␛[2J name" in text  # a pending scorecard, shown first
+        assert _raw_controls(app) == set()
+        await pilot.press("pagedown")  # the session in progress is further down
+        await pilot.pause()
+        text = _export(app)
         assert "Zoë ␛]0;title␇ [/bold] [@click=app.quit] 李" in text
-        assert "Ended [/] ␛[2J name" in text
         assert _raw_controls(app) == set()
         assert app.is_running
     live.store.close()

@@ -92,10 +92,17 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
         await pilot.press("h")
         assert isinstance(app.screen, HomeScreen)
         recent = str(app.screen.query_one("#recent").render())
+        # Against anchoring: the last candidate's scores are one key away, not on screen.
+        assert "Ada Example" in recent and "scored" in recent and "3/4" not in recent
+        await pilot.press("f2")
+        recent = str(app.screen.query_one("#recent").render())
         assert "Ada Example" in recent and "3/4" in recent and "yes" in recent
     types = event_types(store, sid)
     assert types[0] == "session_started"
-    assert types[-3:] == ["recommendation_set", "summary_set", "session_ended"]
+    # Complete when it ended: the moment is recorded once.
+    assert types[-4:] == ["recommendation_set", "summary_set", "session_ended",
+                          "scorecard_completed"]
+    assert (store.session(sid) or {})["scorecard"] == "complete"
     for kind in ("note_added", "signal_toggled", "score_set", "section_paused"):
         assert kind in types
     row = store.session(sid)
@@ -155,7 +162,9 @@ async def searched(app, pilot, query: str) -> str:  # type: ignore[no-untyped-de
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
-    return str(app.screen.query_one("#hits").render())
+    hit_list = app.screen.query_one("#hit-list", OptionList)
+    prompts = [str(hit_list.get_option_at_index(i).prompt) for i in range(hit_list.option_count)]
+    return "\n".join([str(app.screen.query_one("#hits").render()), *prompts])
 
 
 async def test_score_without_evidence_can_be_declined(tmp_path: Path, library: Library) -> None:

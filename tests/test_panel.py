@@ -241,10 +241,15 @@ def test_amendment_after_sealing(store: Store) -> None:
     assert rows[-2]["type"] == "summary_set" and rows[-2]["value"] == "amended after seal"
     assert rows[-1]["type"] == "seal" and rows[-1]["value"].startswith("sha256:")
     jsonschema.Draft202012Validator(SCHEMA).validate(r)
-    # Anything but a summary or post-mortem after the seal is not an amendment.
-    bad = [*store.events("ada00001"), Event(len(store.events("ada00001")) + 1, "score_set",
-                                            700.0, clock.wall(), {"criterion": "c2",
-                                                                  "score": 2})]
+    # What may follow the end may follow the seal, as an amendment (a pending scorecard
+    # finished: a score changed); anything else after the seal is not an amendment.
+    late = [*store.events("ada00001"), Event(len(store.events("ada00001")) + 1, "score_set",
+                                             700.0, clock.wall(), {"criterion": "c2",
+                                                                   "score": 2})]
+    verdict = check(late, store.seal("ada00001"), None)
+    assert verdict.status == "amended" and [e.type for e in verdict.amendments][-1] == "score_set"
+    bad = [*store.events("ada00001"), Event(len(store.events("ada00001")) + 1, "note_added",
+                                            700.0, clock.wall(), {"text": "late"})]
     assert check(bad, store.seal("ada00001"), None).status == BROKEN
 
 

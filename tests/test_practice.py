@@ -131,7 +131,7 @@ def test_stats_command(tmp_path: Path, lib: Library) -> None:
     db = tmp_path / "s.db"
     runner = CliRunner()
     empty = runner.invoke(main, ["stats", "--json", "--db", str(db)])
-    assert empty.exit_code == 0 and json.loads(empty.output)["sessions"] == 0
+    assert empty.exit_code == 0 and json.loads(empty.stdout)["sessions"] == 0
     assert "No practice yet" in runner.invoke(main, ["stats", "--db", str(db)]).output
     store = Store(db)
     clock = FakeClock()

@@ -65,7 +65,8 @@ def test_a_dangling_symlink_db_is_created_private(tmp_path: Path, umask_000: Non
     link.symlink_to(target)
     result = run("--db", str(link), "sessions")
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output and not result.stderr
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"created {link} (a new, empty database")
     assert target.is_file() and mode(target) == 0o600
     assert mode(target.parent) == 0o700 and mode(target.parent.parent) == 0o700
     with Store(link) as store:

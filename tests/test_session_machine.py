@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 )
 
 from companion.clock import FakeClock
-from companion.events import CATALOGUE, SectionReopened
+from companion.events import CATALOGUE, CandidateMerged, CandidateRenamed, SectionReopened
 from companion.model import Prompt
 from companion.session import Session, SessionError, replay
 from companion.state import section_to_reopen
@@ -163,8 +163,36 @@ class SessionMachine(RuleBasedStateMachine):
         else:
             self.session.flag_note(note.id, action == "flag")
 
-    # --- after the call ---
-    @precondition(lambda self: self.open)
+    # --- identity (companion candidates merge / rename), at any time ---
+    @precondition(lambda self: not self.session.state.candidate_id)
+    @rule(candidate_id=TEXT)
+    def merge_into_a_person(self, candidate_id: str) -> None:
+        self.session.append(CandidateMerged(candidate_id=candidate_id))
+        assert self.store.session("m1")["candidate_id"] == candidate_id  # type: ignore[index]
+
+    @precondition(lambda self: self.session.state.candidate == "Sam Lee")  # once an example
+    @rule(name=TEXT)
+    def rename(self, name: str) -> None:
+        self.session.append(CandidateRenamed(name=name))
+        assert self.store.session("m1")["candidate"] == name  # type: ignore[index]
+
+    # --- after the call (scores and the recommendation may finish a pending scorecard) ---
+    @precondition(lambda self: self.session.state.status != "abandoned"
+                  and len(self.session.events) > 24)  # late: the live rules run first
+    @rule()
+    def finish_the_scorecard(self) -> None:
+        """Everything the completeness rule asks, then the end: scorecard_completed is
+        written once, and the listing says complete."""
+        for criterion in ("c1", "c2", "c3"):
+            self.session.set_score(criterion, 1, "seen")
+        self.session.set_recommendation("yes")
+        self.session.set_summary("complete")
+        self.session.end()
+        assert self.session.state.completed_at is not None
+        assert not self.session.state.pending
+        assert self.store.session("m1")["scorecard"] == "complete"  # type: ignore[index]
+
+    @precondition(lambda self: self.session.state.status != "abandoned")
     @rule(criterion=st.sampled_from(["c1", "c2", "c3"]),
           score=st.sampled_from([None, 0, 1, 2]), evidence=st.text(max_size=10))
     def set_score(self, criterion: str, score: int | None, evidence: str) -> None:
@@ -173,7 +201,7 @@ class SessionMachine(RuleBasedStateMachine):
         except SessionError:
             assert criterion == "c3" and score == 2  # 2 needs a post-mortem first
 
-    @precondition(lambda self: self.open)
+    @precondition(lambda self: self.session.state.status != "abandoned")
     @rule(value=st.sampled_from([None, "yes", "no", "strong yes"]))
     def set_recommendation(self, value: str | None) -> None:
         try:
@@ -211,6 +239,18 @@ class SessionMachine(RuleBasedStateMachine):
         assert [(e.seq, e.type, e.t, e.at) for e in stored] == [
             (e.seq, e.type, e.t, e.at) for e in self.session.events]
         assert replay(stored) == self.session.state
+
+    @invariant()
+    def completed_once_and_pending_as_the_rule_says(self) -> None:
+        state = self.session.state
+        types = [e.type for e in self.session.events]
+        assert types.count("scorecard_completed") <= 1
+        listed = self.store.session("m1")
+        assert listed is not None
+        assert listed["scorecard"] == (None if state.status != "ended"
+                                       else "pending" if state.pending else "complete")
+        assert state.pending == (state.status == "ended" and not state.complete
+                                 and state.completed_at is None)
 
 
 SEEN_TYPES: set[str] = set()

@@ -22,8 +22,8 @@ from companion.textsafe import one_line, printable
 if TYPE_CHECKING:
     from companion.content.library import Library
 
-__all__ = ["common_options", "config_of", "load_content", "one_line", "open_store",
-           "print_problems", "resolve_session_id", "write_private"]
+__all__ = ["common_options", "config_of", "load_content", "matched_words", "one_line",
+           "open_store", "print_problems", "resolve_session_id", "say_matches", "write_private"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,14 +81,47 @@ def load_content(ctx: click.Context, *, quiet: bool = False) -> Library:
 
 
 def open_store(ctx: click.Context) -> Store:
-    """The database, with a warning on stderr for each of its files others can read."""
+    """The database, with a warning on stderr for each of its files others can read; a
+    file that was not there is created, and said so on stderr (a mistyped --db makes a new,
+    empty database rather than an error)."""
+    path = Path(config_of(ctx).db_path).expanduser()
+    existed = path.exists()
     try:
-        store = Store(config_of(ctx).db_path)
+        store = Store(path)
     except StoreError as err:
         raise CompanionError(str(err)) from None
+    if not existed:
+        click.echo(one_line(f"created {path} (a new, empty database; check --db or "
+                            "COMPANION_DB if you meant another)"), err=True)
     for warning in store.exposure_warnings():
         click.echo(one_line(f"warning: {warning}"), err=True)
     return store
+
+
+def matched_words(candidate: str, matches: dict[str, Any]) -> str | None:
+    """What a name given to --candidate matched, in words (None for an id, or nothing)."""
+    if matches["by"] != "name":
+        return None
+    parts = [f"id {one_line(cid)} ({n} session{'s' if n != 1 else ''})"
+             for cid, n in matches["ids"].items()]
+    without = matches["without_id"]
+    if without:
+        parts.append(f"{len(without)} session(s) without an id ({', '.join(without[:6])}"
+                     + (", …" if len(without) > 6 else "") + ")")
+    people = len(matches["ids"]) + len(without)
+    return (f"'{one_line(candidate)}' is a name: it matched {people} "
+            f"{'person' if people == 1 else 'people'}: " + ", ".join(parts)
+            + ("" if people == 1 else "; give --candidate ID to take one"))
+
+
+def say_matches(store: Store, candidate: str) -> dict[str, Any]:
+    """The identity rule applied to --candidate, told on stderr when the text was a name;
+    the matches (Store.candidate_matches)."""
+    matches = store.candidate_matches(candidate)
+    words = matched_words(candidate, matches)
+    if words:
+        click.echo(f"note: {words}", err=True)
+    return matches
 
 
 def resolve_session_id(store: Store, given: str | None) -> str:

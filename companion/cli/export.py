@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from companion.cli.common import common_options, one_line, open_store
+from companion.cli.common import common_options, one_line, open_store, say_matches
 from companion.errors import CompanionError
 from companion.export.formats import FORMATS
 from companion.store.database import (
@@ -87,6 +87,8 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
         raise CompanionError("give some words to search for")
     with open_store(ctx) as store:
         try:
+            if candidate:
+                say_matches(store, candidate)
             results = search_results(store, words, candidate=candidate, limit=limit,
                                      latest=latest)
         except StoreError as err:
@@ -254,6 +256,8 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
                     "together they narrow the set")
             ids = _resolve_sessions(store, session_ids) if session_ids else None
             cutoff = RealClock().wall() - days * DAY if days else None
+            if candidate:
+                say_matches(store, candidate)
             rows = store.purge_selection(cutoff, candidate, ids)
             scope = []
             if days:
@@ -275,6 +279,16 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
             for row in rows:
                 click.echo(_listing_line(row))
             ids = [row["id"] for row in rows]
+            if candidate:
+                left = store.same_name_elsewhere(ids)
+                if left:
+                    click.echo(f"Not touched: {len(left)} session(s) with the same name that "
+                               "are not this selection's (another id, no id and not merged, "
+                               "or outside the other options):")
+                    for row in left:
+                        click.echo(_listing_line(row))
+                    click.echo("  If they are the same person: `companion candidates merge "
+                               "--into ID SESSION` first, or add --session ID.")
             held = store.sessions_held_elsewhere(ids)
             if held:
                 raise CompanionError(

@@ -20,6 +20,7 @@ from companion.cli.common import (
     one_line,
     open_store,
     resolve_session_id,
+    say_matches,
     write_private,
 )
 from companion.errors import CompanionError
@@ -138,7 +139,8 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
     rows = store.sessions(candidate=candidate)
     if not rows:
         raise CompanionError(f"no sessions for candidate '{one_line(candidate)}'; "
-                             "`companion sessions` lists them")
+                             "`companion candidates` lists the people")
+    matched = say_matches(store, candidate)
     seal_pending(store, clock, team_key, (candidate,))
     reports = [_sealed_report(store, row["id"]) for row in rows]
     d = debrief(reports, history=history_cards(store))
@@ -146,10 +148,10 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "
             f"({d['practice_left_out']}); a debrief covers interview sessions")
-    if len(d["candidate_ids"]) > 1:
-        click.echo(f"warning: '{one_line(candidate)}' matches sessions with different "
-                   f"candidate ids ({', '.join(map(one_line, d['candidate_ids']))}); use "
-                   "--candidate ID to take one person", err=True)
+    if len(matched["ids"]) + len(matched["without_id"]) > 1:
+        click.echo("warning: this debrief puts more than one person side by side; use "
+                   "--candidate ID to take one person, or `companion candidates merge` to "
+                   "join sessions without an id to one", err=True)
     if d["missing"]:
         click.echo(f"note: {len(d['missing'])} session(s) not ended: listed as missing "
                    "scorecards", err=True)
@@ -409,7 +411,22 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
 # --- calibration -----------------------------------------------------------------------------
 
 
+def _timeliness_words(t: dict[str, Any]) -> str:
+    from companion.panel.scorecards import duration
+
+    if not t["scorecards"]:
+        return "time to complete: no ended scorecards"
+    if not t["complete"]:
+        return f"time to complete: none of {t['scorecards']} complete yet"
+    return (f"time to complete: median {duration(t['median_seconds'])}; "
+            f"{t['within_1h']:.0%} within 1 h, {t['within_24h']:.0%} within 24 h "
+            f"(of {t['scorecards']}" + (f", {t['pending']} still pending" if t["pending"]
+                                        else "") + ")")
+
+
 def calibration_text(result: dict[str, Any]) -> str:
+    from companion.panel.calibration import TOO_FEW
+
     if not result["interviewers"]:
         return ("No ended interview scorecards with a named interviewer yet. Calibration "
                 "compares interviewers who scored the same candidates; `companion import` "
@@ -426,11 +443,15 @@ def calibration_text(result: dict[str, Any]) -> str:
         lines.append(f"{one_line(p['interviewer'])}: {p['scorecards']} scorecard(s), "
                      f"{p['candidates']} candidate(s)")
         if p["compared_scores"]:
+            lean = p["lean"]
+            if lean == TOO_FEW:
+                lean = f"{TOO_FEW} ({result['min_shared']} shared scores needed)"
             lines.append(f"  scores vs panel: {num(p['difference'], True)} on average over "
-                         f"{p['compared_scores']} shared score(s): {p['lean']}")
+                         f"{p['compared_scores']} shared score(s): {lean}")
         else:
             lines.append("  scores vs panel: nobody else scored the same criteria of the same "
                          "candidates yet")
+        lines.append("  " + _timeliness_words(p["timeliness"]))
         rec = p["recommendations"]
         if rec["compared"]:
             lines.append(f"  recommendation matched the panel {rec['matched']} of "

@@ -36,6 +36,7 @@ class CommandGroup(click.Group):
         "verify": ("companion.cli.panel", "verify"),
         "import": ("companion.cli.panel", "import_command"),
         "calibration": ("companion.cli.panel", "calibration"),
+        "candidates": ("companion.cli.people", "candidates"),
     }
 
     def invoke(self, ctx: click.Context) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -14,49 +15,83 @@ from companion.cli.common import (
     one_line,
     open_store,
     resolve_session_id,
+    say_matches,
 )
 from companion.errors import CompanionError
 from companion.store.database import StoreError
 from companion.textsafe import json_safe, printable
 
 if TYPE_CHECKING:
+    from companion.content.library import Library
     from companion.practice.stats import PracticeStats
+    from companion.store.database import Store
 
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
-                 "max_score", "recommendation", "source")
+                 "max_score", "recommendation", "source", "scorecard", "completed_at")
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (documented in the README).")
-@click.option("--candidate", help="Only this candidate (name, any case, or stable id).")
+@click.option("--candidate", metavar="NAME_OR_ID",
+              help="Only this candidate: a stable id (that person), or a name (every person "
+                   "with it, any case; the ids it matched are said).")
 @click.option("--status", type=click.Choice(["running", "paused", "ended", "abandoned"]),
               help="Only sessions in this state.")
+@click.option("--pending", is_flag=True,
+              help="Only pending scorecards: ended interviews not scored, recommended and "
+                   "summarised yet (oldest first).")
 @common_options
 @click.pass_context
 def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
-             status: str | None) -> None:
-    """List sessions, newest first."""
+             status: str | None, pending: bool) -> None:
+    """List sessions, newest first (pending scorecards: oldest first)."""
     with open_store(ctx) as store:
         try:
+            if store.unknown_scorecards():  # sessions from before schema 5, once
+                from companion.panel.scorecards import refresh
+
+                refresh(store)
+            if candidate:
+                say_matches(store, candidate)
             if as_json:
                 # One session a line, each made by SQLite (Store.sessions_json).
-                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status)
+                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
+                                            pending=pending)
+                if pending:
+                    lines.reverse()
                 click.echo(json_safe("[\n" + ",\n".join(lines) + "\n]") if lines else "[]")
                 return
-            rows = store.sessions(candidate=candidate, status=status)
+            rows = store.sessions(candidate=candidate, status=status, pending=pending)
         except StoreError as err:
             raise CompanionError(str(err)) from None
+    if pending:
+        rows.reverse()
+        if not rows:
+            click.echo("No pending scorecards: every ended interview is scored, recommended "
+                       "and summarised.")
+            return
     if not rows:
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")
         return
+    now = time.time()
+    header = (f"{'ID':<8}  {'STARTED':<16}  {'STATE':<9}  {'SCORE':>5}  {'CANDIDATE':<24}  "
+              f"{'INTERVIEWER':<18}  PLAN")
+    click.echo(header)
     for r in rows:
         score = f"{r['score']}/{r['max_score']}" if r["score"] is not None else "-"
         when = (r["started_at"] or "")[:16].replace("T", " ") + " UTC"
-        click.echo(f"{one_line(r['id'])}  {when}  {r['status']:<9}  {score:>5}  "
-                   f"{one_line(r['candidate'])[:24]:<24}  {one_line(r['plan_id'])}"
-                   + (f"  ({one_line(r['recommendation'])})" if r["recommendation"] else ""))
+        state = r["status"]
+        line = (f"{one_line(r['id']):<8}  {when:<20}  {state:<9}  {score:>5}  "
+                f"{one_line(r['candidate'])[:24]:<24}  "
+                f"{one_line(r.get('interviewer') or '-')[:18]:<18}  {one_line(r['plan_id'])}"
+                + (f"  ({one_line(r['recommendation'])})" if r["recommendation"] else ""))
+        if r.get("scorecard") == "pending":
+            from companion.panel.scorecards import age_of, ago
+
+            line += f"  [scorecard pending, ended {ago(age_of(r, now))}]"
+        click.echo(line)
 
 
 @click.command()
@@ -191,6 +226,8 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
     lib = load_content(ctx, quiet=True)
     with open_store(ctx) as store:
         try:
+            if plan_id or candidate:
+                _check_stats_filters(store, lib, plan_id, candidate)
             history = practice_history(store, candidate, plan_id)
         except StoreError as err:
             raise CompanionError(str(err)) from None
@@ -200,6 +237,38 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
                                         allow_nan=False)))
         return
     click.echo(printable(stats_text(result)))  # titles come from user banks
+
+
+def _did_you_mean(given: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.5)
+    if not close:
+        close = [k for k in known if given.casefold() in k.casefold()][:1]
+    if close:
+        return f"; did you mean '{one_line(close[0])}'?"
+    return f"; known: {', '.join(map(one_line, known[:8]))}" if known else ""
+
+
+def _check_stats_filters(store: Store, lib: Library, plan_id: str | None,
+                         candidate: str | None) -> None:
+    """An unknown plan or candidate is bad input (exit 2), said with a did-you-mean."""
+    practised = store.sessions()
+    practice_rows = [r for r in practised if r["mode"] == "practice"]
+    if plan_id:
+        known_plans = sorted({r["plan_id"] for r in practice_rows}
+                             | {p.id for p in lib.plans.values() if p.mode == "practice"})
+        if plan_id not in known_plans:
+            raise CompanionError(f"no practice plan '{one_line(plan_id)}'"
+                                 + _did_you_mean(plan_id, known_plans)
+                                 + " (`companion plans` lists them)")
+    if candidate:
+        matches = store.candidate_matches(candidate)
+        if matches["by"] is None or not any(
+                r["mode"] == "practice" for r in store.sessions(candidate=candidate)):
+            names = sorted({r["candidate"] for r in practice_rows}, key=str.casefold)
+            raise CompanionError(f"no practice by '{one_line(candidate)}'"
+                                 + _did_you_mean(candidate, names))
 
 
 def stats_text(result: PracticeStats) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from companion.clock import duration, mmss
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
+from companion.export.report import scorecard_words
 from companion.textsafe import printable
 
 CSS = """
@@ -197,6 +198,9 @@ def _closing(r: dict[str, Any], h: str) -> str:
         rec = (esc(r["recommendation"]) if r["recommendation"] else
                "skipped" if r["recommendation_skipped"] else "not given")
         out.append(f"<{h}>Recommendation</{h}>\n<p><strong>{rec}</strong></p>")
+        card = scorecard_words(r)
+        if card:
+            out.append(f'<p class="muted">Scorecard: {esc(card)}</p>')
     elif r.get("recommendation"):
         out.append(f"<{h}>Recommendation</{h}>\n"
                    f"<p><strong>{esc(r['recommendation'])}</strong></p>")
@@ -491,8 +495,9 @@ def _seals_html(d: dict[str, Any]) -> str:
             when = _when(row["sealed_at"])
             blind = {True: '<span class="good">yes</span>', False: '<span class="bad">no</span>',
                      None: '<span class="muted">unknown</span>'}[row["blind"]]
+            # The words after the verdict only: the cell says yes or no once.
             words = blind_words(row["blind"], row["seen_others"], row["seen_others_at"])
-            blind += f' <span class="muted">{esc(words)}</span>'
+            blind += f' <span class="muted">({esc(words.split(": ", 1)[-1])})</span>'
         else:
             how, when = "-", f'<span class="warning">not sealed ({esc(row["status"])})</span>'
             blind = '<span class="muted">unknown</span>'

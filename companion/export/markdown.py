@@ -9,6 +9,7 @@ from typing import Any
 from companion.clock import duration
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
+from companion.export.report import scorecard_words
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -94,6 +95,9 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         rec = esc(r["recommendation"]) if r["recommendation"] else (
             "skipped" if r["recommendation_skipped"] else "not given")
         out += [f"**Recommendation:** {rec}", ""]
+        card = scorecard_words(r)
+        if card:
+            out += [f"**Scorecard:** {card}", ""]  # no user text in it
     if r["summary"]:
         out += [f"{h2} Summary{_amended_mark(r, 'summary_set')}", "",
                 escape_block(r["summary"]), ""]

@@ -103,6 +103,7 @@ def report(state: SessionState, events: list[Event] | None = None,
         "status": state.status,
         "started_at": iso(started),
         "ended_at": iso(state.ended_at) if state.ended_at else None,
+        **_scorecard(state),
         "used_seconds": _seconds(state.total_used()),
         "sections": sections,
         "rubric": None if rubric is None else {
@@ -126,3 +127,34 @@ def report(state: SessionState, events: list[Event] | None = None,
             for e in events
         ],
     }
+
+
+def _scorecard(state: SessionState) -> dict[str, Any]:
+    """`scorecard`, for an interview that is pending or whose completion is on record:
+    pending or complete, and how soon after the call it was complete. Absent otherwise
+    (practice, open, or a session from before companion recorded it)."""
+    if not state.is_scorecard or not (state.pending or state.completed_at is not None):
+        return {}
+    done = state.time_to_complete
+    return {"scorecard": {
+        "state": "pending" if state.completed_at is None else "complete",
+        "completed_at": iso(state.completed_at) if state.completed_at else None,
+        "seconds_to_complete": None if done is None else round(done, 1),
+    }}
+
+
+def scorecard_words(r: dict[str, Any]) -> str | None:
+    """The scorecard's state in words, for the exports (None: practice, or still open)."""
+    card = r.get("scorecard")
+    if not card:
+        return None
+    if card["state"] == "pending":
+        return "pending: not complete yet (every criterion scored, a recommendation and a summary)"
+    seconds = float(card["seconds_to_complete"] or 0.0)
+    if seconds < 3600:
+        took = f"{seconds / 60:.0f} min"
+    elif seconds < 48 * 3600:
+        took = f"{seconds / 3600:.1f} h"
+    else:
+        took = f"{seconds / 86400:.1f} days"
+    return f"complete {took} after the call ended ({card['completed_at']})"

@@ -1,8 +1,10 @@
 """Calibration: is an interviewer a strict or a lenient rater? Pure arithmetic, no I/O.
 
 A *scorecard* here is one ended, non-practice session with a named interviewer (`Card`). A
-*panel* is every scorecard of one candidate (the stable id when the session has one, else the
-name in any case). For each interviewer and rubric criterion:
+*panel* is every scorecard of one person, by the identity rule: the stable id when the session
+has one; a session without an id is a person of its own until `companion candidates merge`
+gives it one (two sessions that only share a name are not the same candidate). For each
+interviewer and rubric criterion:
 
 - `average`: the mean of their own scores on it, over their whole history;
 - `panel_average`: on the candidates where they scored it and someone else did too, the mean
@@ -10,7 +12,12 @@ name in any case). For each interviewer and rubric criterion:
   five others weighs as much as one seen by one);
 - `difference`: their own mean on those same candidates minus `panel_average`: below zero is
   stricter than the panel, above is more lenient. `lean` names it once it is at least
-  LEAN (half a point on the 0-2 scale).
+  LEAN (half a point on the 0-2 scale), and only over at least MIN_SHARED shared scores
+  (below that it says "too few to tell").
+
+Timeliness: per interviewer, the median time from the end of the call to the first moment
+the scorecard was complete, and the share of their scorecards complete within 1 h and 24 h
+(`timeliness`; a pending one counts as not within).
 
 Recommendations: the panel's verdict for a scorecard is the median of the *other*
 interviewers' recommendations of that candidate on the plan's scale (strong no < no < yes <
@@ -22,13 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import mean
+from statistics import mean, median
 from typing import Any
 
 from companion.model import DEFAULT_RECOMMENDATION_SCALE
 from companion.session import SessionState
 
 LEAN = 0.5
+MIN_SHARED = 3  # shared scores needed before calling a rater stricter or more lenient
+TOO_FEW = "too few to tell"
+HOUR = 3600.0
+DAY = 24 * HOUR
 _EPSILON = 1e-9
 
 
@@ -42,6 +53,9 @@ class Card:
     titles: dict[str, str] = field(default_factory=dict)
     recommendation: str | None = None
     scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
+    completed_in: float | None = None  # seconds from the end of the call to complete
+    pending: bool = False  # ended, never complete (None completed_in and not pending: not
+    # on record, a session from before companion recorded it)
 
 
 def person(name: str | None) -> str:
@@ -49,10 +63,11 @@ def person(name: str | None) -> str:
     return " ".join(str(name or "").split()).casefold()
 
 
-def panel_key(name: str | None, candidate_id: str | None) -> str:
+def panel_key(session_id: str, candidate_id: str | None) -> str:
+    """The person a scorecard is of: the stable id, else the session itself."""
     if candidate_id:
         return f"id:{candidate_id}"
-    return "name:" + person(name)
+    return f"session:{session_id}"
 
 
 def card_from_state(state: SessionState) -> Card | None:
@@ -62,13 +77,15 @@ def card_from_state(state: SessionState) -> Card | None:
     rubric = state.plan.rubric
     return Card(
         session_id=state.id,
-        candidate=panel_key(state.candidate, state.candidate_id),
+        candidate=panel_key(state.id, state.candidate_id),
         interviewer=" ".join(state.interviewer.split()),
         rubric=rubric.id if rubric else None,
         scores={c: s.score for c, s in state.scores.items()},
         titles={c.id: c.title for c in rubric.criteria} if rubric else {},
         recommendation=state.recommendation,
         scale=tuple(state.plan.recommendation_scale),
+        completed_in=state.time_to_complete,
+        pending=state.pending,
     )
 
 
@@ -84,7 +101,7 @@ def card_from_report(r: dict[str, Any]) -> Card | None:
     rubric = r.get("rubric")
     return Card(
         session_id=r["session_id"],
-        candidate=panel_key(r["candidate"]["name"], r["candidate"]["id"]),
+        candidate=panel_key(r["session_id"], r["candidate"]["id"]),
         interviewer=" ".join(str(r["interviewer"]).split()),
         rubric=rubric["id"] if rubric else None,
         scores={s["criterion"]: s["score"] for s in rubric["scores"]
@@ -92,12 +109,16 @@ def card_from_report(r: dict[str, Any]) -> Card | None:
         titles={s["criterion"]: s["title"] for s in rubric["scores"]} if rubric else {},
         recommendation=r.get("recommendation"),
         scale=scale,
+        completed_in=(r.get("scorecard") or {}).get("seconds_to_complete"),
+        pending=(r.get("scorecard") or {}).get("state") == "pending",
     )
 
 
-def lean(difference: float | None) -> str | None:
+def lean(difference: float | None, shared: int = MIN_SHARED) -> str | None:
     if difference is None:
         return None
+    if shared < MIN_SHARED:
+        return TOO_FEW
     if difference <= -LEAN + _EPSILON:
         return "stricter"
     if difference >= LEAN - _EPSILON:
@@ -165,7 +186,7 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
                 "own_on_shared": _r(own_shared),
                 "panel_average": _r(panel),
                 "difference": _r(difference),
-                "lean": lean(difference),
+                "lean": lean(difference, len(pairs)),
             })
         overall = mean(s - m for s, m in all_pairs) if all_pairs else None
         given = compared = matched = split = 0
@@ -193,7 +214,9 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
             "criteria": rows,
             "compared_scores": len(all_pairs),
             "difference": _r(overall),
-            "lean": lean(overall),
+            "lean": lean(overall, len(all_pairs)),
+            "timeliness": timeliness(c.completed_in for c in own
+                                     if c.pending or c.completed_in is not None),
             "recommendations": {
                 "given": given,
                 "compared": compared,
@@ -205,7 +228,25 @@ def calibrate(cards: Iterable[Card], interviewer: str | None = None) -> dict[str
         })
     return {
         "lean_threshold": LEAN,
+        "min_shared": MIN_SHARED,
         "scorecards": len(cards),
         "candidates": len(panels),
         "interviewers": out,
+    }
+
+
+def timeliness(times: Iterable[float | None]) -> dict[str, Any]:
+    """Over one interviewer's ended scorecards on record (pending, or with their completion
+    recorded): how many, how many complete, the median seconds to complete, and the share
+    of all of them complete within 1 h and within 24 h (a pending one is not within)."""
+    values = list(times)
+    done = [t for t in values if t is not None]
+    n = len(values)
+    return {
+        "scorecards": n,
+        "complete": len(done),
+        "pending": n - len(done),
+        "median_seconds": round(median(done), 1) if done else None,
+        "within_1h": round(sum(t <= HOUR for t in done) / n, 3) if n else None,
+        "within_24h": round(sum(t <= DAY for t in done) / n, 3) if n else None,
     }

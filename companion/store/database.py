@@ -27,12 +27,13 @@ from companion.clock import from_iso, iso, iso_stored
 from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
 from companion.lease import Lease
 from companion.paths import exposure_warning, private_dir
+from companion.textsafe import fold_name
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
 AUTOCHECKPOINT_PAGES = 10_000
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_S = 5.0
 PURGE_WAIT_S = 10.0  # how long a purge waits for another program to let go of the file
 OPEN_FINISH_WAIT_S = 0.25  # how long opening the file waits to finish a pending erasure
@@ -44,6 +45,10 @@ PURGE_STEPS = (
     "empty the write-ahead log (TRUNCATE checkpoint)",
     "clear the pending record",
 )
+
+
+def _fold_sql(value: object) -> str | None:
+    return None if value is None else fold_name(value)
 
 
 class StoreError(Exception):
@@ -297,8 +302,72 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE drafts_v4")
 
 
+
+# The views of schema 6: what the log adds up to now, for ordinary tools (README). Sections
+# are numbered from 1 as in the exports; the raw log stays in `events`.
+# (`+e.seq`: no affinity on either side, so the events_note index serves the lookup.)
+_LATER_ON_NOTE = ("SELECT {what} FROM events x WHERE x.session_id = e.session_id "
+                  "AND x.type IN ('note_edited', 'note_flagged', 'note_retracted') "
+                  "AND json_extract(x.data, '$.note') = +e.seq AND x.type = '{type}'")
+NOTES_VIEW = f"""
+    CREATE VIEW notes AS
+    SELECT e.session_id, e.seq AS note, e.section + 1 AS section,
+           json_extract(st.data, '$.plan.sections[' || e.section || '].title') AS section_title,
+           e.at, max(0, e.t - coalesce(json_extract(e.data, '$.back'), 0)) AS t,
+           coalesce(({_LATER_ON_NOTE.format(what="json_extract(x.data, '$.text')",
+                                            type="note_edited")} ORDER BY x.seq DESC LIMIT 1),
+                    json_extract(e.data, '$.text')) AS text,
+           coalesce(({_LATER_ON_NOTE.format(what="json_extract(x.data, '$.flagged')",
+                                            type="note_flagged")} ORDER BY x.seq DESC LIMIT 1),
+                    json_extract(e.data, '$.flagged'), 0) AS flagged,
+           EXISTS ({_LATER_ON_NOTE.format(what="1", type="note_retracted")}) AS retracted,
+           ({_LATER_ON_NOTE.format(what="count(*)", type="note_edited")}) AS edits,
+           json_extract(e.data, '$.back') AS back_seconds
+    FROM events e JOIN events st ON st.session_id = e.session_id AND st.seq = 1
+    WHERE e.type = 'note_added'"""
+SCORES_VIEW = """
+    CREATE VIEW scores AS
+    SELECT e.session_id, e.seq, e.at,
+           json_extract(e.data, '$.criterion') AS criterion,
+           json_extract(e.data, '$.score') AS score,
+           json_extract(e.data, '$.evidence') AS evidence,
+           (SELECT count(*) FROM events c WHERE c.session_id = e.session_id
+              AND c.type = 'score_set' AND c.seq < e.seq
+              AND json_extract(c.data, '$.criterion') = json_extract(e.data, '$.criterion'))
+              AS earlier_scores
+    FROM events e WHERE e.type = 'score_set'
+      AND json_extract(e.data, '$.score') IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM events l WHERE l.session_id = e.session_id
+              AND l.type = 'score_set' AND l.seq > e.seq
+              AND json_extract(l.data, '$.criterion') = json_extract(e.data, '$.criterion'))"""
+
+
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    """People and scorecards: the listing keeps the candidate's name and stable id as they
+    are now (identity events), when the scorecard was first complete and whether it is
+    pending ('pending', 'complete', NULL: not a scorecard, or not worked out yet: sessions
+    from before this version get it from their log on first listing, see
+    companion.panel.scorecards). The views `notes` and `scores` tell what the log adds up to
+    now (edits, flags, retractions, the current score); sections from 1."""
+    db.execute("ALTER TABLE sessions ADD COLUMN completed_at TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN scorecard TEXT")
+    db.execute("CREATE INDEX sessions_candidate_id ON sessions(candidate_id)")
+    # What the views look up per note and per score (partial: a note or tick adds nothing).
+    # Partial by type, not by json_extract: a start event of an old database may hold text
+    # that is not strict JSON (a NaN in its plan), and indexing it would fail the upgrade.
+    db.execute("CREATE INDEX events_note ON events(session_id, json_extract(data, '$.note'), "
+               "seq) WHERE type IN ('note_edited', 'note_flagged', 'note_retracted')")
+    db.execute("CREATE INDEX events_score ON events(session_id, "
+               "json_extract(data, '$.criterion'), seq) WHERE type = 'score_set'")
+    db.execute("DROP VIEW notes")
+    db.execute("DROP VIEW scores")
+    db.execute(NOTES_VIEW)
+    db.execute(SCORES_VIEW)
+
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
+    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
 
 
 def _fts_words(query: str) -> str | None:
@@ -309,11 +378,26 @@ def _fts_words(query: str) -> str | None:
     return " ".join(f'"{w}"' for w in words.values()) if words else None
 
 
-def _candidate_filter(candidate: str, candidate_id: str | None = None) -> tuple[str, list[Any]]:
-    """The one rule for `--candidate` in SQL (a condition over a table with `candidate` and
-    `candidate_id` columns, and its params): the name in any case, or the stable id (by
-    default the same text as the name)."""
-    return ("(lower(candidate) = lower(?) OR candidate_id = ?)",
+def _candidate_filter(candidate: str) -> tuple[str, list[Any]]:
+    """The one identity rule in SQL, for `--candidate` (a condition over `sessions`, and its
+    params). A stable id identifies a person: when the text is a stable id some session has,
+    it selects that person's sessions. Otherwise it is a name (compared with `fold_name`:
+    Unicode casefold) and selects the sessions of every person with that name: every session
+    of each stable id that a session of that name has, and the sessions of that name without
+    an id (each its own person: sessions without an id join a person only through a
+    candidate_merged event, which gives them the id). Names and ids are the listing's: as
+    they are now, after renames and merges."""
+    known_id = "EXISTS (SELECT 1 FROM sessions p WHERE p.candidate_id = ?)"
+    return (f"(candidate_id = ? OR (NOT {known_id} AND ("
+            "candidate_id IN (SELECT p.candidate_id FROM sessions p WHERE p.candidate_id "
+            "IS NOT NULL AND fold_name(p.candidate) = fold_name(?)) OR (candidate_id IS NULL "
+            "AND fold_name(candidate) = fold_name(?)))))",
+            [candidate, candidate, candidate, candidate])
+
+
+def _views_filter(candidate: str, candidate_id: str) -> tuple[str, list[Any]]:
+    """Rows of `panel_views` that may be of this candidate (Store.views narrows them)."""
+    return ("(fold_name(candidate) = fold_name(?) OR candidate_id = ?)",
             [candidate, candidate_id or candidate])
 
 
@@ -352,8 +436,15 @@ def _best_of_latest(match: str, candidate: str | None, limit: int,
         "latest(id, rank, snippet) AS (SELECT rowid, rank,"
         " snippet(texts_fts, 0, '[', ']', '…', 12) FROM texts_fts WHERE texts_fts MATCH ?"
         + scope + " ORDER BY rowid DESC LIMIT ?), "
+        # The autosaved versions of one summary or post-mortem count once: the latest that
+        # matches (a text is one version per session and kind).
+        "versions(id, rank, snippet, version) AS (SELECT l.id, l.rank, l.snippet,"
+        " row_number() OVER (PARTITION BY CASE WHEN x.kind IN ('summary', 'postmortem')"
+        " THEN x.session_id || ':' || x.kind ELSE 'row:' || l.id END ORDER BY l.id DESC)"
+        " FROM (SELECT * FROM latest ORDER BY id DESC LIMIT ?) l"
+        " JOIN texts x ON x.rowid = l.id), "
         "best(id, rank, snippet, found) AS (SELECT id, rank, snippet,"
-        " (SELECT count(*) FROM latest) FROM (SELECT * FROM latest ORDER BY id DESC LIMIT ?)"
+        " (SELECT count(*) FROM latest) FROM versions WHERE version = 1"
         " ORDER BY rank, id DESC LIMIT ?) "
     )
     latest = max(latest, limit)
@@ -365,10 +456,13 @@ SEARCH_LATEST = 2_000  # a search ranks the latest this many matches (see _best_
 
 
 def _sessions_query(columns: str, candidate: str | None, status: str | None,
-                    plan_id: str | None, limit: int | None) -> tuple[str, list[Any]]:
-    """The listing of `companion sessions`, newest first; `candidate` matches the name (any
-    case) or the stable id."""
+                    plan_id: str | None, limit: int | None,
+                    pending: bool = False) -> tuple[str, list[Any]]:
+    """The listing of `companion sessions`, newest first; `candidate` by the identity rule
+    (_candidate_filter); `pending`: only scorecards not complete yet."""
     where, params = [], []
+    if pending:
+        where.append("scorecard = 'pending'")
     if candidate:
         condition, condition_params = _candidate_filter(candidate)
         where.append(condition)
@@ -456,7 +550,9 @@ class Store:
             # without end when nobody does.
             self.conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
             self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.create_function("fold_name", 1, _fold_sql, deterministic=True)
             self._migrate(version, target_version)
+            self._schema = max(version, target_version)  # read once: not on the hot path
         except sqlite3.Error as err:
             self.conn.close()
             raise _explain(self.path, err, self.busy) from None
@@ -567,7 +663,12 @@ class Store:
                 if event.type == "session_started":
                     self._insert_session(session_id, event, summary)
                 self._insert_event(session_id, event)
-                self._update_listing(session_id, summary)
+                if event.body.LISTING:
+                    self._update_listing(session_id, summary)
+                else:
+                    # Notes, ticks and the like (the hot path) change only the last stamp.
+                    self.conn.execute("UPDATE sessions SET last_event_at = ? WHERE id = ?",
+                                      (iso(summary.last_event_at), session_id))
         except sqlite3.Error as err:
             raise _explain(self.path, err, self.busy) from None
 
@@ -588,12 +689,27 @@ class Store:
             )
 
     def _update_listing(self, session_id: str, summary: ListingRow) -> None:
+        if self._schema < 5:  # an old schema kept open for a test of its migration
+            self.conn.execute(
+                "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
+                "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
+                (summary.status, summary.score, summary.max_score, summary.recommendation,
+                 iso(summary.ended_at) if summary.ended_at else None,
+                 iso(summary.last_event_at), session_id),
+            )
+            return
         self.conn.execute(
             "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
-            "recommendation = ?, ended_at = ?, last_event_at = ? WHERE id = ?",
+            "recommendation = ?, ended_at = ?, last_event_at = ?, "
+            "candidate = coalesce(?, candidate), "
+            "candidate_id = CASE WHEN ? IS NULL THEN candidate_id ELSE nullif(?, '') END, "
+            "completed_at = ?, scorecard = ? WHERE id = ?",
             (summary.status, summary.score, summary.max_score, summary.recommendation,
              iso(summary.ended_at) if summary.ended_at else None,
-             iso(summary.last_event_at), session_id),
+             iso(summary.last_event_at), summary.candidate, summary.candidate_id,
+             summary.candidate_id,
+             iso(summary.completed_at) if summary.completed_at else None,
+             summary.scorecard, session_id),
         )
 
     def _insert_session(self, session_id: str, event: Event, summary: ListingRow) -> None:
@@ -751,20 +867,22 @@ class Store:
         status: str | None = None,
         plan_id: str | None = None,
         limit: int | None = None,
+        pending: bool = False,
     ) -> list[dict[str, Any]]:
-        """Newest first. `candidate` matches the name (any case) or the stable id."""
-        sql, params = _sessions_query("*", candidate, status, plan_id, limit)
+        """Newest first. `candidate` by the identity rule (_candidate_filter)."""
+        sql, params = _sessions_query("*", candidate, status, plan_id, limit, pending)
         return [dict(r) for r in self._query(sql, params)]
 
     def sessions_json(self, keys: Sequence[str], candidate: str | None = None,
-                      status: str | None = None) -> list[str]:
+                      status: str | None = None, pending: bool = False) -> list[str]:
         """The rows of `sessions`, each a JSON object of the columns `keys` made by SQLite
         itself: 10,000 sessions in a few ms, where rows made into dicts and dumped one by
         one take ~150 ms."""
         if not all(key.isidentifier() for key in keys):
             raise ValueError(f"not column names: {keys!r}")
         pairs = ", ".join(f"'{key}', {key}" for key in keys)
-        sql, params = _sessions_query(f"json_object({pairs})", candidate, status, None, None)
+        sql, params = _sessions_query(f"json_object({pairs})", candidate, status, None, None,
+                                      pending)
         return [row[0] for row in self._query(sql, params)]
 
     def session(self, session_id: str) -> dict[str, Any] | None:
@@ -814,6 +932,95 @@ class Store:
                       r["at"], r["t"], r["snippet"])
             for r in self._query(sql, params)
         ]
+
+    # --- people (the identity rule: _candidate_filter) ---------------------------------------
+
+    def people(self, *, practice: bool = False) -> list[dict[str, Any]]:
+        """Every person, most recently seen first: a stable id is one person; a session
+        without an id is a person of its own (until a merge gives it an id). Each: `key`
+        ('id:...' or 'session:...'), `name` (of the latest session), `names` (every name
+        their sessions carry), `ids`, `sessions` (count), `session_ids` (oldest first),
+        `last_seen`, `role` and `level` of the latest session, and `modes`."""
+        rows = self._query(
+            "SELECT id, candidate, candidate_id, role, level, started_at, mode FROM sessions "
+            + ("" if practice else "WHERE mode != 'practice' ")
+            + "ORDER BY started_at, rowid")
+        people: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            key = f"id:{r['candidate_id']}" if r["candidate_id"] else f"session:{r['id']}"
+            person = people.setdefault(key, {
+                "key": key, "ids": [r["candidate_id"]] if r["candidate_id"] else [],
+                "names": [], "sessions": 0, "session_ids": [], "modes": []})
+            person["sessions"] += 1
+            person["session_ids"].append(r["id"])
+            if r["candidate"] not in person["names"]:
+                person["names"].append(r["candidate"])
+            if r["mode"] not in person["modes"]:
+                person["modes"].append(r["mode"])
+            person.update(name=r["candidate"], last_seen=r["started_at"],
+                          role=r["role"] or "", level=r["level"] or "")
+        return sorted(people.values(), key=lambda p: p["last_seen"], reverse=True)
+
+    def candidate_matches(self, candidate: str) -> dict[str, Any]:
+        """What `--candidate` selects (the rule of _candidate_filter), told per person:
+        `by` ('id', 'name', or None when nothing matched), `ids` ({id: sessions}), and
+        `without_id` (the ids of the matched sessions without a stable id)."""
+        condition, params = _candidate_filter(candidate)
+        rows = self._query(
+            f"SELECT id, candidate_id FROM sessions WHERE {condition} "
+            "ORDER BY started_at, rowid", params)
+        ids: dict[str, int] = {}
+        without: list[str] = []
+        for r in rows:
+            if r["candidate_id"]:
+                ids[r["candidate_id"]] = ids.get(r["candidate_id"], 0) + 1
+            else:
+                without.append(r["id"])
+        by = None
+        if rows:
+            by = "id" if list(ids) == [candidate] and not without else "name"
+        return {"by": by, "ids": ids, "without_id": without}
+
+    def same_name_elsewhere(self, session_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Sessions not among `session_ids` whose candidate has the name (any case) of one of
+        them: other people, or the same person not joined by a merge (purge names them)."""
+        ids = list(dict.fromkeys(session_ids))
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self._query(
+            "SELECT id, started_at, candidate, candidate_id, plan_id, status FROM sessions "
+            f"WHERE id NOT IN ({marks}) AND fold_name(candidate) IN (SELECT "
+            f"fold_name(candidate) FROM sessions WHERE id IN ({marks})) "
+            "ORDER BY started_at, rowid", [*ids, *ids])
+        return [dict(r) for r in rows]
+
+    def unknown_scorecards(self) -> list[str]:
+        """Ended sessions whose scorecard state was never worked out (made before schema 5):
+        companion.panel.scorecards replays them once and sets it (set_listing)."""
+        return [r["id"] for r in self._query(
+            "SELECT id FROM sessions WHERE status = 'ended' AND mode != 'practice' "
+            "AND scorecard IS NULL")]
+
+    def set_listing(self, session_id: str, summary: ListingRow) -> None:
+        """Set the listing's columns that follow from a session's log (one commit)."""
+        try:
+            with self.transaction():
+                self._update_listing(session_id, summary)
+        except sqlite3.Error as err:
+            raise _explain(self.path, err) from None
+
+    def interviews_since(self, since: float) -> int:
+        """Interview sessions (not practice) started here since `since` (epoch seconds)."""
+        rows = self._query(
+            "SELECT count(*) AS n FROM sessions WHERE mode != 'practice' AND source = 'local' "
+            "AND started_at >= ? AND status != 'abandoned'", (iso(since),))
+        return int(rows[0]["n"])
+
+    def pending_scorecards(self) -> list[dict[str, Any]]:
+        """Ended interview sessions whose scorecard is not complete, oldest ended first."""
+        return [dict(r) for r in self._query(
+            "SELECT * FROM sessions WHERE scorecard = 'pending' ORDER BY ended_at, rowid")]
 
     def candidates(self) -> list[tuple[str, str]]:
         rows = self._query(
@@ -1125,7 +1332,7 @@ class Store:
     def views(self, candidate: str, candidate_id: str = "") -> list[dict[str, Any]]:
         """The logged views of scorecards of this candidate (same stable id when both have
         one, else the same name in any case), oldest first."""
-        condition, params = _candidate_filter(candidate, candidate_id)
+        condition, params = _views_filter(candidate, candidate_id)
         rows = self._query(f"SELECT * FROM panel_views WHERE {condition} ORDER BY at, id",
                            params)
         out = []
@@ -1134,7 +1341,7 @@ class Store:
             if candidate_id and row["candidate_id"]:
                 if row["candidate_id"] != candidate_id:
                     continue
-            elif row["candidate"].casefold() != candidate.casefold():
+            elif fold_name(row["candidate"]) != fold_name(candidate):
                 continue
             out.append(row)
         return out

@@ -1,10 +1,14 @@
-"""Home: choose a plan (searchable, grouped by family and stage), say who the candidate is,
-start; or resume / abandon a session in progress; recent sessions with score and verdict."""
+"""Home: choose a plan (searchable, grouped by family and stage), say who the candidate is
+(a known name fills in that person's id, role and level, or asks which person), start;
+finish a pending scorecard (shown first, with its age); resume / abandon a session in
+progress; recent sessions. Against anchoring, earlier interviews show as "scored", their
+scores and recommendation one key away (F2), and after four interviews in a day a note
+suggests a pause."""
 
 from __future__ import annotations
 
 import random
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -20,13 +24,15 @@ from companion.clock import Clock
 from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.holding import hold_new, open_for_writing, open_read_only
 from companion.model import Plan
+from companion.panel import scorecards
 from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
 from companion.store.database import Store, StoreError
-from companion.textsafe import visible
+from companion.textsafe import fold_name, visible
 from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
+from companion.tui.screens.person import PersonPicker
 from companion.tui.text import plain
 
 RECENT = 8
@@ -68,12 +74,18 @@ class HomeScreen(Screen[None]):
                 id="home.start"),
         Binding("ctrl+o", "resume", "Resume", tooltip="Resume the highlighted session in "
                 "progress", id="home.resume"),
+        Binding("ctrl+y", "finish", "Finish scorecard", tooltip="Finish the highlighted "
+                "pending scorecard (the oldest first): its rubric, recommendation, summary",
+                id="home.finish"),
         Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
                 "progress (kept, marked abandoned)", id="home.abandon"),
         Binding("ctrl+f", "search", "Search", tooltip="Search notes, evidence and summaries",
                 id="home.search"),
         Binding("ctrl+t", "stats", "Trend", tooltip="Your practice trend: totals, weakest "
                 "criterion, reps", id="home.stats"),
+        Binding("f2", "toggle_scores", "Scores", tooltip="Show or hide the scores and "
+                "recommendations of earlier interviews (hidden so the last candidate does "
+                "not anchor the next)", id="home.scores"),
         Binding("f1", "help", "Help", tooltip="All keys", id="home.help"),
         # The right-hand column is no Tab stop of its own: these scroll it from anywhere
         # (in the plan list they page the list).
@@ -93,6 +105,8 @@ class HomeScreen(Screen[None]):
     HomeScreen #form Input { border: none; height: 1; background: $boost; margin-bottom: 1; }
     HomeScreen #form Label { padding: 0 1; color: $text-muted; }
     HomeScreen #in-progress { height: auto; max-height: 6; }
+    HomeScreen #pending { height: auto; max-height: 6; }
+    HomeScreen #pause-note { height: auto; padding: 0 1; }
     HomeScreen #recent { height: auto; padding: 0 1; color: $text-muted; }
     HomeScreen .heading { padding: 0 1; text-style: bold; }
     HomeScreen.-narrow #body { layout: vertical; }
@@ -109,6 +123,8 @@ class HomeScreen(Screen[None]):
         self.clock = clock
         self.rng = rng or random.Random()
         self.query_text = query
+        self.show_scores = False  # earlier interviews' scores: one key away (F2)
+        self._looked_up = ""  # the name last looked up among known people (folded)
 
     def compose(self) -> ComposeResult:
         yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
@@ -132,10 +148,16 @@ class HomeScreen(Screen[None]):
                     yield Label("Interviewer (you)")
                     yield Input(id="interviewer", placeholder="Your name")
                     yield Button("Start (Ctrl+S)", id="start", variant="primary")
+                yield Static(id="pause-note", markup=False)
+                yield Static("Pending scorecards (Enter or Ctrl+Y finishes scoring)",
+                             classes="heading",
+                             markup=False, id="pending-heading")
+                yield OptionList(id="pending")
                 yield Static("In progress (Enter or Ctrl+O resumes, Ctrl+G abandons)",
                              classes="heading", markup=False)
                 yield OptionList(id="in-progress")
-                yield Static("Recent", classes="heading", markup=False)
+                yield Static("Recent (F2 shows or hides earlier interviews' scores)",
+                             classes="heading", markup=False)
                 yield Static(id="recent", markup=False)
         yield Footer()
 
@@ -224,13 +246,34 @@ class HomeScreen(Screen[None]):
 
     def _fill_sessions(self) -> None:
         try:
+            pending_rows = scorecards.pending(self.store)
             open_rows = [r for r in self.store.sessions(limit=50)
                          if r["status"] in ("running", "paused")]
             recent = [r for r in self.store.sessions(limit=RECENT * 3)
                       if r["status"] in ("ended", "abandoned")][:RECENT]
+            today = scorecards.interviews_today(self.store, self.clock.wall())
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
             return
+        now = self.clock.wall()
+        pending_list = self.query_one("#pending", OptionList)
+        pending_list.clear_options()
+        for row in pending_rows:
+            label = Text("pending ", style="bold")
+            label.append(f"{row['id']}  ", style="dim")
+            label.append_text(plain(row["candidate"], "bold"))
+            label.append(f"  {visible(row['plan_title'])}  ended "
+                         f"{scorecards.ago(scorecards.age_of(row, now))}", style="dim")
+            pending_list.add_option(Option(label, id=row["id"]))
+        # Shown only when there is one (the column keeps its room for the rest).
+        pending_list.display = bool(pending_rows)
+        if pending_rows:
+            pending_list.highlighted = 0  # Ctrl+Y finishes the oldest, from anywhere
+        self.query_one("#pending-heading", Static).display = bool(pending_rows)
+        note = self.query_one("#pause-note", Static)
+        note.display = today >= scorecards.PAUSE_AFTER
+        note.update(f"ⓘ {today} interviews today: a short pause before the next one helps "
+                    "you judge each candidate on their own." if note.display else "")
         in_progress = self.query_one("#in-progress", OptionList)
         in_progress.clear_options()
         for row in open_rows:
@@ -248,9 +291,14 @@ class HomeScreen(Screen[None]):
         for row in recent:
             score = f"{row['score']}/{row['max_score']}" if row["score"] is not None else "-"
             verdict = row["recommendation"] or row["status"]
+            if row["mode"] != "practice" and not self.show_scores and row["status"] == "ended":
+                # Against anchoring: an earlier candidate's scores stay one key away.
+                score = ""
+                verdict = "pending" if row.get("scorecard") == "pending" else "scored"
             recent_text.append(f"{(row['started_at'] or '')[:10]}  ")
             recent_text.append_text(plain(row["candidate"], "bold"))
-            recent_text.append(f"  {visible(row['plan_title'])}  {score}  {visible(verdict)}\n")
+            recent_text.append(f"  {visible(row['plan_title'])}  "
+                               + (f"{score}  " if score else "") + f"{visible(verdict)}\n")
         if not recent:
             recent_text.append("No finished sessions yet.", style="dim")
         recent_text.rstrip()
@@ -265,6 +313,80 @@ class HomeScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#in-progress")
     def session_selected(self) -> None:
         self.action_resume()
+
+    @on(OptionList.OptionSelected, "#pending")
+    def pending_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._finish(event.option.id)
+
+    def action_finish(self) -> None:
+        pending = self.query_one("#pending", OptionList)
+        if not pending.display or not pending.option_count:
+            self.notify("No pending scorecards: every ended interview is complete.")
+            return
+        index = pending.highlighted if pending.highlighted is not None else 0
+        sid = pending.get_option_at_index(index).id
+        if sid is not None:
+            self._finish(sid)
+
+    def _finish(self, sid: str) -> None:
+        """Finish a pending scorecard: its rubric, then the recommendation and summary."""
+        try:
+            session = Session(self.store.events(sid), self.clock, self.store.sink(sid))
+        except (StoreError, SessionError) as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        navigator(self).open_rubric(session)
+
+    def action_toggle_scores(self) -> None:
+        self.show_scores = not self.show_scores
+        self._fill_sessions()
+        self.notify("Earlier interviews' scores shown." if self.show_scores else
+                    "Earlier interviews' scores hidden (shown as scored).", markup=False)
+
+    # --- the candidate: a known name fills in that person ---------------------------------
+
+    @on(Input.Submitted, "#candidate")
+    def candidate_submitted(self) -> None:
+        self._known_candidate()
+        self.query_one("#candidate-id", Input).focus()
+
+    @on(Input.Blurred, "#candidate")
+    def candidate_left(self) -> None:
+        self._known_candidate()
+
+    def _known_candidate(self) -> None:
+        name = self.query_one("#candidate", Input).value
+        if not name.strip() or fold_name(name) == self._looked_up:
+            return
+        self._looked_up = fold_name(name)
+        try:
+            people = [p for p in self.store.people()
+                      if any(fold_name(n) == fold_name(name) for n in p["names"])]
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        if not people:
+            return
+        if len(people) == 1 and people[0]["ids"]:
+            self._fill_person(people[0])
+            return
+        self.app.push_screen(PersonPicker(name, people), self._picked)
+
+    def _picked(self, person: dict[str, Any] | None) -> None:
+        if person:
+            self._fill_person(person)
+
+    def _fill_person(self, person: dict[str, Any]) -> None:
+        """The id, role and level of that person's last session (the name as last typed)."""
+        self.query_one("#candidate", Input).value = person["name"]
+        self._looked_up = fold_name(person["name"])
+        self.query_one("#candidate-id", Input).value = person["ids"][0] if person["ids"] else ""
+        self.query_one("#role", Input).value = person["role"]
+        self.query_one("#level", Input).value = person["level"]
+        who = person["ids"][0] if person["ids"] else "no stable id"
+        self.notify(f"Filled in from {visible(person['name'])}'s last session ({who}).",
+                    markup=False)
 
     def action_resume(self) -> None:
         sid = self._highlighted_session()
@@ -382,7 +504,7 @@ class HomeScreen(Screen[None]):
     def action_search(self) -> None:
         from companion.tui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store))
+        self.app.push_screen(SearchScreen(self.store, clock=self.clock))
 
     def action_stats(self) -> None:
         navigator(self).open_stats()
