@@ -18,7 +18,7 @@ import math
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, get_type_hints
 
-from companion.model import Prompt, SessionPlan, Signal, prompt_from_dict
+from companion.model import ARCHETYPES, Prompt, SessionPlan, Signal, prompt_from_dict
 from companion.state import (
     ABANDONED,
     ENDED,
@@ -127,6 +127,10 @@ class SessionEvent:
         """A field out of range, said as `field 'x' ...`, or None."""
         return None
 
+    def since(self) -> int:
+        """The export format version this event needs (its type's, unless a field says)."""
+        return self.SINCE
+
     def to_data(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
 
@@ -166,10 +170,25 @@ class SessionStarted(SessionEvent):
     role: str | None = ""
     level: str | None = ""
     interviewer: str | None = ""
+    archetype: str | None = None  # the company archetype chosen at start (seed 001)
     snapshot: SessionPlan = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "snapshot", _plan_snapshot(self.plan))
+
+    def check(self) -> str | None:
+        if self.archetype is not None and self.archetype not in ARCHETYPES:
+            return f"field 'archetype' must be one of {', '.join(ARCHETYPES)}"
+        return None
+
+    def since(self) -> int:
+        return 3 if self.archetype else 1  # the archetype came with format 3
+
+    def to_data(self) -> dict[str, Any]:
+        data = SessionEvent.to_data(self)
+        if self.archetype is None:
+            del data["archetype"]  # a start without one reads as before, byte for byte
+        return data
 
     def start(self, event: Event) -> SessionState:
         plan = self.snapshot
@@ -177,7 +196,7 @@ class SessionStarted(SessionEvent):
             id=self.session_id, plan=plan, mode=plan.mode, candidate=self.candidate,
             candidate_id=self.candidate_id or "", role=self.role or "",
             level=self.level or "", interviewer=self.interviewer or "",
-            started_at=event.at,
+            archetype=self.archetype or "", started_at=event.at,
             sections=[SectionState(s, prompts=list(s.prompts)) for s in plan.sections],
         )
 
@@ -666,7 +685,7 @@ def types_of(version: int) -> frozenset[str]:
 
 def format_version_of(events: list[Event]) -> int:
     """The lowest format version that holds every event of `events`."""
-    return max((CATALOGUE[e.type].SINCE for e in events if e.type in CATALOGUE), default=1)
+    return max((e.body.since() for e in events if e.type in CATALOGUE), default=1)
 
 
 # --- decoding, once, at the boundary ---------------------------------------------------------

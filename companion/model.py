@@ -9,6 +9,9 @@ from typing import Any, Literal
 Mode = Literal["interview", "practice", "checklist"]
 MODES: tuple[str, ...] = ("interview", "practice", "checklist")
 DEFAULT_RECOMMENDATION_SCALE: tuple[str, ...] = ("strong no", "no", "yes", "strong yes")
+# The company archetypes of seed 001; questions for one carry the topic `archetype-NAME`.
+ARCHETYPES: tuple[str, ...] = ("high-growth", "enterprise", "safety-critical")
+ARCHETYPE_TOPIC = "archetype-"
 
 
 @dataclass(frozen=True, slots=True)

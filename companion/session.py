@@ -168,13 +168,15 @@ class Session:
         role: str = "",
         level: str = "",
         interviewer: str = "",
+        archetype: str = "",
         session_id: str | None = None,
         run: bool = True,
     ) -> Session:
         sid = session_id or new_session_id()
         first = Event.of(1, 0.0, stamp(clock.wall()), SessionStarted(
             session_id=sid, plan=plan.to_dict(), candidate=candidate,
-            candidate_id=candidate_id, role=role, level=level, interviewer=interviewer))
+            candidate_id=candidate_id, role=role, level=level, interviewer=interviewer,
+            archetype=archetype or None))
         state = replay([first])
         sink(first, summary_of(state))
         session = cls([first], clock, sink)

@@ -84,6 +84,7 @@ class SessionState:
     interviewer: str
     started_at: float
     sections: list[SectionState]
+    archetype: str = ""  # the company archetype chosen at start, "" when none
     current: int = 0
     left: int | None = None  # the section last left by next, skip or previous
     closed_last: bool = False  # the last move ended or skipped the current section

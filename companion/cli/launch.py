@@ -46,14 +46,15 @@ def _run(app: CompanionApp) -> None:
 
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
             level: str, interviewer: str, library: Library | None = None,
-            think: float = 0.0) -> None:
+            think: float = 0.0, archetype: str = "") -> None:
     clock = RealClock()
     session_id = new_session_id()
     try:
         session = Session.start(plan, clock, store.sink(session_id), session_id=session_id,
                                 candidate=candidate,
                                 candidate_id=candidate_id, role=role, level=level,
-                                interviewer=interviewer, run=not think)
+                                interviewer=interviewer, archetype=archetype,
+                                run=not think)
         hold_new(store, session, clock)
     except StoreError as err:
         store.close()

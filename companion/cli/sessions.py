@@ -18,6 +18,7 @@ from companion.cli.common import (
     say_matches,
 )
 from companion.errors import CompanionError
+from companion.model import ARCHETYPES
 from companion.store.database import StoreError
 from companion.textsafe import json_safe, printable
 
@@ -101,11 +102,13 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
 @click.option("--role", default="", help="Role, for role-tagged questions (e.g. backend).")
 @click.option("--level", default="", help="Level (e.g. mid, senior).")
 @click.option("--interviewer", default="", help="Your name (remembered from last time).")
+@click.option("--archetype", type=click.Choice(ARCHETYPES), default=None,
+              help="The company archetype: its questions are asked first (seed 001).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None, hidden=True)
 @common_options
 @click.pass_context
 def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, role: str,
-        level: str, interviewer: str, seed: int | None) -> None:
+        level: str, interviewer: str, archetype: str | None, seed: int | None) -> None:
     """Open the live screen on a new session of PLAN_ID."""
     if not candidate.strip():
         raise CompanionError("--candidate needs a name")
@@ -113,7 +116,8 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     try:
         from companion.content.library import UnknownPlan, resolve_plan
 
-        plan = resolve_plan(lib, plan_id, role or None, level or None, random.Random(seed))
+        plan = resolve_plan(lib, plan_id, role or None, level or None, random.Random(seed),
+                            archetype=archetype)
     except UnknownPlan as err:
         raise CompanionError(str(err)) from None
     from companion.cli.launch import run_new
@@ -125,7 +129,8 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
         store.close()
         raise CompanionError(str(err)) from None
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
-            role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib)
+            role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib,
+            archetype=archetype or "")
 
 
 @click.command()

@@ -25,6 +25,8 @@ from companion.content.safefile import (
     why_not,
 )
 from companion.model import (
+    ARCHETYPE_TOPIC,
+    ARCHETYPES,
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
     Bank,
@@ -989,16 +991,25 @@ def _resolved(path: Path) -> Path:
 # --- Resolving a plan for a session -------------------------------------------------------
 
 
-def _matching(bank: Bank, query: TagQuery, role: str | None, level: str | None) -> list[Question]:
+def _archetype_of(q: Question) -> str | None:
+    return next((t.removeprefix(ARCHETYPE_TOPIC) for t in q.topics
+                 if t.startswith(ARCHETYPE_TOPIC)), None)
+
+
+def _matching(bank: Bank, query: TagQuery, role: str | None, level: str | None,
+              archetype: str | None = None) -> list[Question]:
     found = [
         q for q in bank.questions
         if (not query.kind or q.kind == query.kind)
         and all(t in q.topics for t in query.topics)
         and q.fits(role, level)
+        # With an archetype chosen, no question written for another one.
+        and (archetype is None or _archetype_of(q) in (None, archetype))
     ]
-    # Questions written for the chosen role first, then those for every role.
-    if role:
-        found.sort(key=lambda q: 0 if role in q.roles else 1)
+    # Questions for the chosen archetype first, then those written for the chosen role,
+    # then those for every role.
+    found.sort(key=lambda q: (0 if archetype and _archetype_of(q) == archetype else 1,
+                              0 if role and role in q.roles else 1))
     return found
 
 
@@ -1025,11 +1036,12 @@ def draw(
     rng: random.Random | None,
     exclude: frozenset[str] = frozenset(),
     weights: dict[str, float] | None = None,
+    archetype: str | None = None,
 ) -> list[Question]:
     """Pick `query.count` questions. Without rng: the first ones in file order (structured
     interviewing: every candidate of a plan and role gets the same). With rng: a random draw,
     avoiding `exclude` when enough others are left, weighted by the criteria a question names."""
-    pool = _matching(bank, query, role, level)
+    pool = _matching(bank, query, role, level, archetype)
     if rng is None:
         return [q for q in pool if f"{bank.id}/{q.id}" not in exclude][: query.count]
     fresh = [q for q in pool if f"{bank.id}/{q.id}" not in exclude]
@@ -1056,10 +1068,16 @@ def resolve_plan(
     rng: random.Random | None = None,
     exclude: frozenset[str] = frozenset(),
     weights: dict[str, float] | None = None,
+    archetype: str | None = None,
 ) -> SessionPlan:
     """The plan with every prompt, signal set and the rubric resolved, ready to snapshot.
 
-    Interview plans resolve deterministically; practice plans draw with `rng`."""
+    Interview plans resolve deterministically; practice plans draw with `rng`. With an
+    `archetype` (model.ARCHETYPES), queries pick that archetype's questions first and never
+    another's."""
+    if archetype is not None and archetype not in ARCHETYPES:
+        raise UnknownPlan(f"no archetype '{archetype}'{_suggest(archetype, ARCHETYPES)}; "
+                          f"archetypes: {', '.join(ARCHETYPES)}")
     plan = lib.plans.get(plan_id)
     if plan is None:
         hint = _suggest(plan_id, lib.plans)
@@ -1078,7 +1096,8 @@ def resolve_plan(
             elif isinstance(spec, TagQuery):
                 bank = lib.banks[spec.bank]
                 taken = {p.id for s in sections for p in s.prompts} | {p.id for p in prompts}
-                for q in draw(bank, spec, role, level, randomised, exclude | taken, weights):
+                for q in draw(bank, spec, role, level, randomised, exclude | taken, weights,
+                              archetype):
                     prompts.append(_prompt_of(bank, q))
             else:
                 prompts.append(

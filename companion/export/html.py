@@ -139,6 +139,7 @@ def _facts(r: dict[str, Any]) -> str:
         ("Candidate id", esc(cand["id"] or "-")),
         ("Role", esc(r["role"] or "-")),
         ("Level", esc(r["level"] or "-")),
+        *([("Company archetype", esc(r["archetype"]))] if r.get("archetype") else []),
         ("Interviewer", esc(r["interviewer"] or "-")),
         ("Mode", esc(r["mode"])),
         ("Plan", f"{esc(r['plan']['title'])} <span class=\"muted\">"

@@ -62,6 +62,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
         ("Mode", esc(r["mode"])),
         ("Role", esc(r["role"] or "-")),
         ("Level", esc(r["level"] or "-")),
+        *([("Company archetype", esc(r["archetype"]))] if r.get("archetype") else []),
         ("Interviewer", esc(r["interviewer"] or "-")),
         ("Started", r["started_at"]),
         ("Ended", (f"abandoned at {r['ended_at']}" if r["status"] == "abandoned" else

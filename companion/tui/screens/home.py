@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from companion.clock import Clock
 from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.holding import hold_new, open_for_writing, open_read_only
-from companion.model import Plan
+from companion.model import ARCHETYPES, Plan
 from companion.panel import scorecards
 from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
@@ -145,6 +145,9 @@ class HomeScreen(Screen[None]):
                     yield Label("Role (drives role-tagged questions) · level")
                     yield Input(id="role", placeholder="e.g. backend, sre, data-engineering")
                     yield Input(id="level", placeholder="e.g. junior, mid, senior")
+                    yield Input(id="archetype", placeholder="Company archetype (optional: "
+                                "high-growth…)",
+                                suggester=SuggestFromList(ARCHETYPES, case_sensitive=False))
                     yield Label("Interviewer (you)")
                     yield Input(id="interviewer", placeholder="Your name")
                     yield Button("Start (Ctrl+S)", id="start", variant="primary")
@@ -481,12 +484,14 @@ class HomeScreen(Screen[None]):
                                              level=value["level"] or None, rng=self.rng)
             else:
                 session_plan = resolve_plan(self.library, plan.id, value["role"] or None,
-                                            value["level"] or None)
+                                            value["level"] or None,
+                                            archetype=value["archetype"].lower() or None)
             sid = new_session_id()
             session = Session.start(
                 session_plan, self.clock, self.store.sink(sid), session_id=sid,
                 candidate=value["candidate"], candidate_id=value["candidate-id"],
                 role=value["role"], level=value["level"], interviewer=value["interviewer"],
+                archetype=value["archetype"].lower() if plan.mode != "practice" else "",
             )
             hold_new(self.store, session, self.clock)
         except (UnknownPlan, StoreError, SessionError) as err:

@@ -289,6 +289,8 @@ class LiveScreen(Screen[None]):
         title = f" {visible(state.plan.title)} · {visible(state.candidate)}"
         if state.role:
             title += f" · {visible(state.role)}"
+        if state.archetype:
+            title += f" · {state.archetype} company"
         self.query_one("#title", Static).update(title)
         self.query_one("#timer", TimerBar).refresh()
         self.query_one("#sections", SectionList).show(state, now)
