@@ -24,17 +24,18 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from companion import __version__, model
-from companion.content.library import Library, Source, files_of, load_library
+from companion.content.library import Library, Source, files_of, kit_files, load_library
 from companion.content.located import Problem
 from companion.files import write_atomic
 from companion.paths import private_dir
 
-FORMAT = 4  # 4: questions and inline prompts know their line
+FORMAT = 5  # 5: examples, scripts, agendas and kit attachments
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
                 model.Criterion, model.Rubric, model.QuestionRef, model.TagQuery,
-                model.InlinePrompt, model.Section, model.Plan, model.Loop, Problem)
+                model.InlinePrompt, model.Section, model.Plan, model.Loop, model.Attachment,
+                Problem)
 }
 
 
@@ -146,6 +147,9 @@ def _key(sources: list[Source]) -> str:
     for source in sources:
         listing.append([source.label, [str(d) for d in source.dirs]])
         for path in files_of(source):
+            stat = path.stat()
+            listing.append([str(path), stat.st_size, stat.st_mtime_ns])
+        for path in kit_files(source):  # a plan's attachments are checked when it loads
             stat = path.stat()
             listing.append([str(path), stat.st_size, stat.st_mtime_ns])
     return json.dumps(listing, ensure_ascii=False)
