@@ -405,8 +405,8 @@ def _examples(r: _Reader, q: LMap, what: str) -> tuple[str, ...]:
     texts = ["", "", ""]
     for level in range(3):
         if str(level) not in e:
-            r.fail(e.line, f"{what} has no example for a score of {level}; write one or "
-                   "two sentences saying what such a candidate did")
+            r.fail(r.line(q, "examples"), f"{what} has no example for a score of {level}; "
+                   "write one or two sentences saying what such a candidate did")
         else:
             texts[level] = r.text(e, str(level), f"example {level} of {what}")
     return tuple(texts) if all(texts) else ()

@@ -1,0 +1,307 @@
+"""Kits (briefs and files shipped with plans), worked examples, opening and closing scripts
+and the debrief's agenda: how they are read, validated, shown and written."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from helpers import run_cli as run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from companion.content.library import builtin_sources, load_library
+from companion.content.rules import content_warnings
+
+REPO = Path(__file__).resolve().parent.parent
+LIB = load_library(builtin_sources())
+CORE_BANKS = ("stage-coding", "stage-system-design", "stage-behavioral", "recruiter-screen",
+              "stage-hiring-manager", "backend-agentic-ai", "backend-pairing", "backend-takehome")
+
+# Words in a plan that say the interviewer hands over or keeps material.
+MATERIAL = re.compile(r"\b(brief the candidate received|the brief|the manifest|the mock|"
+                      r"written task|design mock|endpoint list|take-home brief)\b", re.I)
+
+
+def _plan_text(plan_id: str) -> str:
+    plan = LIB.plans[plan_id]
+    parts = [plan.description]
+    for section in plan.sections:
+        parts.append(section.guidance)
+        parts += [getattr(p, "text", "") for p in section.prompts]
+    return " ".join(parts)
+
+
+# --- Kits -----------------------------------------------------------------------------------
+
+
+# Plans whose "brief" is spoken in the room, written in the plan itself.
+SPOKEN = {
+    "guide-architecture": "the design brief is the question, read out",
+    "system-design-45": "the design brief is the question, read out",
+    "team-interview-product": "the product manager reads the brief written in the prompt",
+}
+
+
+def test_every_plan_that_refers_to_material_ships_it() -> None:
+    referring = {pid for pid in LIB.plans if MATERIAL.search(_plan_text(pid))} - set(SPOKEN)
+    assert {"backend-takehome-review", "guide-api-client-pairing",
+            "guide-delivery-troubleshooting", "guide-frontend-live-coding"} <= referring
+    without = sorted(pid for pid in referring if not LIB.plans[pid].kit)
+    assert not without, f"these plans refer to material they do not ship: {without}"
+    for plan in LIB.plans.values():
+        for attachment in plan.kit:
+            path = Path(attachment.path)
+            assert path.is_file() and (REPO / "kits") in path.parents, attachment
+
+
+def test_the_kits_the_issue_names_are_there() -> None:
+    files = {a.file for plan in LIB.plans.values() for a in plan.kit}
+    for needed in ("backend-takehome/brief.md", "api-client/issues-api.md",
+                   "frontend/design.md", "frontend/api.md", "delivery/fault-2-liveness.yaml",
+                   "cloud-ops/pairing-task.md", "cloud-ops/takehome-brief.md",
+                   "release/brief.md", "ai-eval/brief.md"):
+        assert needed in files
+
+
+def test_the_liveness_manifest_states_the_probe_values_of_about_a_minute() -> None:
+    text = (REPO / "kits" / "delivery" / "fault-2-liveness.yaml").read_text()
+    liveness = text[text.index("livenessProbe"):text.index("readinessProbe")]
+    values = {k: int(v) for k, v in re.findall(r"(\w+Seconds|failureThreshold|port): (\d+)",
+                                                 liveness)}
+    assert values["port"] == 8081 and "containerPort: 8080" in text
+    killed_by = values["initialDelaySeconds"] + values["failureThreshold"] * values[
+        "periodSeconds"]
+    assert 45 <= killed_by <= 75  # "works for about a minute"
+
+
+def test_kit_writes_every_file_private_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    result = run("kit", "guide-delivery-troubleshooting", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == ["brief.md", "candidate/deployment.yaml",
+                       "interviewer/fault-1-image-pull.yaml", "interviewer/fault-2-liveness.yaml",
+                       "interviewer/interviewer-notes.md", "plan.md"]
+    for path in [out, *out.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+    assert (out / "interviewer" / "fault-2-liveness.yaml").read_bytes() == (
+        REPO / "kits" / "delivery" / "fault-2-liveness.yaml").read_bytes()
+    assert "## Opening script" in (out / "plan.md").read_text()
+    assert "send the candidate brief.md, candidate/deployment.yaml" in result.stdout
+
+    (out / "plan.md").write_text("my notes")
+    again = run("kit", "guide-delivery-troubleshooting", "-o", str(out))
+    assert again.exit_code == 2
+    assert "already has files; add --force" in again.stderr
+    assert (out / "plan.md").read_text() == "my notes"
+    forced = run("kit", "guide-delivery-troubleshooting", "-o", str(out), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert "## Opening script" in (out / "plan.md").read_text()
+
+
+@pytest.mark.parametrize("plan_id", sorted(p.id for p in LIB.plans.values() if p.kit))
+def test_kit_is_complete_for_every_plan_with_material(plan_id: str, tmp_path: Path) -> None:
+    out = tmp_path / plan_id
+    result = run("kit", plan_id, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    plan = LIB.plans[plan_id]
+    assert (out / "plan.md").is_file()
+    assert (out / "brief.md").is_file() == (plan.brief is not None)
+    for a in plan.attachments:
+        assert (out / a.audience / Path(a.file).name).read_bytes() == Path(a.path).read_bytes()
+
+
+def test_kit_of_an_unknown_plan_and_into_a_file_say_what_to_do(tmp_path: Path) -> None:
+    result = run("kit", "no-such-plan", "-o", str(tmp_path / "k"))
+    assert result.exit_code == 2 and "no plan 'no-such-plan'" in result.stderr
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    result = run("kit", "guide-release-takehome", "-o", str(afile))
+    assert result.exit_code == 2 and "is a file; give a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_show_brief_prints_only_the_candidate_part() -> None:
+    result = run("show", "guide-api-client-pairing", "--brief")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Pair coding: an API client")
+    assert "- issues-api.md: Description of the issue tracker API" in result.stdout
+    assert "mock-behaviour" not in result.stdout  # the interviewer's file stays with them
+    assert "Look for" not in result.stdout
+
+
+def test_show_brief_of_a_plan_without_one_names_those_with_one() -> None:
+    result = run("show", "stage-behavioral", "--brief")
+    assert result.exit_code == 2
+    assert "plan 'stage-behavioral' has no brief for the candidate" in result.stderr
+    assert "guide-release-takehome" in result.stderr
+
+
+def _user_content(tmp_path: Path, plan_extra: str, kit: dict[str, bytes]) -> Path:
+    root = tmp_path / "content"
+    (root / "sessions").mkdir(parents=True)
+    for name, data in kit.items():
+        (root / "kits" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "kits" / name).write_bytes(data)
+    (root / "sessions" / "mine.yaml").write_text(
+        "kind: plan\nid: mine\ntitle: Mine\nmode: checklist\n" + plan_extra
+        + "sections:\n  - title: Only\n    prompts: [Read the brief.]\n")
+    return root / "sessions"
+
+
+def test_a_user_plan_finds_its_kit_beside_its_folder(tmp_path: Path) -> None:
+    plans = _user_content(tmp_path, "brief: mine/brief.md\nattachments:\n"
+                          "  - {file: mine/data.csv, title: Sample data, for: candidate}\n",
+                          {"mine/brief.md": b"# My brief\n", "mine/data.csv": b"a,b\n1,2\n"})
+    result = run("show", "mine", "--brief", "--plans", str(plans))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("# My brief\n\n---\n\nFiles sent with this brief:\n\n"
+                             "- data.csv: Sample data\n")
+
+
+@pytest.mark.parametrize(("extra", "kit", "message"), [
+    ("brief: mine/gone.md\n", {}, "the brief 'mine/gone.md' is not there: looked in"),
+    ("brief: ../secret.md\n", {}, "must be a relative path of plain names"),
+    ("brief: mine/b.md\n", {"mine/b.md": b"\xff\xfe"}, "is not UTF-8 text"),
+    ("brief: mine/b.md\n", {"mine/b.md": b"ok\x1b[2J\n"}, "has a control character (U+001B)"),
+    ("attachments:\n  - {file: mine/a.md, title: A, for: everyone}\n", {"mine/a.md": b"a"},
+     "use candidate (sent to them with the brief) or interviewer"),
+    ("attachments:\n  - {file: mine/a.md, title: A, for: candidate}\n"
+     "  - {file: other/a.md, title: B, for: candidate}\n",
+     {"mine/a.md": b"a", "other/a.md": b"b"}, "already has a file named 'a.md'"),
+    ("attachments:\n  - {file: mine/a.md, for: candidate}\n", {"mine/a.md": b"a"},
+     "missing required key 'title'"),
+])
+def test_bad_attachments_are_problems_at_their_line(tmp_path: Path, extra: str,
+                                                    kit: dict[str, bytes],
+                                                    message: str) -> None:
+    plans = _user_content(tmp_path, extra, kit)
+    result = run("validate", str(plans / "mine.yaml"), "--plans", str(plans))
+    assert result.exit_code == 2
+    assert re.search(rf"mine\.yaml:\d+: .*{re.escape(message)}", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_changed_kit_file_is_seen_through_the_cache(tmp_path: Path) -> None:
+    from companion.content.cache import load_library_cached
+    from companion.content.library import content_sources
+
+    plans = _user_content(tmp_path, "brief: mine/brief.md\n", {"mine/brief.md": b"# One\n"})
+    sources = content_sources(None, plans=[plans])
+    cache = tmp_path / "cache"
+    assert load_library_cached(sources, cache).plans["mine"].brief is not None
+    (tmp_path / "content" / "kits" / "mine" / "brief.md").unlink()
+    again = load_library_cached(sources, cache)
+    assert "mine" not in again.plans
+    assert any("is not there" in p.message for p in again.problems)
+
+
+# --- Worked examples ------------------------------------------------------------------------
+
+
+def test_every_question_of_the_core_banks_has_three_short_examples() -> None:
+    for bank_id in CORE_BANKS:
+        for question in LIB.banks[bank_id].questions:
+            assert len(question.examples) == 3, f"{bank_id}/{question.id}"
+            assert len(set(question.examples)) == 3, f"{bank_id}/{question.id}"
+
+
+def test_banks_json_counts_the_questions_with_examples() -> None:
+    result = run("banks", "--json")
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    for bank_id in CORE_BANKS:
+        assert rows[bank_id]["with_examples"] == rows[bank_id]["questions"] > 0
+    assert rows["rubric-self-score"]["with_examples"] == 0 if "rubric-self-score" in rows \
+        else True
+
+
+def test_show_prints_the_examples_under_each_question() -> None:
+    result = run("show", "stage-system-design")
+    assert result.exit_code == 0
+    assert "  - Example of a 0: " in result.stdout
+    assert "  - Example of a 2: " in result.stdout
+
+
+def _bank(tmp_path: Path, questions: str) -> Path:
+    folder = tmp_path / "banks"
+    folder.mkdir(exist_ok=True)
+    (folder / "b.yaml").write_text("kind: bank\nid: b\ntitle: B\nquestions:\n" + questions)
+    return folder
+
+
+def test_an_example_missing_a_level_is_a_problem(tmp_path: Path) -> None:
+    banks = _bank(tmp_path, "  - id: q\n    text: Why?\n    examples:\n      0: Nothing.\n"
+                  "      2: Everything.\n      3: More.\n")
+    result = run("validate", str(banks / "b.yaml"), "--banks", str(banks))
+    assert result.exit_code == 2
+    assert "b.yaml:7: question 'q' has no example for a score of 1" in result.stderr
+    assert "b.yaml:10: example level '3' in question 'q' is not 0, 1 or 2" in result.stderr
+
+
+def test_long_examples_and_a_bank_half_done_are_warnings(tmp_path: Path) -> None:
+    three = "Did one thing. Then another. Then a third."
+    banks = _bank(tmp_path, f"  - id: q\n    text: Why?\n    examples:\n      0: {three}\n"
+                  "      1: Some.\n      2: All.\n  - id: r\n    text: How?\n")
+    relaxed = run("validate", str(banks / "b.yaml"), "--banks", str(banks))
+    assert relaxed.exit_code == 0
+    strict = run("validate", "--strict", str(banks / "b.yaml"), "--banks", str(banks))
+    assert strict.exit_code == 2
+    assert "the example of a 0 of question 'q' is 42 characters and 3 sentence(s)" in \
+        strict.stderr
+    assert "question 'r' has no worked examples, though 1 other question(s)" in strict.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["Did it", "Asked why", "Tested it", "e.g. a heap", "O(n)"]),
+                min_size=1, max_size=5))
+def test_the_sentence_count_of_an_example_follows_its_full_stops(words: list[str]) -> None:
+    from companion.content.rules import _SENTENCE_END
+
+    text = ". ".join(words) + "."
+    assert len(_SENTENCE_END.findall(text)) == text.count(". ") + 1
+
+
+# --- Scripts and the agenda -----------------------------------------------------------------
+
+
+def test_every_interview_plan_opens_and_closes_with_a_script() -> None:
+    for plan in LIB.plans.values():
+        if plan.mode != "interview":
+            continue
+        assert plan.opening and plan.closing, plan.id
+        if plan.id != "reference-check-call":  # the referee is not the candidate
+            assert "note" in plan.opening.lower(), plan.id
+            assert "break" in plan.opening, plan.id  # the accommodations on offer
+            assert "working days" in plan.closing, plan.id
+        if plan.id.startswith("guide-") and plan.stage in ("pairing", "frontend", "delivery"):
+            assert "assistants are encouraged" in plan.opening, plan.id
+
+
+def test_the_debrief_has_an_agenda_with_the_scale_and_a_rule() -> None:
+    agenda = " ".join(LIB.plans["stage-debrief"].agenda)
+    for words in ("before anyone speaks", "strong no", "strong yes", "Decision rule"):
+        assert words.lower() in agenda.lower()
+    result = run("show", "stage-debrief")
+    assert "## Agenda" in result.stdout and "1. Before anyone speaks" in result.stdout
+
+
+def test_show_prints_the_opening_before_the_sections_and_the_closing_after() -> None:
+    out = run("show", "stage-recruiter-screen").stdout
+    assert out.index("## Opening script") < out.index("## 1. ") < out.index("## Closing script")
+
+
+def test_an_interview_plan_without_scripts_is_warned(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(
+        "kind: plan\nid: p\ntitle: P\nmode: interview\n"
+        "sections:\n  - title: Talk\n    minutes: 5\n    prompts: [Hello?]\n")
+    lib = load_library([*builtin_sources(),
+                        *[s for s in __import__("companion.content.library", fromlist=["x"])
+                          .content_sources(None, plans=[tmp_path])][1:]])
+    mine = [w.message for w in content_warnings(lib) if w.path.endswith("p.yaml")]
+    assert any("has no opening script" in m for m in mine)
+    assert any("has no closing script" in m for m in mine)
