@@ -305,3 +305,62 @@ def test_an_interview_plan_without_scripts_is_warned(tmp_path: Path) -> None:
     mine = [w.message for w in content_warnings(lib) if w.path.endswith("p.yaml")]
     assert any("has no opening script" in m for m in mine)
     assert any("has no closing script" in m for m in mine)
+
+
+# --- On screen: the live screen on request, the rubric beside the anchors -------------------
+
+
+def _system_design_session(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from companion.clock import FakeClock
+    from companion.content.library import resolve_plan
+    from companion.session import Session
+    from companion.store.database import Store
+
+    store = Store(tmp_path / "kits.db")
+    clock = FakeClock()
+    plan = resolve_plan(LIB, "stage-system-design", "backend", "mid")
+    session = Session.start(plan, clock, store.sink("s1"), session_id="s1",
+                            candidate="Ada Example", role="backend", level="mid")
+    # The first section that asks a bank question (it has worked examples).
+    index = next(n for n, s in enumerate(plan.sections) if any(p.examples for p in s.prompts))
+    session.go_to(index)
+    return store, clock, session, plan.sections[index].prompts[0]
+
+
+async def test_c_on_the_live_screen_shows_the_highlighted_questions_examples(
+        tmp_path: Path) -> None:
+    from companion.cli.launch import create_app
+    from companion.tui.screens.examples import ExamplesScreen
+    from companion.tui.screens.live import LiveScreen
+
+    store, clock, session, prompt = _system_design_session(tmp_path)
+    app = create_app(store, clock, LIB, session, "", tick=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, LiveScreen)
+        await pilot.press("c")  # typing mode: the letter goes to the note line
+        assert not isinstance(app.screen, ExamplesScreen)
+        await pilot.press("escape", "c")
+        assert isinstance(app.screen, ExamplesScreen)
+        shown = str(app.screen.query_one("#examples").render())
+        for score, example in enumerate(prompt.examples):
+            assert f"{score}: {example[:30]}" in " ".join(shown.split())
+        await pilot.press("escape")
+        assert isinstance(app.screen, LiveScreen)
+    binding = next(b for b in LiveScreen.BINDINGS if getattr(b, "action", "") == "examples")
+    assert binding.id == "live.examples" and binding.tooltip  # type: ignore[union-attr]
+    store.close()
+
+
+def test_the_rubric_hints_show_the_examples_of_asked_questions(tmp_path: Path) -> None:
+    from companion.tui.screens.rubric import _hints
+
+    store, _clock, session, prompt = _system_design_session(tmp_path)
+    rubric = session.state.plan.rubric
+    assert rubric is not None
+    criterion = next(c for c in rubric.criteria if c.id in prompt.criteria)
+    assert "e.g. 0:" not in _hints(session.state, criterion).plain  # not asked yet
+    session.toggle_asked(prompt.id)
+    hints = " ".join(_hints(session.state, criterion).plain.split())
+    for score, example in enumerate(prompt.examples):
+        assert f"e.g. {score}: {' '.join(example.split())[:40]}" in hints
+    store.close()
