@@ -325,6 +325,7 @@ def test_paths_lists_every_source(tmp_path: Path) -> None:
     assert "user config: " in out
     assert f"--banks {BANKS}: {BANKS}\n" in out
     assert "(not there)" in out  # the user config folders do not exist in a fresh home
+    assert "built-in kits: " in out and "user config kits: " in out  # plans' attachments
 
 
 def test_missing_content_folder_is_an_error(tmp_path: Path) -> None:

@@ -273,6 +273,10 @@ def paths(ctx: click.Context) -> None:
         for directory in source.dirs:
             state = "" if directory.is_dir() else "  (not there)"
             click.echo(visible(f"{source.label}: {directory}{state}"))
+        if len(source.dirs) == 2:  # banks/ and sessions/ side by side: kits/ beside them
+            kits = source.dirs[1].parent / "kits"
+            state = "" if kits.is_dir() else "  (not there)"
+            click.echo(visible(f"{source.label} kits: {kits}{state}"))
 
 
 COMMANDS = (plans, banks, show, kit, validate, paths)
