@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,76 @@ def test_the_rubric_hints_show_the_examples_of_asked_questions(tmp_path: Path) -
     for score, example in enumerate(prompt.examples):
         assert f"e.g. {score}: {' '.join(example.split())[:40]}" in hints
     store.close()
+
+
+# --- The API-client mock shipped in the kit -------------------------------------------------
+
+
+def _mock():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "kit_mock_server", REPO / "kits" / "api-client" / "mock_server.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+AUTH = {"authorization": "Bearer tok-start"}
+
+
+def _all_pages(mock, now: float = 0.0) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
+    ids: list[int] = []
+    statuses: list[int] = []
+    cursor = None
+    while True:
+        reply = mock.handle("GET", "/issues" + (f"?cursor={cursor}" if cursor else ""), AUTH,
+                            b"", now)
+        statuses.append(reply.status)
+        if reply.status != 200:
+            continue  # a client that retries at once
+        ids += [i["id"] for i in reply.body["items"]]
+        cursor = reply.body["next_cursor"]
+        if cursor is None:
+            return ids, statuses
+
+
+def test_the_mock_lists_12000_issues_in_120_pages_as_its_description_says() -> None:
+    mock = _mock().Mock()
+    ids, statuses = _all_pages(mock)
+    assert len(ids) == 12_000 == len(set(ids)) and statuses == [200] * 120
+    assert ids == sorted(ids, reverse=True)  # newest first
+    nulls = [i for i in mock.issues if i["priority"] is None]
+    assert 0.10 < len(nulls) / 12_000 < 0.15 and all(i["created_at"] < "2019" for i in nulls)
+    assert mock.handle("GET", "/issues", {}, b"", 0).status == 401
+    assert mock.handle("GET", "/issues?cursor=%%%", AUTH, b"", 0).status == 400
+    assert mock.handle("GET", "/issues/999999", AUTH, b"", 0).status == 404
+    assert mock.handle("POST", "/issues", AUTH, b'{"title": ""}', 0).status == 422
+
+
+def test_the_mocks_switches_give_every_candidate_the_same_failures() -> None:
+    module = _mock()
+    for run_ in range(2):
+        mock = module.Mock()
+        assert mock.handle("POST", "/_mock/switch/retry-5xx", {}, b"", 0).status == 200
+        _ids, statuses = _all_pages(mock)
+        assert statuses.count(503) == len(statuses) // 20, run_  # every 20th, not at random
+    mock = module.Mock()
+    mock.handle("POST", "/_mock/switch/rate-limit-429", {}, b"", 0)
+    replies = [mock.handle("GET", "/issues", AUTH, b"", 1.0) for _ in range(61)]
+    assert [r.status for r in replies[:60]] == [200] * 60
+    assert replies[60].status == 429 and replies[60].headers["Retry-After"] == "5"
+    assert mock.handle("GET", "/issues", AUTH, b"", 62.0).status == 200  # the minute passed
+    mock.handle("POST", "/_mock/switch/etag-cache", {}, b"", 0)
+    tag = mock.handle("GET", "/issues", AUTH, b"", 200.0).headers["ETag"]
+    assert mock.handle("GET", "/issues", {**AUTH, "if-none-match": tag}, b"", 200.0).status \
+        == 304
+    mock.handle("POST", "/issues", AUTH, b'{"title": "New one"}', 200.0)
+    assert mock.handle("GET", "/issues", {**AUTH, "if-none-match": tag}, b"", 200.0).status \
+        == 200  # an issue changed: no stale data
+    mock.handle("POST", "/_mock/switch/timeouts-hangs", {}, b"", 0)
+    delays = [mock.handle("GET", "/issues/5", AUTH, b"", 300.0).delay for _ in range(50)]
+    assert delays.count(30.0) == 1
+    assert mock.handle("POST", "/_mock/reset", {}, b"", 0).body == {"on": []}
