@@ -438,3 +438,22 @@ def test_the_mocks_switches_give_every_candidate_the_same_failures() -> None:
     delays = [mock.handle("GET", "/issues/5", AUTH, b"", 300.0).delay for _ in range(50)]
     assert delays.count(30.0) == 1
     assert mock.handle("POST", "/_mock/reset", {}, b"", 0).body == {"on": []}
+
+
+def test_the_frontend_mock_answers_as_its_description_says() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "kit_mock_api", REPO / "kits" / "frontend" / "mock_api.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    status, body, delay = module.respond("/api/items/it-208")
+    assert (status, delay) == (200, 1.5) and body["status"] == "in_progress"
+    assert module.respond("/api/items/it-208?delay=6000")[2] == 6.0
+    assert module.respond("/api/items/it-208?fail=500")[:2] == (500, {"error": "internal"})
+    assert isinstance(module.respond("/api/items/it-210?shape=bad")[1]["author"], str)
+    assert module.respond("/api/items/it-209")[1]["description"] == ""
+    assert module.respond("/api/items/it-210")[1]["author"]["avatar_url"] is None
+    assert module.respond("/api/items/nope")[0] == 404
