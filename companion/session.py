@@ -98,7 +98,9 @@ def replay(events: Iterable[Event]) -> SessionState:
 
 # --- Back-dating ------------------------------------------------------------------------
 
-_BACKDATE = re.compile(r"^\s*-(\d+)(s|m)?\s+(.*)$", re.DOTALL)
+# At most six digits: a longer number is text, never an int too long to read or to turn into
+# a float (the session clamps a back-date to its start anyway).
+_BACKDATE = re.compile(r"^\s*-(\d{1,6})(s|m)?\s+(.*)$", re.DOTALL)
 
 
 def parse_note(text: str) -> tuple[str, float]:

@@ -158,11 +158,13 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
         note.value = "explains the cache stampede"
         await pilot.press("enter")
         await pilot.pause()
-        # Told at once, before any tick; the note stays in the note line; nothing saved.
-        assert note.value == "explains the cache stampede"
+        # Told at once, before any tick; the note waits on screen (the line is free for the
+        # next one, which stays a note of its own); nothing saved.
+        assert note.value == ""
         text = _export(app)
         assert "NOT SAVED:" in text and "locked" in text  # the notification
-        assert "NOT SAVED YET" in text  # the mode line, for as long as it lasts
+        mode = str(screen.query_one("#mode").render())  # the mode line, under the toast
+        assert "NOT SAVED: 1 note, waiting for a lock" in mode
         assert live.rows("note_added") == []
         # Still failing: each tick retries, and still nothing is lost or doubled.
         for _ in range(3):
@@ -170,7 +172,7 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
             screen.on_tick()
         await pilot.pause()
         assert fault.calls >= 2, "the note is retried on the ticks while the fault lasts"
-        assert note.value == "explains the cache stampede"
+        assert "NOT SAVED: 1 note" in _export(app)
         assert live.rows("note_added") == []
         # The fault clears: saved within a few ticks, without retyping, exactly once.
         fault.on = False
@@ -187,7 +189,7 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
         assert len(live.rows("note_added")) == 1
         text = _export(app)
         assert "explains the cache stampede" in text
-        assert "NOT SAVED YET" not in text
+        assert "NOT SAVED" not in str(screen.query_one("#mode").render())
         _assert_layout(text)
 
 
@@ -289,8 +291,8 @@ async def test_real_store_fault_in_the_live_screen(tmp_path: Path, library: Libr
             note.value = "said under a fault"
             await pilot.press("enter")
             await pilot.pause()
-            assert note.value == "said under a fault"
-            assert "NOT SAVED:" in _export(app)
+            assert note.value == ""  # waiting on screen, in the count
+            assert "NOT SAVED: 1 note" in _export(app)
             if fault == "locked":
                 other.execute("ROLLBACK")
             else:

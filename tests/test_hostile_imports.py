@@ -283,7 +283,7 @@ def test_a_pipe_or_a_folder_is_refused_without_reading_it(world: dict[str, Any],
     db = tmp_path / "none.db"
     result = run("--db", str(db), "import", str(fifo), str(tmp_path))
     assert result.exit_code == 1 and not db.exists()
-    assert f"{fifo}: refused: not a regular file" in result.stderr
+    assert f"{fifo}: refused: a FIFO (named pipe), not a regular file" in result.stderr
     assert f"{tmp_path}: refused: a folder, not a file" in result.stderr
     checked = run("verify", str(fifo))
     assert checked.exit_code == 2 and "not a regular file" in checked.stderr

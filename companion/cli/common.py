@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -112,6 +113,14 @@ def write_private(path: Path, text: str, force: bool) -> None:
     existing file only with `force`, and then a failure leaves it as it was."""
     from companion.files import write_atomic
 
+    try:
+        mode = os.stat(path).st_mode  # what a link points to, if it points anywhere
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # --force must not swap a FIFO or a device for a file: surely not what was meant.
+        raise CompanionError(f"cannot write {path}: it is a FIFO or a device nothing is "
+                             "reading from; give a regular file name with -o")
     try:
         write_atomic(path, text.encode("utf-8"), overwrite=force)
     except FileExistsError:

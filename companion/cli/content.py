@@ -57,7 +57,7 @@ def plans(ctx: click.Context, as_json: bool, stage: str | None, mode: str | None
         raise CompanionError(f"no plans of stage '{stage}'; stages: {', '.join(stages)}")
     chosen.sort(key=lib.listing_order)
     if as_json:
-        click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2))
+        click.echo(json.dumps([_plan_json(lib, p.id) for p in chosen], indent=2, allow_nan=False))
         return
     width = max((len(p.id) for p in chosen), default=10)
     family = None
@@ -98,7 +98,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
         for b in sorted(lib.banks.values(), key=lambda b: b.id)
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows, indent=2, allow_nan=False))
         return
     width = max((len(b.id) for b in lib.banks.values()), default=10)
     click.echo("banks")
@@ -222,10 +222,10 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     """Check content files (all loaded content when no PATH). Exit 0 clean, 2 with problems
     (and with warnings, given --strict)."""
     config = config_of(ctx)
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _there(p)]
     if missing:
         raise CompanionError(f"no such file or folder: {missing[0]}")
-    from companion.content.library import validate_paths
+    from companion.content.library import left_out_summary, validate_paths
 
     lib = validate_paths(paths, config.sources()) if paths else config.library()
     for notice in lib.notices:
@@ -238,12 +238,14 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     shown = {str(f) for f in lib.files if any(_inside(f, p) for p in paths)}
     warnings = [w for w in content_warnings(lib) if not paths or w.path in shown]
     for warning in warnings:
-        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
+        click.echo(visible(f"{warning.path}:{warning.line}: warning: {warning.message}"),
+                   err=True)
+    left_out = left_out_summary(lib)
     if lib.problems:
         print_problems(lib.problems)
         files = len({p.path for p in lib.problems})
         click.echo(f"{len(lib.problems)} problem(s) in {files} file(s) "
-                   f"({checked} checked)", err=True)
+                   f"({checked} checked)" + (f"; {left_out}" if left_out else ""), err=True)
         sys.exit(EXIT_BAD_INPUT)
     if warnings and strict:
         click.echo(f"{len(warnings)} warning(s) in {len({w.path for w in warnings})} file(s) "
@@ -252,14 +254,27 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     noted = f", {len(warnings)} warning(s)" if warnings else ""
     click.echo(f"ok: {checked} file(s), {len(lib.plans)} plans, {len(lib.banks)} banks, "
                f"{len(lib.signal_sets)} signal sets, {len(lib.rubrics)} rubrics, "
-               f"{len(lib.loops)} loops{noted}")
+               f"{len(lib.loops)} loops{noted}" + (f"; {left_out}" if left_out else ""))
+
+
+def _there(path: Path) -> bool:
+    """Whether anything is at `path`: a loop or an unreadable file is there, and is
+    reported by name when read, rather than called missing."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _inside(path: Path, given: Path) -> bool:
-    try:
-        return path.resolve() == given.resolve() or given.resolve() in path.resolve().parents
-    except OSError:
-        return False
+    if path == given or given in path.parents:
+        return True
+    # realpath, not Path.resolve: it never raises on a symbolic link loop.
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(given))
+    return real == top or top in real.parents
 
 
 @click.command()

@@ -25,6 +25,11 @@ from companion.store.database import (
 from companion.textsafe import json_safe
 
 DAY = 86_400.0
+# The largest numbers the options take: far beyond any real use, and well inside what
+# SQLite's 64-bit integers and the clock's dates can hold.
+MAX_LIMIT = 100_000
+MAX_LATEST = 100_000_000
+MAX_DAYS = 36_500  # a hundred years
 
 
 
@@ -61,9 +66,10 @@ def export(ctx: click.Context, session_id: str | None, candidate: str | None,
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of hits.")
 @click.option("--candidate", metavar="NAME_OR_ID",
               help="Only this candidate (name, any case, or stable id).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=50, show_default=True,
               help="At most this many hits, best first.")
-@click.option("--latest", type=click.IntRange(min=1), default=SEARCH_LATEST, show_default=True,
+@click.option("--latest", type=click.IntRange(1, MAX_LATEST), default=SEARCH_LATEST,
+              show_default=True,
               metavar="N", help="Rank the latest N matches only (the most recently saved), so "
                                 "a word found in many notes stays fast; older ones are left out.")
 @common_options
@@ -90,7 +96,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
               "ranked. Add words to narrow the search, or rank more with --latest N.")
     if as_json:
         click.echo(json_safe(json.dumps([h.to_dict() for h in hits], indent=2,
-                                        ensure_ascii=False)))
+                                        ensure_ascii=False, allow_nan=False)))
         if results.capped:
             click.echo(f"note: {len(hits)} match(es), {capped}", err=True)
         return

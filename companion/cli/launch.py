@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 def create_app(store: Store, clock: Clock, library: Library | None,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
                *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
-               read_only: bool = False, note: str = "",
+               read_only: bool = False, note: str = "", screen: str = "",
                heartbeat: float | None = None) -> CompanionApp:
     """The one app factory, used by the commands and the tests."""
     from companion.lease import HEARTBEAT_S
     from companion.tui.app import CompanionApp, Start
 
     return CompanionApp(store, clock, library,
-                        Start(session, draft, think, home_filter, read_only, note),
+                        Start(session, draft, think, home_filter, read_only, note, screen),
                         tick=tick, seed=seed,
                         heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat)
 
@@ -77,18 +77,20 @@ def run_resume(store: Store, session_id: str, library: Library | None = None, *,
             if choice == "t":
                 opened = open_for_writing(store, session_id, clock, take_over=True)
             read_only = choice == "r"
+        screen = ""
         if opened.session is None or read_only:
             session = open_read_only(store, session_id, clock)
             draft = ""
         else:
             session = opened.session
             draft = store.draft(session_id)
+            screen = store.draft(session_id, "screen")
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
     with store:
         _run(create_app(store, clock, library, session, draft, read_only=read_only,
-                        note=opened.note))
+                        note=opened.note, screen=screen))
         if not read_only:
             _farewell(session, store)
 

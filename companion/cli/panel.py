@@ -210,6 +210,13 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                 seen = [] if r["mode"] == "practice" else [_seen(r)]
         except StoreError as err:
             raise CompanionError(str(err)) from None
+        except ValueError as err:  # json's allow_nan=False: never write NaN or Infinity
+            if "JSON compliant" not in str(err):
+                raise
+            raise CompanionError(
+                f"{session_id or candidate}: a session holds a number that is not finite (NaN "
+                "or infinity, from a plan's minutes before companion checked them), so it "
+                "cannot be sealed or exported; nothing was written") from None
         if output is None or str(output) == "-":
             click.echo(text, nl=False)
         else:
@@ -472,6 +479,6 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
             + (f"; interviewers: {', '.join(map(one_line, known))}" if known else
                "; there are none yet"))
     if as_json:
-        click.echo(json_safe(json.dumps(result, indent=2, ensure_ascii=False)))
+        click.echo(json_safe(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False)))
         return
     click.echo(calibration_text(result))

@@ -66,7 +66,7 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
 @click.option("--role", default="", help="Role, for role-tagged questions (e.g. backend).")
 @click.option("--level", default="", help="Level (e.g. mid, senior).")
 @click.option("--interviewer", default="", help="Your name (remembered from last time).")
-@click.option("--seed", type=int, default=None, hidden=True)
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None, hidden=True)
 @common_options
 @click.pass_context
 def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, role: str,
@@ -141,7 +141,7 @@ def resume(ctx: click.Context, session_id: str | None, read_only: bool,
               help="Draw questions that exercise your weakest criterion 4x as often.")
 @click.option("--think", type=click.IntRange(0, 3600), default=0,
               help="Seconds to think before the clock starts (default: starts at once).")
-@click.option("--seed", type=int, default=None, hidden=True)
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None, hidden=True)
 @common_options
 @click.pass_context
 def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str, level: str,
@@ -196,7 +196,8 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
             raise CompanionError(str(err)) from None
     result = practice_stats(history, lib)
     if as_json:
-        click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
+        click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False,
+                                        allow_nan=False)))
         return
     click.echo(printable(stats_text(result)))  # titles come from user banks
 

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import json
 import marshal
+import os
 import sys
 import types
 import typing
@@ -24,12 +25,14 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from companion import __version__, model
-from companion.content.library import Library, Source, files_of, kit_files, load_library
+from companion.content.library import Library, Source, kit_files, listing, load_library
 from companion.content.located import Problem
+from companion.content.safefile import read_regular
 from companion.files import write_atomic
 from companion.paths import private_dir
 
-FORMAT = 5  # 5: examples, scripts, agendas and kit attachments
+FORMAT = 6  # 4: questions and inline prompts know their line; 5: texts as typed, checked types;
+# 6: worked examples, scripts, agendas and kit attachments
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
@@ -107,6 +110,37 @@ def _field_expr(hint: Any, item: str, names: dict[str, Any]) -> str:
     return item
 
 
+def _check_expr(hint: Any, item: str, names: dict[str, Any]) -> str | None:
+    """Python source that is true when `item` has the plain type `hint` says (None: a model
+    class, which its own decoder checks). A cache whose checksum holds but whose fields do
+    not (written by another version, or by hand) is refused here, at the decode boundary,
+    rather than failing later in a command."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if _dataclass_args(hint):
+            return None
+        parts = [_check_expr(a, item, names) for a in args]
+        return "(" + " or ".join(p or "True" for p in parts) + ")"
+    if hint is type(None):
+        return f"{item} is None"
+    if origin is tuple:
+        if _dataclass_args(args[0]):
+            return None
+        allowed = {a for a in args if a is not Ellipsis}
+        names["_allowed_" + "_".join(sorted(a.__name__ for a in allowed))] = allowed
+        allowed_name = "_allowed_" + "_".join(sorted(a.__name__ for a in allowed))
+        length = "" if Ellipsis in args else f" and len({item}) == {len(args)}"
+        return f"(type({item}) is tuple and {{*map(type, {item})}} <= {allowed_name}{length})"
+    if hint is float:  # x - x == 0 is false for NaN and the infinities
+        return (f"(type({item}) is int or (type({item}) is float and "
+                f"{item} - {item} == 0))")
+    if hint in (str, int, bool):
+        return f"type({item}) is {hint.__name__}"
+    if _dataclass_args(hint):
+        return None
+    raise TypeError(f"the content cache cannot check a field of type {hint}")
+
+
 _DECODERS: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
 
 
@@ -118,8 +152,27 @@ def _decoder(cls: type) -> Callable[[tuple[Any, ...]], Any]:
         _DECODERS[name] = _refuse  # a placeholder while the fields' decoders are made
         args = ", ".join(_field_expr(hints[f.name], f"r[{i}]", names)
                          for i, f in enumerate(fields(cls), start=1))
+        # Texts and tuples of texts, the bulk of a bank, are checked in one C call each:
+        # str.join raises TypeError on anything but texts, and `() + x` on a non-tuple.
+        texts, text_tuples, checks = [], [], []
+        for i, f in enumerate(fields(cls), start=1):
+            hint, item = hints[f.name], f"r[{i}]"
+            if hint is str:
+                texts.append(item)
+            elif typing.get_origin(hint) is tuple and set(typing.get_args(hint)) <= {str, ...}:
+                text_tuples.append(item)
+                if ... not in typing.get_args(hint):
+                    checks.append(f"len({item}) == {len(typing.get_args(hint))}")
+            elif (check := _check_expr(hint, item, names)) is not None:
+                checks.append(check)
+        joined = (f"    _join(({', '.join(texts)},))\n" if texts else "") + (
+            f"    _join(() + {' + '.join(text_tuples)})\n" if text_tuples else "")
+        names["_join"] = "".join
         source = (f"def decode(r):\n"
                   f"    if r[0] != {name!r} or len(r) != {len(fields(cls)) + 1}:\n"
+                  f"        raise _Refused(r[0])\n"
+                  f"{joined}"
+                  f"    if not ({' and '.join(checks) or 'True'}):\n"
                   f"        raise _Refused(r[0])\n"
                   f"    return _cls({args})\n")
         exec(source, names)  # our own source, made from the model's type hints
@@ -140,25 +193,29 @@ def _decode_tagged(record: tuple[Any, ...]) -> Any:
 
 
 def _key(sources: list[Source]) -> str:
-    """Every content file's path, size and modification time, as one string. The cache file
-    is named by its CRC-32 and holds the key itself, compared in full on reading: no
-    cryptographic hash needed (hashlib alone is ~4 ms of a start)."""
-    listing: list[Any] = [__version__, FORMAT, sys.version, marshal.version]
+    """Every content file's path, size, modification time, inode and change time, as one
+    string. The change time is what an edit cannot keep: a tool that restores the size and
+    the mtime (`touch -d`, a same-length edit within the clock's tick) still moves it, and a
+    file replaced by a rename has a new inode. The cache file is named by the key's CRC-32
+    and holds the key itself, compared in full on reading: no cryptographic hash needed
+    (hashlib alone is ~4 ms of a start)."""
+    entries: list[Any] = [__version__, FORMAT, sys.version, marshal.version]
     for source in sources:
-        listing.append([source.label, [str(d) for d in source.dirs]])
-        for path in files_of(source):
-            stat = path.stat()
-            listing.append([str(path), stat.st_size, stat.st_mtime_ns])
-        for path in kit_files(source):  # a plan's attachments are checked when it loads
-            stat = path.stat()
-            listing.append([str(path), stat.st_size, stat.st_mtime_ns])
-    return json.dumps(listing, ensure_ascii=False)
+        files, unreadable = listing(source)
+        entries.append([source.label, [str(d) for d in source.dirs],
+                        [str(p) for p in unreadable]])
+        for path in [*files, *kit_files(source)]:  # a plan's attachments are checked on load
+            st = os.stat(path)
+            entries.append([str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
+                            st.st_ctime_ns])
+    return json.dumps(entries, ensure_ascii=False)
 
 
 # A cache file: this header, the payload's length and CRC-32 (4 bytes each, little-endian),
 # then the marshalled payload. The check comes before marshal reads a byte: a damaged file
 # could otherwise ask it for a tuple of two billion items.
 _MAGIC = b"companion content cache\0"
+MAX_CACHE_BYTES = 512 * 1024 * 1024
 _HEADER = len(_MAGIC) + 8
 
 
@@ -236,7 +293,9 @@ def load_library_cached(sources: Iterable[Source], cache_dir: Path | None) -> Li
     # surrogatepass: a file name that is not UTF-8 comes back from the OS as surrogates.
     path = cache_dir / f"library-{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}.marshal"
     try:
-        return _load(path.read_bytes(), key)
+        # Non-blocking and regular files only: a FIFO or a device put there must not hang
+        # or flood every content command.
+        return _load(read_regular(path, MAX_CACHE_BYTES), key)
     except FileNotFoundError:
         pass
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, MemoryError):

@@ -6,14 +6,24 @@ content. Also resolves a plan into the SessionPlan a session snapshots when it s
 from __future__ import annotations
 
 import difflib
+import math
+import os
 import random
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion.content.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem, clip
+from companion.content.safefile import (
+    RefusedFile,
+    list_folder,
+    read_regular,
+    walk_folder,
+    why_not,
+)
 from companion.model import (
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
@@ -47,6 +57,8 @@ _KIND_LABEL = {
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_MINUTES = 24 * 60  # a section or a question of more than a day is a typo
+MAX_COUNT = 1000  # questions one query draws
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,9 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Each item left out because its references dangled, at the item: what `validate PATH`
+    # sums up when the cause (an override) is in the file given and they are not.
+    dropped: list[Problem] = field(default_factory=list)
 
     def table(self, kind: str) -> dict[str, Any]:
         tables: dict[str, dict[str, Any]] = {
@@ -149,12 +164,20 @@ def content_sources(
 
 
 def files_of(source: Source) -> Iterator[Path]:
+    yield from listing(source)[0]
+
+
+def listing(source: Source) -> tuple[list[Path], list[Problem]]:
+    """A source's content files in load order, and a problem for each of its folders that is
+    there but cannot be read (a missing folder is only content not written yet)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
     for directory in source.dirs:
-        if directory.is_dir():
-            yield from sorted(
-                p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
-    yield from source.files
+        found, unreadable = list_folder(directory, source.label)
+        files.extend(found)
+        problems.extend(unreadable)
+    files.extend(source.files)
+    return files, problems
 
 
 def kit_files(source: Source) -> Iterator[Path]:
@@ -199,7 +222,7 @@ class _Reader:
                 hint = f"; did you mean '{close[0]}'?" if close else (
                     f"; allowed: {', '.join(sorted(allowed))}"
                 )
-                self.fail(m.lines[key], f"unknown key '{key}' in {what}{hint}")
+                self.fail(m.lines[key], f"unknown key '{clip(key)}' in {what}{hint}")
         for key in required:
             if key not in m:
                 self.fail(m.line, f"missing required key '{key}' in {what}")
@@ -220,8 +243,26 @@ class _Reader:
             return []
         return list(zip(value, value.lines, strict=True))
 
+    def typed(self, container: LMap | LList, key: Any, line: int, what: str) -> str | None:
+        """The text as written when YAML read this text value as a number, true/false,
+        nothing or a date (reported: `1:30` must not become 90 silently), else None."""
+        written: str | None = container.raw.get(key)
+        if written is not None:
+            shown = f"'{key}'" if isinstance(key, str) else "an item"
+            name = key if isinstance(key, str) else "-"
+            sep = ":" if isinstance(key, str) else ""
+            self.fail(line, f"{shown} in {what} is written {clip(written)}, which YAML reads as "
+                      f"{_read_as(container[key])}, not as text; put it in quotes "
+                      f"({name}{sep} \"{clip(written)}\") to keep the text as written")
+        return written
+
     def text(self, m: LMap, key: str, what: str, default: str = "") -> str:
-        if key not in m or (m[key] is None and default != ""):
+        if key not in m:
+            return default
+        written = self.typed(m, key, self.line(m, key), what)
+        if written is not None:
+            return written
+        if m[key] is None and default != "":
             return default
         value = m[key]
         if value is None:  # `key:` with nothing after it
@@ -239,7 +280,7 @@ class _Reader:
     def ident(self, m: LMap, key: str, what: str) -> str:
         value = self.text(m, key, what)
         if value and not _ID.match(value):
-            self.fail(self.line(m, key), f"'{key}' '{value}' in {what} must be lowercase "
+            self.fail(self.line(m, key), f"'{key}' '{clip(value)}' in {what} must be lowercase "
                       "letters, digits and '-' (for example 'system-design')")
         return value
 
@@ -247,6 +288,9 @@ class _Reader:
         if key not in m:
             return ()
         value = m[key]
+        written = self.typed(m, key, self.line(m, key), what)
+        if written is not None:  # `follow_ups: 1.10`, meant as one text
+            return (written,)
         if isinstance(value, str):
             return (value.strip(),) if value.strip() else ()
         if not isinstance(value, LList):
@@ -254,8 +298,11 @@ class _Reader:
                       f"not {_type_name(value)}")
             return ()
         out: list[str] = []
-        for item, line in zip(value, value.lines, strict=True):
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
+        for index, (item, line) in enumerate(zip(value, value.lines, strict=True)):
+            written = self.typed(value, index, line, f"'{key}' of {what}")
+            if written is not None:
+                out.append(written)
+            elif isinstance(item, bool) or not isinstance(item, str | int | float):
                 self.fail(line, f"each item of '{key}' in {what} must be text, "
                           f"not {_type_name(item)}")
             elif not str(item).strip():
@@ -265,7 +312,8 @@ class _Reader:
         return tuple(out)
 
     def number(
-        self, m: LMap, key: str, what: str, *, whole: bool = False, positive: bool = False
+        self, m: LMap, key: str, what: str, *, whole: bool = False, positive: bool = False,
+        most: float | None = None,
     ) -> float | None:
         if key not in m or m[key] is None:
             return None
@@ -277,8 +325,17 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be {kind}, "
                       f"not {_type_name(value)}")
             return None
+        if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf, 1.0e+400
+            self.fail(self.line(m, key), f"'{key}' in {what} must be a finite number, "
+                      f"not {m.raw.get(key, value)}; write a plain number")
+            return None
         if positive and value <= 0:
-            self.fail(self.line(m, key), f"'{key}' in {what} must be more than 0, not {value}")
+            self.fail(self.line(m, key), f"'{key}' in {what} must be more than 0, "
+                      f"not {_clip(value)}")
+            return None
+        if most is not None and value > most:
+            self.fail(self.line(m, key), f"'{key}' in {what} must be at most {most:g}, "
+                      f"not {_clip(value)}")
             return None
         return value
 
@@ -288,6 +345,29 @@ class _Reader:
             self.fail(self.line(m, key), f"'{key}' in {what} must be true or false")
             return False
         return value
+
+
+def _named(m: LMap, key: str) -> str:
+    """How a message names an item: by its id or title as written."""
+    shown = m.raw.get(key, m.get(key))
+    return "?" if shown is None else clip(shown, 80)
+
+
+def _read_as(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {_clip(value)}"
+    return "a date"
+
+
+def _clip(value: float) -> str:
+    """A number as a message may show it: 10**4000 is not printed in full."""
+    text = f"{value:g}" if isinstance(value, float) else str(value) if abs(value) < 10**30 \
+        else f"{float(value):g}" if abs(value) < 10**300 else "a number too large to show"
+    return text
 
 
 def _type_name(value: Any) -> str:
@@ -300,8 +380,8 @@ def _type_name(value: Any) -> str:
     if isinstance(value, LList | list):
         return "a list"
     if isinstance(value, int | float):
-        return f"the number {value}"
-    return f"the text '{value}'"
+        return f"the number {_clip(value)}"
+    return f"the text '{clip(value)}'"
 
 
 def _unique(r: _Reader, ids: list[tuple[str, int]], what: str) -> None:
@@ -337,7 +417,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
         q = r.mapping(item, line, "a question")
         if q is None:
             continue
-        what = f"question '{q.get('id', '?')}'"
+        what = f"question '{_named(q, 'id')}'"
         r.keys(q, what, ("id", "text"),
                ("follow_ups", "look_for", "tags", "criteria", "reviewed", "examples"))
         qid = r.ident(q, "id", what)
@@ -356,7 +436,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
                 qlevels = r.texts(tags, "levels", f"the tags of {what}")
                 topics = r.texts(tags, "topics", f"the tags of {what}")
                 mins = r.number(tags, "minutes", f"the tags of {what}", whole=True,
-                                positive=True)
+                                positive=True, most=MAX_MINUTES)
                 minutes = int(mins) if mins is not None else None
         criteria = r.texts(q, "criteria", what)
         for criterion in criteria:
@@ -414,6 +494,7 @@ def _examples(r: _Reader, q: LMap, what: str) -> tuple[str, ...]:
 
 def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
     r.keys(m, "the signal set", ("kind", "id", "title"), ("good", "bad", "description"))
+    r.text(m, "description", "the signal set")  # not kept, but checked as the text it is
     if "good" not in m and "bad" not in m:
         r.fail(m.line, "the signal set has neither 'good' nor 'bad' signals; add some")
     ids: list[tuple[str, int]] = []
@@ -424,7 +505,7 @@ def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
             s = r.mapping(item, line, f"a {polarity} signal")
             if s is None:
                 continue
-            what = f"{polarity} signal '{s.get('id', '?')}'"
+            what = f"{polarity} signal '{_named(s, 'id')}'"
             r.keys(s, what, ("id", "text"), ("reviewed",))
             sid = r.ident(s, "id", what)
             ids.append((sid, s.lines.get("id", line)))
@@ -443,14 +524,16 @@ def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
 def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
     r.keys(m, "the rubric", ("kind", "id", "title", "threshold", "criteria"),
            ("advice", "description"))
+    r.text(m, "description", "the rubric")  # not kept, but checked as the text it is
     criteria: list[Criterion] = []
     ids: list[tuple[str, int]] = []
     for item, line in r.items(m, "criteria", "the rubric"):
         c = r.mapping(item, line, "a criterion")
         if c is None:
             continue
-        what = f"criterion '{c.get('id', '?')}'"
+        what = f"criterion '{_named(c, 'id')}'"
         r.keys(c, what, ("id", "title", "anchors"), ("needs_postmortem", "description"))
+        r.text(c, "description", what)  # not kept, but checked as the text it is
         cid = r.ident(c, "id", what)
         ids.append((cid, c.lines.get("id", line)))
         anchors = ["", "", ""]
@@ -482,7 +565,8 @@ def _read_rubric(r: _Reader, m: LMap, refs: list[_Ref]) -> Rubric:
     maximum = 2 * len(criteria)
     if threshold is not None and criteria and not 0 <= threshold <= maximum:
         r.fail(r.line(m, "threshold"),
-               f"threshold {threshold} is outside 0-{maximum} (2 points per criterion)")
+               f"threshold {_clip(threshold)} is outside 0-{maximum} (2 points per "
+               "criterion)")
     return Rubric(
         id=r.ident(m, "id", "the rubric"),
         title=r.text(m, "title", "the rubric"),
@@ -514,7 +598,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         ref = r.text(p, "question", "the prompt")
         bank, _, question = ref.partition("/")
         if not bank or not question:
-            r.fail(r.line(p, "question"), f"'{ref}' is not BANK/QUESTION "
+            r.fail(r.line(p, "question"), f"'{clip(ref)}' is not BANK/QUESTION "
                    "(for example 'system-design/rate-limiter')")
             return None
         refs.append(_Ref("question", ref, r.where(r.line(p, "question"))))
@@ -525,7 +609,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         if q is None:
             return None
         r.keys(q, "the query", ("bank",), ("count", "kind", "topics"))
-        count = r.number(q, "count", "the query", whole=True, positive=True)
+        count = r.number(q, "count", "the query", whole=True, positive=True, most=MAX_COUNT)
         query = TagQuery(
             bank=r.ident(q, "bank", "the query"),
             count=int(count or 1),
@@ -552,20 +636,24 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
     if mode and mode not in MODES:
         close = difflib.get_close_matches(mode, MODES, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(MODES)}"
-        r.fail(r.line(m, "mode"), f"mode '{mode}' is not one of {', '.join(MODES)}; {hint}")
+        r.fail(r.line(m, "mode"), f"mode '{clip(mode)}' is not one of {', '.join(MODES)}; {hint}")
     sections: list[Section] = []
     for item, line in r.items(m, "sections", "the plan"):
         s = r.mapping(item, line, "a section")
         if s is None:
             continue
-        what = f"section '{s.get('title', '?')}'"
+        what = f"section '{_named(s, 'title')}'"
         r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals"))
-        minutes = r.number(s, "minutes", what, positive=True)
+        minutes = r.number(s, "minutes", what, positive=True, most=MAX_MINUTES)
         if s.get("minutes") is None and mode != "checklist":
             r.fail(line, f"{what} has no 'minutes'; only checklist plans may leave them out")
+        listed = s.get("prompts")
         prompts = [
             p for p in (
-                _read_prompt(r, it, ln, refs) for it, ln in r.items(s, "prompts", what)
+                None if isinstance(listed, LList)
+                and r.typed(listed, n, ln, f"'prompts' of {what}") is not None
+                else _read_prompt(r, it, ln, refs)
+                for n, (it, ln) in enumerate(r.items(s, "prompts", what))
             ) if p is not None
         ]
         signals = None
@@ -632,24 +720,23 @@ def _find_kit_file(r: _Reader, written: str, line: int, what: str) -> str | None
                "'/' (letters, digits, '-', '_', '.'; no '..', no leading '/'), inside kits/")
         return None
     dirs = kit_dirs(Path(r.path))
-    found = next((d / written for d in dirs if (d / written).is_file()), None)
+    found = next((d / written for d in dirs if os.path.lexists(d / written)), None)
     if found is None:
         r.fail(line, f"{what} '{written}' is not there: looked in "
                f"{' and '.join(str(d) for d in dirs)}; add the file or fix the path")
         return None
     try:
-        size = found.stat().st_size
-        if size > MAX_KIT_FILE_BYTES:
-            r.fail(line, f"{what} '{written}' is {size // 1024} KiB; kit files are limited "
-                   f"to {MAX_KIT_FILE_BYTES // 1024} KiB")
-            return None
-        text = found.read_bytes().decode("utf-8")
+        text = read_regular(found, MAX_KIT_FILE_BYTES).decode("utf-8")
     except UnicodeDecodeError as err:
         r.fail(line, f"{what} '{written}' is not UTF-8 text (byte {err.start}); kit files "
                "are text: save it as UTF-8")
         return None
+    except RefusedFile as err:
+        r.fail(line, f"{what} '{written}' ({found}) is {err}; kit files are plain text "
+               f"files of at most {MAX_KIT_FILE_BYTES >> 20} MiB")
+        return None
     except OSError as err:
-        r.fail(line, f"cannot read {what} '{written}': {err.strerror or err}")
+        r.fail(line, f"cannot read {what} '{written}' ({found}): {why_not(err)}")
         return None
     bad = next((n for n, ch in enumerate(text) if _control(ch)), None)
     if bad is not None:
@@ -731,23 +818,27 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
     """Read and check one content file on its own (no cross-file references)."""
     label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(label, 1, f"the file is {size // 1024} KiB; content files "
-                                  f"are limited to {MAX_FILE_BYTES // 1024 // 1024} MiB")]
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError as err:
-        return None, [Problem(label, 1, f"cannot read the file: {err.strerror or err}")]
+        if isinstance(err, RefusedFile) and str(err).startswith("larger"):
+            todo = "split it into smaller files"
+        elif isinstance(err, PermissionError):
+            todo = "fix its permissions or remove it"
+        else:
+            todo = "content is read from regular YAML files only (remove or replace it)"
+        return None, [Problem(label, 1, f"cannot read the file: {why_not(err)}; {todo}")]
     from companion.content.yamlsafe import parse_bytes  # the YAML parser, only when a file is read
 
-    value, problems = parse_bytes(data, label)
-    if problems:
-        return None, problems
+    value, parsed = parse_bytes(data, label)
+    if value is None and parsed:
+        return None, parsed
+    # An anchor, a tag or a duplicate key leaves the rest readable: check it all, so one
+    # anchor does not hide the file's other problems (its own line is reported once).
     r = _Reader(label)
     if not isinstance(value, LMap):
         r.fail(getattr(value, "line", 1), "the top level must be a mapping with a 'kind:' key, "
                f"not {_type_name(value)}")
-        return None, r.problems
+        return None, sorted(parsed + r.problems, key=lambda p: p.line)
     kind = value.get("kind")
     if kind not in KINDS:
         if "kind" not in value:
@@ -755,14 +846,16 @@ def read_file(path: Path, source: str = "") -> tuple[_Item | None, list[Problem]
         else:
             close = difflib.get_close_matches(str(kind), KINDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            r.fail(value.lines["kind"], f"kind '{kind}' is not one of "
+            r.fail(value.lines["kind"], f"kind '{clip(value.raw.get('kind', kind))}' is not one of "
                    f"{', '.join(KINDS)}{hint}")
-        return None, r.problems
+        return None, sorted(parsed + r.problems, key=lambda p: p.line)
     refs: list[_Ref] = []
     obj: Any = _READERS[kind](r, value, refs)
     item = _Item(kind, obj.id, obj, Where(label, value.lines.get("id", value.line)), source,
                  refs)
-    return item, sorted(r.problems, key=lambda p: p.line)
+    lines = {p.line for p in parsed}
+    problems = parsed + [p for p in r.problems if p.line not in lines]
+    return (None if parsed else item), sorted(problems, key=lambda p: p.line)
 
 
 # --- The whole library --------------------------------------------------------------------
@@ -775,9 +868,12 @@ def load_library(sources: Iterable[Source]) -> Library:
     lib = Library()
     items: list[_Item] = []
     left_out: dict[tuple[str, str], _Item] = {}
+    overrides: list[tuple[_Item, _Item]] = []  # (the override, the one it overrides)
     for source in sources:
         defined: dict[tuple[str, str], _Item] = {}
-        for path in files_of(source):
+        paths, unreadable = listing(source)
+        lib.problems.extend(unreadable)
+        for path in paths:
             lib.files.append(path)
             item, problems = read_file(path, source.label)
             lib.problems.extend(problems)
@@ -797,13 +893,65 @@ def load_library(sources: Iterable[Source]) -> Library:
             table = lib.table(item.kind)
             if item.id in table:
                 previous = next(i for i in reversed(items) if (i.kind, i.id) == key)
-                lib.notices.append(Problem(item.where.path, item.where.line,
-                                           f"{label} '{item.id}' overrides the one at "
-                                           f"{previous.where} ({previous.source})"))
+                overrides.append((item, previous))
             table[item.id] = item.obj
             items.append(item)
-    _check_refs(lib, items, left_out)
+    dropped = _check_refs(lib, items, left_out, {(i.kind, i.id) for i, _ in overrides})
+    # Notices come once references are checked: an override that was itself left out is
+    # not announced (its problems say why), and one that left others out says which.
+    for item, _first in overrides:
+        if id(item) in dropped:
+            continue
+        # The definition it overrides is the latest earlier one still loaded; an earlier
+        # override that was left out is not named.
+        position = next(n for n, i in enumerate(items) if i is item)
+        overridden = next((i for i in reversed(items[:position])
+                           if (i.kind, i.id) == (item.kind, item.id) and id(i) not in dropped),
+                          None)
+        if overridden is None:
+            continue
+        label = _KIND_LABEL[item.kind]
+        casualties = [i for i, cause in dropped.values() if cause == (item.kind, item.id)]
+        because = ""
+        if casualties:
+            because = (f"; so {_count_items(casualties)} that use what the one it overrides "
+                       f"has were left out: {', '.join(_name(i) for i in casualties[:8])}"
+                       f"{' ...' if len(casualties) > 8 else ''} (copy what they need into "
+                       "yours, or give yours another id)")
+        lib.notices.append(Problem(item.where.path, item.where.line,
+                                   f"{label} '{item.id}' overrides the one at "
+                                   f"{overridden.where} ({overridden.source}){because}"))
     return lib
+
+
+def _name(item: _Item) -> str:
+    return f"{item.source} {_KIND_LABEL[item.kind]} '{item.id}'"
+
+
+def _count_items(items: Iterable[_Item]) -> str:
+    """'3 plans and 1 loop', in the order of KINDS."""
+    counts = {kind: 0 for kind in KINDS}
+    for item in items:
+        counts[item.kind] += 1
+    return " and ".join(f"{n} {_KIND_LABEL[kind]}{'' if n == 1 else 's'}"
+                        for kind, n in counts.items() if n)
+
+
+def left_out_summary(lib: Library) -> str:
+    """What was left out because its references no longer resolved ('' when nothing was),
+    for the last line of `companion validate`."""
+    counts = {kind: 0 for kind in KINDS}
+    for problem in lib.dropped:
+        kind = next((k for k in KINDS if problem.message.startswith(f"{_KIND_LABEL[k]} '")),
+                    None)
+        if kind is not None:
+            counts[kind] += 1
+    listed = [f"{n} {_KIND_LABEL[kind]}{'' if n == 1 else 's'}"
+              for kind, n in counts.items() if n]
+    if not listed:
+        return ""
+    return (f"left out because what they use is missing or overridden: {' and '.join(listed)}"
+            " (see the notices and problems above)")
 
 
 def _suggest(name: str, options: Iterable[str]) -> str:
@@ -812,13 +960,16 @@ def _suggest(name: str, options: Iterable[str]) -> str:
 
 
 def _check_refs(
-    lib: Library, items: list[_Item], left_out: dict[tuple[str, str], _Item]
-) -> None:
+    lib: Library, items: list[_Item], left_out: dict[tuple[str, str], _Item],
+    overridden: set[tuple[str, str]],
+) -> dict[int, tuple[_Item, tuple[str, str] | None]]:
     """Drop every item with a dangling reference, reporting all of its dangling references.
     A dropped override gives way to the definition it overrode, so a broken user file never
-    takes a working built-in down."""
+    takes a working built-in down. Returns what was dropped, each with the override it
+    follows from (a user bank without a question a built-in plan asks for), if any."""
     reported: set[tuple[str, int, str]] = set()
-    dropped: set[int] = set()
+    dropped: dict[int, tuple[_Item, tuple[str, str] | None]] = {}
+    causes: dict[tuple[str, str], tuple[str, str] | None] = {}
     changed = True
     while changed:  # dropping one item can leave another's reference dangling
         changed = False
@@ -838,7 +989,14 @@ def _check_refs(
                 if key not in reported:
                     reported.add(key)
                     lib.problems.append(Problem(ref.where.path, ref.where.line, problem))
-            dropped.add(id(item))
+            cause = next((c for ref, _ in problems
+                          if (c := _cause(_target(ref), causes, overridden)) is not None),
+                         None)
+            dropped[id(item)] = (item, cause)
+            causes[(item.kind, item.id)] = cause
+            lib.dropped.append(Problem(item.where.path, item.where.line,
+                                       f"{_KIND_LABEL[item.kind]} '{item.id}' "
+                                       f"({item.source}) was left out: {problems[0][1]}"))
             left_out[(item.kind, item.id)] = item
             position = next(n for n, i in enumerate(items) if i is item)
             earlier = [i for i in items[:position]
@@ -848,6 +1006,27 @@ def _check_refs(
             else:
                 del table[item.id]
             changed = True
+    return dropped
+
+
+def _target(ref: _Ref) -> tuple[str, str] | None:
+    """The item a reference points to (a criterion belongs to no one rubric)."""
+    if ref.kind in ("question", "query"):
+        return ("bank", ref.target.partition("/")[0])
+    if ref.kind == "criterion":
+        return None
+    return (ref.kind, ref.target)
+
+
+def _cause(
+    target: tuple[str, str] | None, causes: dict[tuple[str, str], tuple[str, str] | None],
+    overridden: set[tuple[str, str]],
+) -> tuple[str, str] | None:
+    if target is None:
+        return None
+    if target in causes:  # dropped itself: follow it back to its override
+        return causes[target]
+    return target if target in overridden else None
 
 
 def _left_out(kind: str, target: str, left_out: dict[tuple[str, str], _Item]) -> str | None:
@@ -896,30 +1075,47 @@ def _ref_problem(
 def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
     """Check the given files (or folders) against everything else that is loaded."""
     files: list[Path] = []
+    unreadable: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        if _is_folder(path):
+            found, problems = walk_folder(path)
             # Files under a kits/ folder are attachments (a manifest is YAML too), not content.
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
-                                and "kits" not in p.relative_to(path).parts))
+            files.extend(p for p in found if "kits" not in p.relative_to(path).parts)
+            unreadable.extend(problems)
         else:
             files.append(path)
     base = list(base)
     # Files already inside a loaded folder are checked in place rather than loaded twice
     # (compared resolved, so `validate banks/x.yaml` from the checkout finds the built-in).
-    loaded = {p.resolve(): p for s in base for p in files_of(s)}
+    # realpath, not Path.resolve: it never raises on a symbolic link loop.
+    loaded = {_resolved(p): p for s in base for p in files_of(s)}
     wanted: set[str] = set()
     extra: dict[Path, Path] = {}
     for path in files:
-        resolved = path.resolve()
+        resolved = _resolved(path)
         if resolved in loaded:
             wanted.add(str(loaded[resolved]))
         else:
             wanted.add(str(path))
             extra.setdefault(resolved, path)
     lib = load_library([*base, Source("given files", (), tuple(extra.values()))])
-    lib.problems = [p for p in lib.problems if p.path in wanted]
-    lib.notices = [n for n in lib.notices if n.path in wanted]
+    lib.problems = unreadable + [p for p in lib.problems if p.path in wanted]
+    # What the given files left out elsewhere (a built-in plan using a question an
+    # overriding bank lacks) is not their problem, but it is part of the story.
+    lib.notices = [n for n in lib.notices if n.path in wanted] + [
+        d for d in lib.dropped if d.path not in wanted]
     return lib
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:  # a loop, or a folder above it we may not enter: read_file says which
+        return False
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.realpath(path))
 
 
 # --- Resolving a plan for a session -------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from companion.content.located import LList, LMap, Problem
+from companion.content.located import LList, LMap, Problem, clip
 
 __all__ = ["LList", "LMap", "Problem", "parse_bytes", "parse_text"]
 
@@ -33,6 +33,8 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_IMPLICIT = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                       "tag:yaml.org,2002:bool", _NULL, _TIMESTAMP})
 _BAD_KEY = object()  # a key we reported: its value is read (for its problems) and dropped
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent,
                 yaml.MappingStartEvent)
@@ -82,7 +84,7 @@ class _Builder:
                     self._anchor_lines.add(line)
                     sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
                     self.fail(line, f"anchors and aliases are not allowed ({sign}"
-                              f"{event.anchor}); write the content out")
+                              f"{clip(event.anchor)}); write the content out")
                 if isinstance(event, yaml.ScalarEvent):
                     tag = event.tag
                     if tag is None or tag == "!":
@@ -123,15 +125,15 @@ class _Builder:
             node_class = yaml.MappingNode if is_map else yaml.SequenceNode
             tag = self.loader.resolve(node_class, None, event.implicit)
         if tag != (_MAP if is_map else _SEQ):
-            self.fail(line, f"tags are not allowed here ({tag}); remove it")
+            self.fail(line, f"tags are not allowed here ({clip(tag)}); remove it")
         collection: LMap | LList
         if is_map:
             collection = LMap()
-            collection.line, collection.lines = line, {}
+            collection.line, collection.lines, collection.raw = line, {}, {}
             slots.append([None, line, True])
         else:
             collection = LList()
-            collection.line, collection.lines = line, []
+            collection.line, collection.lines, collection.raw = line, [], {}
             slots.append(None)
         stack.append(collection)
 
@@ -139,7 +141,12 @@ class _Builder:
         self, parent: Any, slot: list[Any] | None, value: Any, line: int, is_scalar: bool,
         tag: str | None, event: Any,
     ) -> None:
+        # The text as written of a plain scalar YAML typed (a number, true/false, null or a
+        # date), so a text field can say "quote it" rather than keep 90 for `1:30`.
+        typed = is_scalar and tag in _IMPLICIT and event.value != ""
         if slot is None:
+            if typed:
+                parent.raw[len(parent)] = event.value
             parent.append(value)
             parent.lines.append(line)
         elif slot[2]:  # this is a key
@@ -151,17 +158,22 @@ class _Builder:
                     self.fail(line, "a key must be a plain word, not a list or mapping")
             elif tag == _MERGE:
                 self.fail(line, "merge keys (<<) are not allowed; write the keys out")
-            elif str(value) in parent.lines:
-                key = str(value)
-                self.fail(line, f"duplicate key '{key}' (first at line {parent.lines[key]}); "
+            elif event.value in parent.lines:
+                # A key is the text as written: `00:` and `1.10:` stay themselves, `on:` is
+                # not 'True' (a text is never changed by YAML's implicit types).
+                key = event.value
+                self.fail(line, f"duplicate key '{clip(key)}' (first at line "
+                          f"{parent.lines[key]}); "
                           "keep one of them")
             else:
-                slot[0] = str(value)
+                slot[0] = event.value
         else:  # this is the value of the key before it
             slot[2] = True
             if slot[0] is not _BAD_KEY:
                 parent.lines[slot[0]] = slot[1]
                 parent[slot[0]] = value
+                if typed:
+                    parent.raw[slot[0]] = event.value
 
     def _scalar(self, tag: str, value: str, line: int) -> Any:
         # A bare date stays the text typed; `<<` is text too, unless it is a key (see _attach).
@@ -169,9 +181,14 @@ class _Builder:
             return value
         construct = self._construct.get(tag)
         if construct is None:
-            self.fail(line, f"tags are not allowed in content files ({tag}); remove it")
+            self.fail(line, f"tags are not allowed in content files ({clip(tag)}); remove it")
             return None
-        return construct(yaml.ScalarNode(tag, value))
+        try:
+            return construct(yaml.ScalarNode(tag, value))
+        except ValueError:  # an int of more than 4,300 digits (Python's guard) or the like
+            self.fail(line, f"the number {clip(value, 40)} has too many digits "
+                      f"({len(value):,} characters); write a smaller one, or quote it as text")
+            return value  # reported on its line: a reader's "missing" would only add noise
 
 
 def _line_of(text: str, position: int) -> int:

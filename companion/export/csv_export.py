@@ -147,7 +147,8 @@ def _row(r: dict[str, Any], e: dict[str, Any], note_section: dict[int, int],
         plan = data.get("plan", {})
         data = {**data, "plan": {"id": plan.get("id"), "title": plan.get("title")}}
         row["text"] = plan.get("title", "")
-    row["data_json"] = json_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    row["data_json"] = json_safe(json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                            allow_nan=False))
     return row
 
 
@@ -182,5 +183,6 @@ def _seal_row(r: dict[str, Any], seal: dict[str, Any]) -> dict[str, Any]:
         "at": seal["sealed_at"],
         "text": seal["protection"] + (" Amended after sealing." if seal["amended"] else ""),
         "value": f"{seal['algorithm']}:{seal['digest']}",
-        "data_json": json_safe(json.dumps(seal, ensure_ascii=False, sort_keys=True)),
+        "data_json": json_safe(json.dumps(seal, ensure_ascii=False, sort_keys=True,
+                                          allow_nan=False)),
     }

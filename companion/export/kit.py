@@ -22,11 +22,14 @@ class KitFile:
 
 
 def _read(attachment: Attachment) -> bytes:
+    from companion.content.library import MAX_KIT_FILE_BYTES
+    from companion.content.safefile import read_regular, why_not
+
     try:
-        return Path(attachment.path).read_bytes()
-    except OSError as err:
+        return read_regular(attachment.path, MAX_KIT_FILE_BYTES)
+    except OSError as err:  # RefusedFile too: it changed since the plan was loaded
         raise KitFileMissing(f"cannot read {attachment.path} ({attachment.title}): "
-                             f"{err.strerror or err}; run `companion validate`") from None
+                             f"{why_not(err)}; run `companion validate`") from None
 
 
 def brief_text(plan: Plan) -> str:

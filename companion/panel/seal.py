@@ -19,15 +19,16 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock, from_iso, iso
+from companion.content.safefile import RefusedFile, read_regular, why_not
 from companion.events import (
     AFTER_END_TYPES,
     EVENT_TYPES,
@@ -69,7 +70,8 @@ class SealError(Exception):
 
 def canonical(value: Any) -> bytes:
     """Sorted keys, no insignificant whitespace, UTF-8 kept as is (docs/panel.md)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode()
 
 
 def event_form(event: Event) -> dict[str, Any]:
@@ -392,28 +394,37 @@ def _event_from(raw: Any, index: int) -> Event:
     return event
 
 
+class _NotFinite(ValueError):
+    """NaN, Infinity or a float too large for a float in an imported JSON file."""
+
+
+def _not_finite(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
 def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
     """A JSON export and its events, checked for shape. Raises Refused."""
     try:
-        info = path.stat()
-        size = info.st_size
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):
-            # A pipe or a device would be read until it ends, perhaps never.
-            raise Refused("not a regular file (a pipe, a device or a socket)",
-                          "give the .json file itself")
-        if size > MAX_IMPORT_BYTES:
-            raise Refused(f"too big for a session export ({size // (1024 * 1024)} MB)",
-                          "check that this is the right file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_IMPORT_BYTES + 1)  # a file still growing stops here
+        # Non-blocking, regular files only, and capped whatever stat() says (a FIFO or a
+        # device given by mistake must not hang or exhaust memory).
+        raw = read_regular(path, MAX_IMPORT_BYTES)
     except FileNotFoundError:
         raise Refused("no such file", "check the name and folder") from None
     except IsADirectoryError:
         raise Refused("a folder, not a file", "give the .json files themselves") from None
+    except RefusedFile as err:
+        if "folder" in str(err):
+            raise Refused("a folder, not a file", "give the .json files themselves") from None
+        raise Refused(str(err), "give the .json file `companion export` wrote") from None
     except OSError as err:
-        raise Refused(f"cannot read it ({err.strerror or err})", "check its permissions") from None
+        raise Refused(f"cannot read it ({why_not(err)})", "check its permissions") from None
     try:
         doc = strictjson.loads(raw)
     except strictjson.JSONRefused as err:

@@ -422,6 +422,7 @@ class Store:
         self.path = Path(path).expanduser()
         self.busy = BUSY_TIMEOUT_S if busy is None else busy
         self.held: dict[str, str] = {}  # session id -> the token of the lease we hold
+        self.lost: set[str] = set()  # sessions taken over since: nothing more is written
         if not self.path.exists():
             _create_file(self.path)
         elif self.path.is_dir():
@@ -487,6 +488,15 @@ class Store:
                     continue
                 MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def set_busy(self, seconds: float) -> None:
+        """How long a write waits for another program's lock from now on (the app: 50 ms,
+        then its screen says NOT SAVED and retries on the next tick, timer running)."""
+        self.busy = seconds
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
 
     def checkpoint(self) -> bool:
         """Copy the WAL into the database without blocking anyone (PASSIVE), for idle
@@ -651,12 +661,15 @@ class Store:
         except sqlite3.Error as err:
             raise _explain(self.path, err, self.busy) from None
         self.held[lease.session_id] = lease.token
+        self.lost.discard(lease.session_id)
         return None
 
     def heartbeat(self, session_id: str, wall: float, boot: float) -> None:
         """Refresh this process's heartbeat; LeaseLost when another process took over."""
         token = self.held.get(session_id)
         if token is None:
+            if session_id in self.lost:
+                self._lost(session_id)
             return
         try:
             cursor = self.conn.execute(
@@ -684,6 +697,8 @@ class Store:
         another one has taken since."""
         token = self.held.get(session_id)
         if token is None:
+            if session_id in self.lost:
+                self._lost(session_id)
             return
         row = self.conn.execute("SELECT token, held FROM leases WHERE session_id = ?",
                                 (session_id,)).fetchone()
@@ -692,6 +707,7 @@ class Store:
 
     def _lost(self, session_id: str) -> None:
         self.held.pop(session_id, None)
+        self.lost.add(session_id)
         lease = self.lease(session_id)
         who = f" by {lease.words()}" if lease is not None and lease.held else ""
         raise LeaseLost(f"session {session_id} was taken over in another terminal{who}: "

@@ -21,7 +21,10 @@ from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
 from companion.store.database import LeaseLost, Store, StoreError
+from companion.tui.drafts import Drafts
 from companion.tui.navigation import Navigator
+
+UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Start:
     home_filter: str = ""
     read_only: bool = False  # held by another process: looked at, never written
     note: str = ""  # told once the first screen is up (e.g. the time away is not known)
+    screen: str = ""  # the after-call screen the session was left on: "rubric" or "close"
 
 
 class CompanionApp(App[None]):
@@ -48,6 +52,7 @@ class CompanionApp(App[None]):
                  heartbeat: float = HEARTBEAT_S) -> None:
         super().__init__()
         self.heartbeat = heartbeat
+        store.set_busy(UI_BUSY_S)
         self.rng = random.Random(seed)
         self.store = store
         self.clock = clock
@@ -69,6 +74,10 @@ class CompanionApp(App[None]):
         self.set_interval(self.heartbeat, self.beat)
         if self.start.note:
             self.notify(self.start.note, severity="warning", timeout=10, markup=False)
+        session = self.start.session
+        if session is not None and not self.start.read_only and not session.state.finished:
+            # Back to the after-call screen the session was on when it was left.
+            self.open_after_call(session, self.start.screen)
         self._catch_signals()
 
     # --- one holder per session (companion.lease) ------------------------------------------
@@ -181,14 +190,27 @@ class CompanionApp(App[None]):
         if session.state.plan.rubric is None:
             self.open_close(session)
             return
-        self.push_screen(RubricScreen(session))
+        self.push_screen(RubricScreen(session, self._drafts(session)))
 
     def open_close(self, session: Session) -> None:
         from companion.tui.screens.close import CloseScreen
 
         if session.state.running:
             session.pause()
-        self.push_screen(CloseScreen(session))
+        self.push_screen(CloseScreen(session, self._drafts(session)))
+
+    def open_after_call(self, session: Session, screen: str) -> None:
+        """The rubric or close screen a session was left on (nothing for any other word)."""
+        if screen in ("rubric", "close"):
+            self.open_rubric(session)
+            if screen == "close" and session.state.plan.rubric is not None:
+                self.open_close(session)
+
+    def _drafts(self, session: Session) -> Drafts:
+        def told(message: str) -> None:
+            self.notify(message, severity="error", markup=False)
+
+        return Drafts(self.store, session.id, self.clock, told)
 
     def open_summary(self, session: Session) -> None:
         from companion.panel.seal import seal_on_close

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from companion.session import Session, SessionError
 from companion.store.database import StoreError
 from companion.textsafe import visible
+from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
 from companion.tui.text import plain
@@ -92,9 +93,10 @@ class CloseScreen(Screen[None]):
     CloseScreen .label { padding: 1 1 0 1; text-style: bold; }
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, drafts: Drafts | None = None) -> None:
         super().__init__()
         self.session = session
+        self.drafts = drafts
         self.mode = session.state.mode
 
     def _current_saved(self) -> str:
@@ -112,13 +114,20 @@ class CloseScreen(Screen[None]):
             template = POSTMORTEM_TEMPLATE if self.mode == "practice" else ""
             operation = (self.session.set_postmortem if self.mode == "practice"
                          else self.session.set_summary)
-            yield AutosaveArea(self._current_saved(), lambda text: self.save(operation, text),
-                               self.session.clock, template=template, id="text")
+            field = "postmortem" if self.mode == "practice" else "summary"
+            saved = self._current_saved()
+            kept = self.drafts.get(field) if self.drafts else ""
+            yield AutosaveArea(kept or saved, lambda text: self.save(operation, text),
+                               self.session.clock, template=template,
+                               keep=self.drafts.keep(field) if self.drafts else None,
+                               saved=saved, id="text")
             yield Static("Ctrl+S ends the session · Esc back to the rubric · Tab moves",
                          classes="label", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.drafts is not None:
+            self.drafts.put(SCREEN, "close")  # a resume comes back here
         state = self.session.state
         self.query_one("#close-title", Static).update(
             f" Close · {visible(state.plan.title)} · {visible(state.candidate)}")

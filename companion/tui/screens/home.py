@@ -288,7 +288,12 @@ class HomeScreen(Screen[None]):
             return
         if opened.note:
             self.notify(opened.note, severity="warning", timeout=10, markup=False)
+        try:
+            screen = self.store.draft(sid, "screen")
+        except StoreError:
+            screen = ""
         navigator(self).open_live(opened.session, draft)
+        navigator(self).open_after_call(opened.session, screen)
 
     def _held_answer(self, sid: str, choice: str | None) -> None:
         if choice == TAKE_OVER:

@@ -7,6 +7,7 @@ written through the store at once; nothing lives only in widgets."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -24,6 +25,7 @@ from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
 from companion.store.database import LeaseLost, Store, StoreError
 from companion.textsafe import visible
+from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
@@ -162,6 +164,8 @@ class LiveScreen(Screen[None]):
         # Held by another process (opened read-only, or taken over since): nothing is
         # written from here, and the keys that would write are off.
         self.read_only = read_only
+        self.drafts = Drafts(store, session.id, session.clock,
+                             lambda message: self._fail_once(message))
         self.practice = session.state.mode == "practice"
         self.think_until: float | None = (
             session.clock.monotonic() + think
@@ -182,8 +186,10 @@ class LiveScreen(Screen[None]):
         self._last_failure = ""
         self._last_write_seen = (len(session.events), session.clock.monotonic())
         self._checkpointed = len(session.events)
-        # A note whose write failed: (flagged, session time and section it was typed in).
-        self._retry_note: tuple[bool, float, int] | None = None
+        # Notes the database refused (a full disk, a lock): kept here in order, each with
+        # the moment and section it was typed in, and written as soon as it takes them.
+        self._unsaved: list[UnsavedNote] = []
+        self._unsaved_reason = ""
         self._tick_history: list[tuple[int, str]] = []
         self.retired = False  # see retire()
 
@@ -318,10 +324,16 @@ class LiveScreen(Screen[None]):
 
     def _show_mode(self) -> None:
         notice = self.notice
-        if self._retry_note is not None:
-            notice = "NOT SAVED YET: the note stays in the line and is retried every tick"
+        if self._unsaved:
+            count = len(self._unsaved)
+            # Short enough for 60 columns; the notification says the rest.
+            notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               notice, self.practice)
+
+    def on_screen_resume(self) -> None:
+        if not self.read_only and self.drafts.get(SCREEN):
+            self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
 
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
@@ -349,8 +361,8 @@ class LiveScreen(Screen[None]):
             self._last_phase = current
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
-        if self._retry_note is not None and self._note_text().strip():
-            self._commit_note(self._retry_note[0])
+        if self._unsaved:
+            self._write_unsaved()
         self._flush_draft()
         self._checkpoint_when_idle()
 
@@ -468,27 +480,54 @@ class LiveScreen(Screen[None]):
         if not raw.strip():
             return False
         text, back = parse_note(raw)
-        back = back or self.backdate
-        now = self.session.now()
-        # A retry keeps the moment and the section the note was typed in.
-        typed_at, section = ((now, self.state.current) if self._retry_note is None
-                             else self._retry_note[1:])
-        if self._do(self.session.add_note, text, back + (now - typed_at), flagged,
-                    section) is None:
-            # The text stays in the note line (nothing typed is lost) and, if the write
-            # failed, every tick tries again until it is saved.
-            self._retry_note = (flagged, typed_at, section) if self._last_failure else None
-            self._show_mode()
-            return False
-        if self._retry_note is not None:
-            self._retry_note = None
-            self._say("Saved now.")
+        note = UnsavedNote(text, back or self.backdate, flagged, self.session.now(),
+                           self.state.current)
         note_line.value = ""
         self.backdate = 0.0
         self._draft, self._draft_dirty = "", True
+        if self._unsaved:
+            self._unsaved.append(note)  # after the ones still waiting, in typing order
+            self._write_unsaved()
+        elif not self._write_note(note):
+            if self.read_only or not self._unsaved:
+                note_line.value = raw  # refused or taken over: the text goes back
+            self._show_mode()
+            return False
         self._flush_draft()
         self._show_mode()
         return True
+
+    def _write_note(self, note: UnsavedNote) -> bool:
+        """Save one note as typed then; a write the database refuses queues it."""
+        now = self.session.now()
+        try:
+            self.session.add_note(note.text, note.back + (now - note.typed_at), note.flagged,
+                                  note.section)
+        except SessionError as err:
+            self._say(str(err))
+            return False
+        except LeaseLost as err:
+            self.lease_lost(str(err))
+            return False
+        except StoreError as err:
+            if note not in self._unsaved:
+                self._unsaved.append(note)
+            self._unsaved_reason = _waiting_for(str(err))
+            self._fail_once(f"NOT SAVED: {err}")
+            return False
+        self._last_failure = ""
+        self.refresh_view()
+        return True
+
+    def _write_unsaved(self) -> None:
+        """Write the waiting notes in order; stop at the first the database still refuses."""
+        while self._unsaved:
+            if not self._write_note(self._unsaved[0]):
+                break
+            self._unsaved.pop(0)
+            if not self._unsaved:
+                self._say("Saved now.")
+        self._show_mode()
 
     def action_flag(self) -> None:
         if self.typing and not self.practice and self._note_text().strip():
@@ -600,7 +639,10 @@ class LiveScreen(Screen[None]):
                 self.cursor = len(self.state.section.prompts) - 1
                 self.refresh_view()
 
-        self.app.push_screen(TextPrompt("Ad-hoc question for this section"), done)
+        self.app.push_screen(TextPrompt("Ad-hoc question for this section",
+                                        self.drafts.get("question"),
+                                        keep=self.drafts.keep("question")),
+                             self.drafts.then_clear("question", done))
 
     def action_add_signal(self, polarity: str) -> None:
         def done(text: str | None) -> None:
@@ -609,7 +651,10 @@ class LiveScreen(Screen[None]):
                 if signal is not None:
                     self._toggle_signal(signal.id)
 
-        self.app.push_screen(TextPrompt(f"Ad-hoc {polarity} signal (ticked when added)"), done)
+        field = f"signal:{polarity}"
+        self.app.push_screen(TextPrompt(f"Ad-hoc {polarity} signal (ticked when added)",
+                                        self.drafts.get(field), keep=self.drafts.keep(field)),
+                             self.drafts.then_clear(field, done))
 
     def action_edit_note(self) -> None:
         last = self.session.last_note()
@@ -621,7 +666,10 @@ class LiveScreen(Screen[None]):
             if text is not None and text != last.text:
                 self._do(self.session.edit_note, last.id, text)
 
-        self.app.push_screen(TextPrompt("Edit the last note", last.text), done)
+        field = f"edit:{last.id}"
+        self.app.push_screen(TextPrompt("Edit the last note", self.drafts.get(field) or last.text,
+                                        keep=self.drafts.keep(field)),
+                             self.drafts.then_clear(field, done))
 
     def action_retract_note(self) -> None:
         last = self.session.last_note()
@@ -693,6 +741,12 @@ class LiveScreen(Screen[None]):
         when the session stopped). Returns what could not be saved, for the exit message."""
         if self.read_only:
             return None  # nothing of ours to save: the holder keeps the session
+        self._write_unsaved()
+        if self._unsaved:
+            # The database still refuses them: they go to the terminal, not lost with the app.
+            lines = "\n".join(f"  [{mmss(n.typed_at)}] {visible(n.text)}" for n in self._unsaved)
+            return (f"NOT SAVED ({self._unsaved_reason}): {len(self._unsaved)} note(s) typed "
+                    f"while the database refused them; copy them now:\n{lines}")
         try:
             self._draft = self._note_text()
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
@@ -703,6 +757,26 @@ class LiveScreen(Screen[None]):
         except StoreError as err:
             return f"{err} (every note saved before this is safe)"
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class UnsavedNote:
+    """A note typed while the database refused writes: saved later as it was typed."""
+
+    text: str
+    back: float
+    flagged: bool
+    typed_at: float  # session time when Enter was pressed
+    section: int
+
+
+def _waiting_for(error: str) -> str:
+    lowered = error.lower()
+    if "disk is full" in lowered:
+        return "waiting for disk space"
+    if "locked" in lowered:
+        return "waiting for a lock"
+    return "waiting for the database"
 
 
 def _duration(seconds: float) -> str:

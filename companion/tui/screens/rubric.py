@@ -19,6 +19,7 @@ from companion.model import Criterion
 from companion.session import Session, SessionError, SessionState
 from companion.store.database import StoreError
 from companion.textsafe import visible
+from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.navigation import navigator
 from companion.tui.screens.close import POSTMORTEM_TEMPLATE
 from companion.tui.screens.confirm import Confirm
@@ -106,9 +107,11 @@ class RubricScreen(Screen[None]):
     RubricScreen #postmortem { height: 8; }
     """
 
-    def __init__(self, session: Session, *, can_go_back: bool = True) -> None:
+    def __init__(self, session: Session, drafts: Drafts | None = None, *,
+                 can_go_back: bool = True) -> None:
         super().__init__()
         self.session = session
+        self.drafts = drafts
         self.can_go_back = can_go_back
 
     @property
@@ -132,13 +135,18 @@ class RubricScreen(Screen[None]):
             if self.practice:
                 yield Static("Post-mortem (saved as you pause typing; Tab moves)",
                              classes="label", markup=False)
-                yield AutosaveArea(self.session.state.postmortem, self._save_postmortem,
+                saved = self.session.state.postmortem
+                kept = self.drafts.get("postmortem") if self.drafts else ""
+                yield AutosaveArea(kept or saved, self._save_postmortem,
                                    self.session.clock, template=POSTMORTEM_TEMPLATE,
-                                   id="postmortem")
+                                   keep=self.drafts.keep("postmortem") if self.drafts else None,
+                                   saved=saved, id="postmortem")
         yield Static(id="total", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.drafts is not None:
+            self.drafts.put(SCREEN, "rubric")  # a resume comes back here
         self.refresh_view()
         rows = list(self.query(CriterionRow))
         if rows:
@@ -222,10 +230,12 @@ class RubricScreen(Screen[None]):
                 confirmed,
             )
 
+        field = f"evidence:{criterion.id}"
+        kept = self.drafts.get(field) if self.drafts else ""
         self.app.push_screen(
             TextPrompt(f"Evidence for {criterion.title} = {level}: what did you see or hear?",
-                       evidence),
-            got,
+                       kept or evidence, keep=self.drafts.keep(field) if self.drafts else None),
+            self.drafts.then_clear(field, got) if self.drafts else got,
         )
 
     def _to_next_unscored(self, after: Criterion) -> None:

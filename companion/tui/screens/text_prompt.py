@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -28,10 +29,13 @@ class TextPrompt(ModalScreen[str | None]):
     TextPrompt Input { border: none; background: $boost; }
     """
 
-    def __init__(self, title: str, value: str = "") -> None:
+    def __init__(self, title: str, value: str = "",
+                 keep: Callable[[str], None] | None = None) -> None:
+        """`keep`: called with the text at every change (a draft kept in the store)."""
         super().__init__()
         self.title_text = title
         self.value = value
+        self._keep = keep
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -41,6 +45,11 @@ class TextPrompt(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        if self._keep is not None:
+            self._keep(event.value)
 
     @on(Input.Submitted)
     def keep(self, event: Input.Submitted) -> None:

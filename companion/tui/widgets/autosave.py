@@ -15,12 +15,16 @@ IDLE_SECONDS = 2.0
 
 class AutosaveArea(TextArea):
     def __init__(self, text: str, save: Callable[[str], bool], clock: Clock, *,
-                 template: str = "", **kwargs: Any) -> None:
+                 template: str = "", keep: Callable[[str], None] | None = None,
+                 saved: str | None = None, **kwargs: Any) -> None:
+        """`keep`: called with the text at every change (the draft, so a crash between two
+        autosaves loses nothing); `saved`: what the record holds, when `text` is a draft."""
         super().__init__(text or template, soft_wrap=True, show_line_numbers=False, **kwargs)
         self._save = save
+        self._keep = keep
         self._clock = clock
         self.template = template
-        self.saved = text
+        self.saved = text if saved is None else saved
         self._last_edit = 0.0
 
     def on_mount(self) -> None:
@@ -29,6 +33,8 @@ class AutosaveArea(TextArea):
 
     def on_text_area_changed(self) -> None:
         self._last_edit = self._clock.monotonic()
+        if self._keep is not None:
+            self._keep(self.value)
 
     @property
     def value(self) -> str:
