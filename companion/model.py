@@ -42,6 +42,8 @@ class Question:
     where: Where | None = None
     # A note that a person checked the wording for fairness: silences that rule here only.
     reviewed: str = ""
+    # Worked examples for calibration: what a 0, a 1 and a 2 answer looked like (or none).
+    examples: tuple[str, ...] = ()
 
     def fits(self, role: str | None, level: str | None) -> bool:
         """A question without roles (or levels) fits every role (or level)."""
@@ -150,6 +152,18 @@ PromptSpec = QuestionRef | TagQuery | InlinePrompt
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file shipped with a plan's kit: a brief, sample data, a manifest, an API description.
+
+    `file` is the path as written (inside a kits/ folder); `path` is where it was found."""
+
+    file: str
+    title: str
+    audience: str  # "candidate" (sent to them) or "interviewer" (kept by the panel)
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A timed section of a plan, as written: its prompts are still references."""
 
@@ -177,10 +191,23 @@ class Plan:
     recommendation_scale: tuple[str, ...] = DEFAULT_RECOMMENDATION_SCALE
     tags: tuple[str, ...] = ()
     where: Where | None = None
+    # Read aloud at the start and at the end of an interview.
+    opening: str = ""
+    closing: str = ""
+    # A meeting's agenda (the debrief): items in order.
+    agenda: tuple[str, ...] = ()
+    # The part sent to the candidate, and the other files of the kit.
+    brief: Attachment | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def minutes(self) -> float:
         return sum(s.minutes or 0 for s in self.sections)
+
+    @property
+    def kit(self) -> tuple[Attachment, ...]:
+        """Every file of the plan's kit, the brief first."""
+        return ((self.brief,) if self.brief else ()) + self.attachments
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +234,7 @@ class Prompt:
     look_for: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
     source: str = ""
+    examples: tuple[str, ...] = ()  # a 0, a 1 and a 2 answer, for calibration (or none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +295,7 @@ def prompt_from_dict(data: dict[str, Any]) -> Prompt:
         look_for=tuple(data.get("look_for", ())),
         criteria=tuple(data.get("criteria", ())),
         source=data.get("source", ""),
+        examples=tuple(data.get("examples", ())),
     )
 
 

@@ -385,7 +385,7 @@ class Session:
 
 
 def _prompt_dict(prompt: Prompt) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": prompt.id,
         "text": prompt.text,
         "follow_ups": list(prompt.follow_ups),
@@ -393,4 +393,7 @@ def _prompt_dict(prompt: Prompt) -> dict[str, Any]:
         "criteria": list(prompt.criteria),
         "source": prompt.source,
     }
+    if prompt.examples:  # only when there are some: older events stay byte for byte the same
+        data["examples"] = list(prompt.examples)
+    return data
 

@@ -237,8 +237,8 @@ def test_banks_json_shape() -> None:
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     for row in rows:
-        assert {"id", "title", "path", "questions", "with_follow_ups", "with_look_for"} <= set(
-            row)
+        assert {"id", "title", "path", "questions", "with_follow_ups", "with_look_for",
+                "with_examples"} <= set(row)
         assert isinstance(row["questions"], int) and row["questions"] >= 1
     mine = fixture_rows(rows)
     assert mine == {
@@ -250,6 +250,7 @@ def test_banks_json_shape() -> None:
             "questions": 3,
             "with_follow_ups": 2,
             "with_look_for": 1,
+            "with_examples": 0,
             "path": str(BANKS / "fixture-bank.yaml"),
         }
     }
@@ -324,6 +325,7 @@ def test_paths_lists_every_source(tmp_path: Path) -> None:
     assert "user config: " in out
     assert f"--banks {BANKS}: {BANKS}\n" in out
     assert "(not there)" in out  # the user config folders do not exist in a fresh home
+    assert "built-in kits: " in out and "user config kits: " in out  # plans' attachments
 
 
 def test_missing_content_folder_is_an_error(tmp_path: Path) -> None:

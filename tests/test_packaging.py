@@ -81,3 +81,20 @@ def test_content_commands_import_without_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_wheel_ships_every_kit_file_a_plan_attaches(wheel: zipfile.ZipFile) -> None:
+    """No plan refers to material that is not shipped: every brief and attachment of every
+    built-in plan is in the wheel, under companion/kits/."""
+    from companion.content.library import builtin_sources, load_library
+
+    lib = load_library(builtin_sources())
+    names = set(wheel.namelist())
+    attached = {a.file for plan in lib.plans.values() for a in plan.kit}
+    assert attached, "no plan attaches anything"
+    missing = sorted(f for f in attached if f"companion/kits/{f}" not in names)
+    assert not missing, missing
+    shipped = {n.removeprefix("companion/kits/") for n in names
+               if n.startswith("companion/kits/") and not n.endswith("/")}
+    assert shipped == {str(p.relative_to(REPO / "kits")) for p in (REPO / "kits").rglob("*")
+                       if p.is_file()}

@@ -12,10 +12,12 @@ import click
 
 from companion.cli.common import common_options, config_of, load_content, print_problems
 from companion.errors import EXIT_BAD_INPUT, CompanionError
-from companion.textsafe import visible
+from companion.textsafe import printable, visible
 
 if TYPE_CHECKING:
     from companion.content.library import Library
+    from companion.export.kit import KitFile
+    from companion.model import SessionPlan
 
 
 def _plan_json(lib: Library, plan_id: str) -> dict[str, Any]:
@@ -90,6 +92,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
             "questions": len(b.questions),
             "with_follow_ups": sum(1 for q in b.questions if q.follow_ups),
             "with_look_for": sum(1 for q in b.questions if q.look_for),
+            "with_examples": sum(1 for q in b.questions if q.examples),
             "path": b.where.path if b.where else None,
         }
         for b in sorted(lib.banks.values(), key=lambda b: b.id)
@@ -112,24 +115,102 @@ def banks(ctx: click.Context, as_json: bool) -> None:
                    f"{r.threshold}/{r.max_score}  {visible(r.title)}")
 
 
+def _resolved(lib: Library, plan_id: str, role: str | None, level: str | None) -> SessionPlan:
+    from companion.content.library import UnknownPlan, resolve_plan
+
+    try:
+        return resolve_plan(lib, plan_id, role, level)
+    except UnknownPlan as err:
+        raise CompanionError(str(err)) from None
+
+
+def _no_brief(lib: Library, plan_id: str) -> CompanionError:
+    with_brief = sorted(p.id for p in lib.plans.values() if p.brief is not None)
+    return CompanionError(f"plan '{plan_id}' has no brief for the candidate; plans with one: "
+                          f"{', '.join(with_brief) or 'none'}")
+
+
 @click.command()
 @click.argument("plan_id")
 @click.option("--role", help="Resolve role-tagged questions for this role.")
 @click.option("--level", help="Resolve level-tagged questions for this level.")
+@click.option("--brief", is_flag=True, help="Print only the part to send to the candidate.")
 @common_options
 @click.pass_context
-def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None) -> None:
-    """Print a plan as Markdown: sections, questions, signals, rubric."""
+def show(ctx: click.Context, plan_id: str, role: str | None, level: str | None,
+         brief: bool) -> None:
+    """Print a plan as Markdown: scripts, sections, questions with worked examples, signals,
+    rubric. With --brief: the candidate's brief and the files that go with it."""
+    from companion.export.kit import KitFileMissing, brief_text
     from companion.export.plan import plan_markdown
 
     lib = load_content(ctx)
-    try:
-        from companion.content.library import UnknownPlan, resolve_plan
+    session_plan = _resolved(lib, plan_id, role, level)
+    written = lib.plans[plan_id]
+    if brief:
+        if written.brief is None:
+            raise _no_brief(lib, plan_id)
+        try:
+            click.echo(printable(brief_text(written)), nl=False)
+        except KitFileMissing as err:
+            raise CompanionError(str(err)) from None
+        return
+    click.echo(plan_markdown(session_plan, role, level, written), nl=False)
 
-        session_plan = resolve_plan(lib, plan_id, role, level)
-    except UnknownPlan as err:
+
+@click.command()
+@click.argument("plan_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The folder to write the kit into (made 0700).")
+@click.option("--role", help="Resolve role-tagged questions for this role.")
+@click.option("--level", help="Resolve level-tagged questions for this level.")
+@click.option("--force", is_flag=True, help="Write into a folder that already has files "
+              "(files of the same name are replaced).")
+@common_options
+@click.pass_context
+def kit(ctx: click.Context, plan_id: str, output: Path, role: str | None, level: str | None,
+        force: bool) -> None:
+    """Write the interviewer's kit of a plan into a folder: plan.md, brief.md and the files
+    (candidate/ to send, interviewer/ to keep), each 0600 in 0700 folders."""
+    from companion.export.kit import KitFileMissing, kit_files
+
+    lib = load_content(ctx)
+    session_plan = _resolved(lib, plan_id, role, level)
+    try:
+        files = kit_files(lib.plans[plan_id], session_plan, role, level)
+    except KitFileMissing as err:
         raise CompanionError(str(err)) from None
-    click.echo(plan_markdown(session_plan, role, level), nl=False)
+    write_kit(output, files, force)
+    for f in files:
+        click.echo(visible(str(output / f.name)))
+    sent = [f.name for f in files if f.name == "brief.md" or f.name.startswith("candidate/")]
+    advice = (f"send the candidate {', '.join(sent)}" if sent
+              else "this plan sends the candidate nothing")
+    click.echo(f"kit of '{plan_id}': {len(files)} file(s) in {visible(str(output))}; {advice}")
+
+
+def write_kit(folder: Path, files: list[KitFile], force: bool) -> None:
+    """Every file 0600, every folder 0700, each file whole or not at all; a folder that
+    already holds files only with `force`."""
+    from companion.cli.common import write_private
+    from companion.paths import private_dir
+
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise CompanionError(f"{folder} is a file; give a folder for the kit with -o")
+        if folder.is_dir() and any(folder.iterdir()) and not force:
+            raise CompanionError(f"{folder} already has files; add --force to write the kit "
+                                 "into it (files of the same name are replaced)")
+        private_dir(folder)
+        os.chmod(folder, 0o700)
+        for sub in sorted({f.name.rpartition("/")[0] for f in files} - {""}):
+            private_dir(folder / sub)
+            os.chmod(folder / sub, 0o700)
+    except OSError as err:
+        raise CompanionError(f"cannot make the kit folder {folder}: {err.strerror or err}; "
+                             "nothing was written") from None
+    for f in files:
+        write_private(folder / f.name, f.data.decode("utf-8"), force)
 
 
 @click.command()
@@ -207,6 +288,10 @@ def paths(ctx: click.Context) -> None:
         for directory in source.dirs:
             state = "" if directory.is_dir() else "  (not there)"
             click.echo(visible(f"{source.label}: {directory}{state}"))
+        if len(source.dirs) == 2:  # banks/ and sessions/ side by side: kits/ beside them
+            kits = source.dirs[1].parent / "kits"
+            state = "" if kits.is_dir() else "  (not there)"
+            click.echo(visible(f"{source.label} kits: {kits}{state}"))
 
 
-COMMANDS = (plans, banks, show, validate, paths)
+COMMANDS = (plans, banks, show, kit, validate, paths)

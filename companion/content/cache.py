@@ -25,18 +25,20 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from companion import __version__, model
-from companion.content.library import Library, Source, listing, load_library
+from companion.content.library import Library, Source, kit_files, listing, load_library
 from companion.content.located import Problem
 from companion.content.safefile import read_regular
 from companion.files import write_atomic
 from companion.paths import private_dir
 
-FORMAT = 5  # 4: questions and inline prompts know their line; 5: texts as typed, checked types
+FORMAT = 6  # 4: questions and inline prompts know their line; 5: texts as typed, checked types;
+# 6: worked examples, scripts, agendas and kit attachments
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,
                 model.Criterion, model.Rubric, model.QuestionRef, model.TagQuery,
-                model.InlinePrompt, model.Section, model.Plan, model.Loop, Problem)
+                model.InlinePrompt, model.Section, model.Plan, model.Loop, model.Attachment,
+                Problem)
 }
 
 
@@ -202,7 +204,7 @@ def _key(sources: list[Source]) -> str:
         files, unreadable = listing(source)
         entries.append([source.label, [str(d) for d in source.dirs],
                         [str(p) for p in unreadable]])
-        for path in files:
+        for path in [*files, *kit_files(source)]:  # a plan's attachments are checked on load
             st = os.stat(path)
             entries.append([str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
                             st.st_ctime_ns])

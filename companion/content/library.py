@@ -29,6 +29,7 @@ from companion.model import (
     ARCHETYPES,
     DEFAULT_RECOMMENDATION_SCALE,
     MODES,
+    Attachment,
     Bank,
     Criterion,
     InlinePrompt,
@@ -179,6 +180,18 @@ def listing(source: Source) -> tuple[list[Path], list[Problem]]:
         problems.extend(unreadable)
     files.extend(source.files)
     return files, problems
+
+
+def kit_files(source: Source) -> Iterator[Path]:
+    """Every file a plan of `source` may attach (for the content cache's key): everything
+    under the kits/ folders beside its folders, and the other files of its folders."""
+    folders = {*source.dirs, *(f.parent for f in source.files)}
+    seen: set[Path] = set()
+    for folder in sorted(folders):
+        for kits in kit_dirs(folder / "plan.yaml"):
+            if kits not in seen and kits.is_dir():
+                seen.add(kits)
+                yield from sorted(p for p in kits.rglob("*") if p.is_file())
 
 
 # --- Reading one file ---------------------------------------------------------------------
@@ -408,7 +421,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
             continue
         what = f"question '{_named(q, 'id')}'"
         r.keys(q, what, ("id", "text"),
-               ("follow_ups", "look_for", "tags", "criteria", "reviewed"))
+               ("follow_ups", "look_for", "tags", "criteria", "reviewed", "examples"))
         qid = r.ident(q, "id", what)
         ids.append((qid, q.lines.get("id", line)))
         kind, minutes = "", None
@@ -444,6 +457,7 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
                 criteria=criteria,
                 where=r.where(line),
                 reviewed=r.text(q, "reviewed", what),
+                examples=_examples(r, q, what),
             )
         )
     _unique(r, ids, "question")
@@ -457,6 +471,27 @@ def _read_bank(r: _Reader, m: LMap, refs: list[_Ref]) -> Bank:
         questions=tuple(questions),
         where=r.where(m.line),
     )
+
+
+def _examples(r: _Reader, q: LMap, what: str) -> tuple[str, ...]:
+    """A question's worked examples: exactly the levels 0, 1 and 2, each a short text."""
+    if "examples" not in q:
+        return ()
+    e = r.mapping(q["examples"], r.line(q, "examples"), f"'examples' of {what}")
+    if e is None:
+        return ()
+    for key, key_line in e.lines.items():
+        if key not in ("0", "1", "2"):
+            r.fail(key_line, f"example level '{key}' in {what} is not 0, 1 or 2; "
+                   "write one example per score")
+    texts = ["", "", ""]
+    for level in range(3):
+        if str(level) not in e:
+            r.fail(r.line(q, "examples"), f"{what} has no example for a score of {level}; "
+                   "write one or two sentences saying what such a candidate did")
+        else:
+            texts[level] = r.text(e, str(level), f"example {level} of {what}")
+    return tuple(texts) if all(texts) else ()
 
 
 def _read_signals(r: _Reader, m: LMap, refs: list[_Ref]) -> SignalSet:
@@ -598,7 +633,7 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
 def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
     r.keys(m, "the plan", ("kind", "id", "title", "mode", "sections"),
            ("description", "stage", "family", "participants", "rubric", "recommendation",
-            "tags"))
+            "tags", "opening", "closing", "agenda", "brief", "attachments"))
     mode = r.text(m, "mode", "the plan")
     if mode and mode not in MODES:
         close = difflib.get_close_matches(mode, MODES, n=1)
@@ -644,6 +679,7 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
         rubric = r.ident(m, "rubric", "the plan")
         refs.append(_Ref("rubric", rubric, r.where(r.line(m, "rubric"))))
     scale = r.texts(m, "recommendation", "the plan") or DEFAULT_RECOMMENDATION_SCALE
+    brief, attachments = _read_kit(r, m)
     return Plan(
         id=r.ident(m, "id", "the plan"),
         title=r.text(m, "title", "the plan"),
@@ -657,7 +693,102 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
         recommendation_scale=scale,
         tags=r.texts(m, "tags", "the plan"),
         where=r.where(m.line),
+        opening=r.text(m, "opening", "the plan"),
+        closing=r.text(m, "closing", "the plan"),
+        agenda=r.texts(m, "agenda", "the plan"),
+        brief=brief,
+        attachments=attachments,
     )
+
+
+# --- Kits: files shipped with a plan ------------------------------------------------------
+
+MAX_KIT_FILE_BYTES = 1024 * 1024
+AUDIENCES = ("candidate", "interviewer")
+_KIT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def kit_dirs(plan_file: Path) -> tuple[Path, ...]:
+    """Where a plan's attachments are looked for, in order: the `kits/` folder beside the
+    plan's folder (banks/, sessions/ and kits/ side by side), then the plan's own folder."""
+    return (plan_file.parent.parent / "kits", plan_file.parent)
+
+
+def _find_kit_file(r: _Reader, written: str, line: int, what: str) -> str | None:
+    """The path of an attachment that exists and is plain UTF-8 text, else a problem."""
+    parts = written.split("/")
+    if written.startswith("/") or not all(_KIT_NAME.match(part) for part in parts):
+        r.fail(line, f"{what} '{written}' must be a relative path of plain names joined by "
+               "'/' (letters, digits, '-', '_', '.'; no '..', no leading '/'), inside kits/")
+        return None
+    dirs = kit_dirs(Path(r.path))
+    found = next((d / written for d in dirs if os.path.lexists(d / written)), None)
+    if found is None:
+        r.fail(line, f"{what} '{written}' is not there: looked in "
+               f"{' and '.join(str(d) for d in dirs)}; add the file or fix the path")
+        return None
+    try:
+        text = read_regular(found, MAX_KIT_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError as err:
+        r.fail(line, f"{what} '{written}' is not UTF-8 text (byte {err.start}); kit files "
+               "are text: save it as UTF-8")
+        return None
+    except RefusedFile as err:
+        r.fail(line, f"{what} '{written}' ({found}) is {err}; kit files are plain text "
+               f"files of at most {MAX_KIT_FILE_BYTES >> 20} MiB")
+        return None
+    except OSError as err:
+        r.fail(line, f"cannot read {what} '{written}' ({found}): {why_not(err)}")
+        return None
+    bad = next((n for n, ch in enumerate(text) if _control(ch)), None)
+    if bad is not None:
+        at = text.count("\n", 0, bad) + 1
+        r.fail(line, f"{what} '{written}' has a control character (U+{ord(text[bad]):04X}) "
+               f"on its line {at}; kit files are plain text")
+        return None
+    return str(found)
+
+
+def _control(ch: str) -> bool:
+    code = ord(ch)
+    return (code < 0x20 and ch not in "\t\n") or 0x7F <= code < 0xA0
+
+
+def _read_kit(r: _Reader, m: LMap) -> tuple[Attachment | None, tuple[Attachment, ...]]:
+    brief = None
+    if "brief" in m:
+        written = r.text(m, "brief", "the plan")
+        if written:
+            path = _find_kit_file(r, written, r.line(m, "brief"), "the brief")
+            if path is not None:
+                brief = Attachment(written, "Brief for the candidate", "candidate", path)
+    attachments: list[Attachment] = []
+    names: dict[str, int] = {}
+    for item, line in r.items(m, "attachments", "the plan"):
+        a = r.mapping(item, line, "an attachment")
+        if a is None:
+            continue
+        what = f"attachment '{a.get('file', '?')}'"
+        r.keys(a, what, ("file", "title", "for"), ())
+        written = r.text(a, "file", what)
+        title = r.text(a, "title", what)
+        audience = r.text(a, "for", what)
+        if audience and audience not in AUDIENCES:
+            r.fail(r.line(a, "for"), f"'for' of {what} is '{audience}'; use candidate (sent "
+                   "to them with the brief) or interviewer (kept by the panel)")
+            continue
+        if not written or not title or not audience:
+            continue
+        key = f"{audience}:{Path(written).name}"
+        if key in names:
+            r.fail(line, f"{what}: the kit's {audience}/ folder already has a file named "
+                   f"'{Path(written).name}' (line {names[key]}); rename one")
+            continue
+        names[key] = line
+        path = _find_kit_file(r, written, r.line(a, "file"), what)
+        if path is not None:
+            attachments.append(Attachment(written, title, audience, path))
+    return brief, tuple(attachments)
 
 
 def _read_loop(r: _Reader, m: LMap, refs: list[_Ref]) -> Loop:
@@ -950,7 +1081,8 @@ def validate_paths(paths: Iterable[Path], base: Iterable[Source]) -> Library:
     for path in paths:
         if _is_folder(path):
             found, problems = walk_folder(path)
-            files.extend(found)
+            # Files under a kits/ folder are attachments (a manifest is YAML too), not content.
+            files.extend(p for p in found if "kits" not in p.relative_to(path).parts)
             unreadable.extend(problems)
         else:
             files.append(path)
@@ -1021,6 +1153,7 @@ def _prompt_of(bank: Bank, q: Question) -> Prompt:
         look_for=q.look_for,
         criteria=q.criteria,
         source=bank.id,
+        examples=q.examples,
     )
 
 

@@ -45,7 +45,9 @@ def content_warnings(lib: Library) -> list[Problem]:
             warnings.extend(_levels(lib, plan, section, known_levels))
             warnings.extend(_picking(plan, section))
             warnings.extend(_inline_fairness(section))
+        warnings.extend(_scripts(plan))
     for bank in lib.banks.values():
+        warnings.extend(_examples(bank))
         for question in bank.questions:
             warnings.extend(_question_fairness(bank, question))
     for signal_set in lib.signal_sets.values():
@@ -251,23 +253,86 @@ def _picking(plan: Plan, section: Section) -> Iterator[Problem]:
             "the plan"))
 
 
+# --- Scripts and agendas -------------------------------------------------------------------
+
+
+def _scripts(plan: Plan) -> Iterator[Problem]:
+    """An interview opens and closes with a script; a debrief runs to an agenda. The scripts
+    are read aloud, so the fairness topics hold for them as for a question."""
+    where = plan.where or Where("?", 0)
+    if plan.mode == "interview":
+        if not plan.opening:
+            yield Problem(where.path, where.line, (
+                f"interview plan '{plan.id}' has no opening script; add `opening:` saying the "
+                "format, how notes are taken, the policy on coding assistants and the "
+                "accommodations on offer"))
+        if not plan.closing:
+            yield Problem(where.path, where.line, (
+                f"interview plan '{plan.id}' has no closing script; add `closing:` saying the "
+                "next steps and when the candidate will hear"))
+    if plan.stage == "debrief" and not plan.agenda:
+        yield Problem(where.path, where.line, (
+            f"debrief plan '{plan.id}' has no agenda; add `agenda:` (independent scores "
+            "read before discussion, the recommendation scale, the decision rule)"))
+    for part, text in (("opening script", plan.opening), ("closing script", plan.closing),
+                       *((f"agenda item {n}", t) for n, t in enumerate(plan.agenda, 1))):
+        for finding in unfair_phrases(text):
+            yield Problem(where.path, where.line, (
+                f"the {part} of plan '{plan.id}' ({finding.phrase!r}) touches "
+                f"{finding.topic}: {finding.reason}; reword it around the work"))
+
+
+# --- Worked examples ------------------------------------------------------------------------
+
+EXAMPLE_MAX_CHARS = 320
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _examples(bank: Bank) -> Iterator[Problem]:
+    """Once a bank has worked examples, every question has them (a rater calibrating on one
+    question expects them on the next), and each stays short: one or two sentences saying
+    what the candidate did."""
+    with_examples = [q for q in bank.questions if q.examples]
+    if with_examples:
+        for question in bank.questions:
+            if not question.examples:
+                where = question.where or bank.where or Where("?", 0)
+                yield Problem(where.path, where.line, (
+                    f"question '{question.id}' has no worked examples, though "
+                    f"{len(with_examples)} other question(s) of bank '{bank.id}' have them; "
+                    "add `examples:` with a 0, a 1 and a 2 answer"))
+    for question in with_examples:
+        where = question.where or bank.where or Where("?", 0)
+        for score, text in enumerate(question.examples):
+            sentences = len(_SENTENCE_END.findall(text.strip()))
+            if len(text) > EXAMPLE_MAX_CHARS or sentences > 2:
+                yield Problem(where.path, where.line, (
+                    f"the example of a {score} of question '{question.id}' is "
+                    f"{len(text)} characters and {sentences} sentence(s); keep it to one or "
+                    f"two sentences (at most {EXAMPLE_MAX_CHARS} characters) saying what "
+                    "the candidate did"))
+
+
 # --- Fairness -------------------------------------------------------------------------------
 
 
-def _parts(text: str, follow_ups: tuple[str, ...], look_for: tuple[str, ...]
-           ) -> Iterator[tuple[str, str]]:
+def _parts(text: str, follow_ups: tuple[str, ...], look_for: tuple[str, ...],
+           examples: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     yield "the text", text
     for n, follow_up in enumerate(follow_ups, start=1):
         yield f"follow-up {n}", follow_up
     for n, look in enumerate(look_for, start=1):
         yield f"look-for {n}", look
+    for score, example in enumerate(examples):
+        yield f"the example of a {score}", example
 
 
 def _question_fairness(bank: Bank, question: Question) -> Iterator[Problem]:
     if question.reviewed:
         return
     where = question.where or bank.where or Where("?", 0)
-    for part, text in _parts(question.text, question.follow_ups, question.look_for):
+    for part, text in _parts(question.text, question.follow_ups, question.look_for,
+                             question.examples):
         for finding in unfair_phrases(text):
             yield Problem(where.path, where.line, (
                 f"{part} of question '{question.id}' ({finding.phrase!r}) touches "

@@ -223,7 +223,8 @@ def _time_table(r: dict[str, Any], h: str) -> str:
         if planned:
             diff = used - planned
             diff_text = ("+" if diff > 0 else "-" if diff < 0 else "") + mmss(abs(diff))
-            width = min(100, round(100 * used / planned))
+            # Clamped before dividing: a tiny planned time (a mutated import) would overflow.
+            width = 100 if used >= planned else round(100 * used / planned)
             bar = (f'<span class="bar{" over" if diff > 0 else ""}">'
                    f'<span style="width:{width}%"></span></span>')
             diff_cell = f'<td class="num{" over" if diff > 0 else ""}">{diff_text}</td>'

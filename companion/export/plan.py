@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from companion.export.markdown import escape_inline as esc
-from companion.model import SessionPlan
+from companion.model import Plan, SessionPlan
 
 
 def _minutes(value: float | None) -> str:
@@ -12,7 +12,9 @@ def _minutes(value: float | None) -> str:
     return f"{value:g} min"
 
 
-def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None = None) -> str:
+def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None = None,
+                  written: Plan | None = None) -> str:
+    """`written`: the plan as written, for its scripts, agenda and kit (not snapshotted)."""
     out: list[str] = [f"# {esc(plan.title)}", ""]
     facts = [f"`{plan.id}`", plan.mode]
     if plan.minutes:
@@ -26,6 +28,17 @@ def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None 
         out += [esc(plan.description), ""]
     if plan.participants:
         out += [f"**Who takes part:** {esc(', '.join(plan.participants))}", ""]
+    if written is not None and written.kit:
+        out += ["**Kit** (`companion kit " + written.id + " -o DIR` writes it):", ""]
+        out += [f"- {esc(a.title)} (`{esc(a.file)}`, for the {a.audience})"
+                for a in written.kit]
+        out.append("")
+    if written is not None and written.agenda:
+        out += ["## Agenda", ""]
+        out += [f"{n}. {esc(item)}" for n, item in enumerate(written.agenda, 1)]
+        out.append("")
+    if written is not None and written.opening:
+        out += ["## Opening script", "", *_quoted(written.opening), ""]
     if plan.mode == "practice":
         out += ["*Practice: questions are drawn at random when the session starts; "
                 "these are examples.*", ""]
@@ -37,6 +50,8 @@ def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None 
             out.append(f"- **{esc(prompt.text)}**")
             out += [f"  - Follow-up: {esc(f)}" for f in prompt.follow_ups]
             out += [f"  - Look for: {esc(item)}" for item in prompt.look_for]
+            out += [f"  - Example of a {score}: {esc(text)}"
+                    for score, text in enumerate(prompt.examples)]
         if section.prompts:
             out.append("")
         if section.signals:
@@ -44,6 +59,8 @@ def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None 
             out += [f"- [ ] good: {esc(s.text)}" for s in section.signals.good]
             out += [f"- [ ] bad: {esc(s.text)}" for s in section.signals.bad]
             out.append("")
+    if written is not None and written.closing:
+        out += ["## Closing script", "", *_quoted(written.closing), ""]
     if plan.rubric:
         rubric = plan.rubric
         out += [f"## Rubric: {esc(rubric.title)}", "",
@@ -60,3 +77,14 @@ def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None 
     if plan.mode == "interview" and plan.recommendation_scale:
         out += [f"**Recommendation:** {esc(' / '.join(plan.recommendation_scale))}", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _quoted(script: str) -> list[str]:
+    """A script as a block quote, one paragraph per line of the text (a folded YAML block
+    keeps a blank line between paragraphs as one line break)."""
+    lines: list[str] = []
+    for paragraph in (p for p in script.splitlines() if p.strip()):
+        if lines:
+            lines.append(">")
+        lines.append("> " + esc(paragraph))
+    return lines

@@ -84,7 +84,7 @@ def with_question(lib: Library, plan_id: str, plan: SessionPlan, question: str) 
         found = bank.question(question_id) if bank else None
         if bank and found:
             prompt = Prompt(f"{bank.id}/{found.id}", found.text, found.follow_ups,
-                            found.look_for, found.criteria, bank.id)
+                            found.look_for, found.criteria, bank.id, found.examples)
             break
     else:
         where = ", ".join(banks) or "this plan's banks"
@@ -118,5 +118,5 @@ def redraw(lib: Library, state: SessionState, section: int, rng: random.Random,
         for q in draw(bank, query, state.role or None, state.level or None, rng,
                       exclude | shown):
             prompts.append(Prompt(f"{bank.id}/{q.id}", q.text, q.follow_ups, q.look_for,
-                                  q.criteria, bank.id))
+                                  q.criteria, bank.id, q.examples))
     return prompts or None

@@ -134,6 +134,8 @@ class LiveScreen(Screen[None]):
         _b("w", "toggle_bell", "Bell", "Ring the terminal bell at 2 minutes left and at zero",
            show=False),
         _b("r", "rubric", "Rubric", "Score the rubric", show=False),
+        _b("c", "examples", "Worked examples", "Show what a 0, a 1 and a 2 answer to the "
+           "highlighted question looked like", show=False),
         _b("question_mark", "help", "Help", "All keys", show=False),
     ]
 
@@ -723,6 +725,13 @@ class LiveScreen(Screen[None]):
             return
         self.follow_ups_shown[prompt.id] = shown + 1
         self._show_prompts()
+
+    def action_examples(self) -> None:
+        from companion.tui.screens.examples import ExamplesScreen
+
+        prompts = self.state.section.prompts
+        if prompts:
+            self.app.push_screen(ExamplesScreen(prompts[self.cursor]))
 
     def action_help(self) -> None:
         from companion.tui.screens.help import HelpScreen

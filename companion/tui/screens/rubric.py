@@ -366,6 +366,10 @@ def _hints(state: SessionState, criterion: Criterion | None) -> Text:
                     text.append(f"  ? {index + 1}. ", style="dim")
                     text.append_text(plain(prompt.text))
                     text.append("\n")
+                    for score, example in enumerate(prompt.examples):
+                        text.append(f"      e.g. {score}: ", style="dim")
+                        text.append_text(plain(example, "italic"))
+                        text.append("\n")
     for section in state.sections:
         names = {s.id: ("+", s.text) for s in section.good}
         names |= {s.id: ("−", s.text) for s in section.bad}
