@@ -130,7 +130,9 @@ def test_each_hiring_stage_has_its_plan(lib, stage):
 def test_backend_loop_lists_one_plan_per_session_in_order(lib):
     loop = lib.loops.get("mid-backend-loop")
     assert loop is not None
-    assert list(loop.plans) == [plan_id for _, plan_id, _, _, _ in LOOP_SESSIONS]
+    # The review of 1 December: the loop ends with the debrief, references and offer too.
+    assert list(loop.plans) == [plan_id for _, plan_id, _, _, _ in LOOP_SESSIONS] + [
+        "stage-debrief", "reference-check-call", "offer-call"]
     assert "4.5 h" in loop.description  # the on-site length chosen where the seed disagrees
 
 
