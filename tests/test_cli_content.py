@@ -295,6 +295,17 @@ def test_show_unknown_plan_suggests_a_close_one() -> None:
     assert "did you mean 'fixture-interview'?" in result.stderr
 
 
+def test_show_unknown_role_is_refused_with_a_did_you_mean() -> None:
+    """`--role ml` or `--role data` used to fall back to the generic questions silently."""
+    result = run("show", "stage-technical-screen", "--role", "ml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "error: no role 'ml'; did you mean 'mle'?" in result.stderr
+    result = run("show", "stage-technical-screen", "--role", "data")
+    assert "did you mean 'data-engineering' or 'data-science'?" in result.stderr
+    assert run("show", "stage-technical-screen", "--role", "mle").exit_code == 0
+
+
 # --- Options before or after the subcommand -------------------------------------------------
 
 

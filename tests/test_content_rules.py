@@ -98,10 +98,11 @@ def test_each_interview_plan_names_a_rubric_that_fits_and_the_coffee_chat_none()
     expected = {
         "stage-recruiter-screen": "recruiter-screen", "backend-recruiter-connect":
         "recruiter-screen", "stage-behavioral": "behavioral", "backend-behavioral": "behavioral",
-        "stage-hiring-manager": "hiring-manager", "guide-hiring-manager-intro": "hiring-manager",
-        "guide-pairing": "pairing", "backend-pair-programming": "pairing",
-        "guide-cto-leadership": "leadership", "guide-code-walkthrough": "deep-dive",
-        "stage-system-design": "interviewer", "stage-onsite-coding": "interviewer",
+        "stage-hiring-manager": "hiring-manager", "guide-hiring-manager-intro": None,
+        "guide-pairing": "pairing", "backend-pair-programming": "coding-pairing",
+        "guide-cto-leadership": "leadership", "guide-code-walkthrough": "discussion",
+        "stage-system-design": "design", "stage-onsite-coding": "interviewer",
+        "team-interview-product": "product-collaboration", "de-sql-modeling": "case",
     }
     assert {plan: lib.plans[plan].rubric for plan in expected} == expected
     assert lib.plans["backend-coffee-chat"].rubric is None

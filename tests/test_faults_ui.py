@@ -25,7 +25,7 @@ import companion.store.database as store_module
 from companion.cli.config import Config
 from companion.cli.launch import create_app
 from companion.clock import FakeClock
-from companion.content.library import Library, resolve_plan
+from companion.content.library import Library, known_roles, resolve_plan
 from companion.session import Session
 from companion.store.database import Store, StoreError
 from companion.tui.screens.live import LiveScreen
@@ -87,7 +87,9 @@ def _start(tmp_path: Path, library: Library, plan_id: str, candidate: str = "Ada
            role: str | None = None) -> Live:
     store = Store(tmp_path / "faults.db")
     clock = FakeClock()
-    plan = resolve_plan(library, plan_id, role)
+    # resolve_plan refuses a role no bank is tagged for; a session recorded before that check
+    # (or imported) may still hold any text as its role, which the screen must show safely.
+    plan = resolve_plan(library, plan_id, role if role in known_roles(library) else None)
     session = Session.start(plan, clock, store.sink("s1"), session_id="s1",
                             candidate=candidate, role=role or "")
     return Live(store, clock, session, library)

@@ -98,7 +98,7 @@ async def test_a_known_name_fills_in_the_person_and_a_shared_name_asks(
               "junior")
     interview(store, clock, library, "knwn0002", "Kim Park", "kim@example.org", "backend",
               "senior")
-    interview(store, clock, library, "twin0001", "Alex Roe", "alex1@example.org", "data")
+    interview(store, clock, library, "twin0001", "Alex Roe", "alex1@example.org", "data-engineering")
     interview(store, clock, library, "twin0002", "alex roe", "", "frontend")
     app = create_app(store, clock, library, tick=10_000)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -129,7 +129,7 @@ async def test_a_known_name_fills_in_the_person_and_a_shared_name_asks(
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert home.query_one("#candidate-id", Input).value == "alex1@example.org"
-        assert home.query_one("#role", Input).value == "data"
+        assert home.query_one("#role", Input).value == "data-engineering"
         # Starting now gives the new session the person's id: it joins them in the database.
         await pilot.press("ctrl+s")
         sid = app.screen.session.id  # type: ignore[attr-defined]

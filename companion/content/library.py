@@ -1193,6 +1193,19 @@ def draw(
     return picked
 
 
+def known_roles(lib: Library) -> frozenset[str]:
+    """Every role some bank or question is tagged for: what `--role` may name."""
+    return frozenset(r for b in lib.banks.values()
+                     for r in (*b.roles, *(r for q in b.questions for r in q.roles)))
+
+
+def _suggest_role(role: str, known: Iterable[str]) -> str:
+    """A did-you-mean for a role: close spellings, or the roles that start with it."""
+    close = difflib.get_close_matches(role, list(known), n=2) or sorted(
+        k for k in known if k.startswith(role))
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 def resolve_plan(
     lib: Library,
     plan_id: str,
@@ -1215,6 +1228,11 @@ def resolve_plan(
     if plan is None:
         hint = _suggest(plan_id, lib.plans)
         raise UnknownPlan(f"no plan '{plan_id}'{hint} (see `companion plans`)")
+    if role is not None:
+        known = known_roles(lib)
+        if known and role not in known:
+            raise UnknownPlan(f"no role '{role}'{_suggest_role(role, known)} "
+                              f"(roles: {', '.join(sorted(known))})")
     randomised = rng if plan.mode == "practice" else None
     sections: list[SectionPlan] = []
     for section in plan.sections:
