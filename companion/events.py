@@ -39,6 +39,11 @@ from companion.state import (
 FORMAT_VERSION = 3
 
 
+# Session time never goes past this (a year): a larger `t` is a damaged or hostile record,
+# and would overflow the durations every export computes from it.
+MAX_SESSION_SECONDS = 366 * 86_400.0
+
+
 class EventError(ValueError):
     """A record that is not a valid event: the message names the event and the field."""
 
@@ -774,8 +779,9 @@ def check_record(event: Event) -> None:
                 or not math.isfinite(value)):
             raise EventError(f"event {event.seq} ({event.type}): {name} must be a finite "
                              "number")
-    if event.t < 0:
-        raise EventError(f"event {event.seq} ({event.type}): t must be 0 or more")
+    if not 0 <= event.t <= MAX_SESSION_SECONDS:
+        raise EventError(f"event {event.seq} ({event.type}): t must be between 0 and "
+                         f"{MAX_SESSION_SECONDS:g} seconds of session time")
     _ = event.body
 
 

@@ -173,3 +173,22 @@ def test_an_export_with_the_new_event_imports(tmp_path: Path) -> None:
     with Store(tmp_path / "b.db") as store:
         state = replay(store.events("rep00002"))
     assert not state.sections[0].skipped and state.left == 1
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["events"][3].update(t=1e308),
+     "event 4 (section_skipped): t must be between 0 and"),
+    (lambda d: d["events"][3].update(t=-1.0),
+     "event 4 (section_skipped): t must be between 0 and"),
+    (lambda d: d["events"][3].update(t=0.5),
+     "event 4 (section_skipped) has t 0.5, before the event it follows"),
+])
+def test_an_import_whose_time_is_out_of_range_or_goes_back_is_refused(
+        tmp_path: Path, change: Any, message: str) -> None:
+    doc = _exported(tmp_path, "tim00001", reopen=False)
+    change(doc)
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run_cli("--db", str(tmp_path / "b.db"), "import", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr, result.stderr

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import os
@@ -452,6 +453,13 @@ def read_export(path: Path) -> tuple[dict[str, Any], list[Event]]:
         raise Refused("it has no events: the event log is what the seal covers and what "
                       "the debrief is built from", _FRESH, malformed=True)
     events = [_event_from(e, i) for i, e in enumerate(raw_events)]
+    # Session time only moves forward (a gap added jumps it ahead): a log whose t goes back
+    # was edited or made up.
+    back = next((b for a, b in itertools.pairwise(events) if b.t < a.t), None)
+    if back is not None:
+        raise Refused(f"malformed: event {back.seq} ({back.type}) has t {back.t:g}, before "
+                      "the event it follows; session time only moves forward", _FRESH,
+                      malformed=True)
     allowed = types_of(version)
     newer = next((e for e in events if e.type not in allowed), None)
     if newer is not None:
