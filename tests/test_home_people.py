@@ -98,7 +98,8 @@ async def test_a_known_name_fills_in_the_person_and_a_shared_name_asks(
               "junior")
     interview(store, clock, library, "knwn0002", "Kim Park", "kim@example.org", "backend",
               "senior")
-    interview(store, clock, library, "twin0001", "Alex Roe", "alex1@example.org", "data-engineering")
+    interview(store, clock, library, "twin0001", "Alex Roe", "alex1@example.org",
+              "data-engineering")
     interview(store, clock, library, "twin0002", "alex roe", "", "frontend")
     app = create_app(store, clock, library, tick=10_000)
     async with app.run_test(size=(120, 50)) as pilot:
