@@ -15,7 +15,7 @@ the event and the field. Replay never catches an exception to find bad input."""
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from typing import Any, ClassVar, get_type_hints
 
 from companion.model import ARCHETYPES, Prompt, SessionPlan, Signal, prompt_from_dict
@@ -105,11 +105,13 @@ def adhoc_id(seq: int) -> str:
 
 
 # --- the catalogue ----------------------------------------------------------------------------
-# eq=False, repr=False: events are compared and shown as records (Event), never as bodies,
-# and each generated method costs start-up time (25 classes are made before the first frame).
+# Frozen by the base class's __setattr__ (a field is set once, in __init__), not by
+# dataclass(frozen=True): its generated methods cost 15 ms of start-up over 30 classes, all
+# made before the first frame. eq=False, repr=False for the same reason: events are compared
+# and shown as records (Event), never as bodies.
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SessionEvent:
     """What every event type declares (see the module's docstring)."""
 
@@ -119,6 +121,14 @@ class SessionEvent:
     TEXT: ClassVar[tuple[str, str] | None] = None  # (kind of text, field)
     AFTER_END: ClassVar[bool] = False
     AMENDMENT: ClassVar[str | None] = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            object.__getattribute__(self, name)
+        except AttributeError:  # not set yet: __init__ (or __post_init__) setting it
+            object.__setattr__(self, name, value)
+            return
+        raise FrozenInstanceError(f"cannot assign to field {name!r}: events never change")
 
     def apply(self, state: SessionState, event: Event) -> None:
         """Change `state` as this event says (replay owns the state)."""
@@ -153,7 +163,7 @@ def _section_problem(state: SessionState, section: int | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class _InSection(SessionEvent):
     section: int
 
@@ -164,7 +174,7 @@ class _InSection(SessionEvent):
         return _section_problem(state, self.section)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SessionStarted(SessionEvent):
     TYPE = "session_started"
     LISTING = True
@@ -213,7 +223,7 @@ def _plan_snapshot(plan: dict[str, Any]) -> SessionPlan:
         raise EventError(f"field 'plan' is not a plan snapshot ({err!r})") from None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class QuestionsDrawn(_InSection):
     TYPE = "questions_drawn"
     prompts: list[dict[str, Any]] = field(default_factory=list)
@@ -233,7 +243,7 @@ class QuestionsDrawn(_InSection):
         target.asked.clear()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionStarted(_InSection):
     TYPE = "section_started"
     LISTING = True
@@ -242,7 +252,7 @@ class SectionStarted(_InSection):
         go_to(state, self.section, event.t)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionRestarted(_InSection):
     """Practice: a redraw before answering starts the section's clock again."""
 
@@ -257,7 +267,7 @@ class SectionRestarted(_InSection):
         go_to(state, self.section, event.t)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionReopened(_InSection):
     """Undoes a skip, a next or a previous: back to the section the user left, which is
     neither ended nor skipped any more; its time so far is kept."""
@@ -278,7 +288,7 @@ def _stop(state: SessionState, t: float) -> None:
         state.status = PAUSED
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionEnded(_InSection):
     TYPE = "section_ended"
     LISTING = True
@@ -289,7 +299,7 @@ class SectionEnded(_InSection):
         state.closed_last = True
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionSkipped(_InSection):
     TYPE = "section_skipped"
     LISTING = True
@@ -300,7 +310,7 @@ class SectionSkipped(_InSection):
         state.closed_last = True
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionPaused(_InSection):
     TYPE = "section_paused"
     LISTING = True
@@ -311,7 +321,7 @@ class SectionPaused(_InSection):
             state.status = PAUSED
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SectionResumed(_InSection):
     TYPE = "section_resumed"
     LISTING = True
@@ -328,7 +338,7 @@ def _finite_non_negative(name: str, value: float) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SessionReopened(SessionEvent):
     TYPE = "session_reopened"
     LISTING = True
@@ -345,7 +355,7 @@ class SessionReopened(SessionEvent):
         state.away = float(self.away)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class GapAdded(_InSection):
     TYPE = "gap_added"
     LISTING = True
@@ -367,7 +377,7 @@ class GapAdded(_InSection):
             state.running_since += seconds
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class PromptAsked(_InSection):
     TYPE = "prompt_asked"
     prompt: str = ""
@@ -381,7 +391,7 @@ class PromptAsked(_InSection):
             asked.pop(self.prompt, None)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class PromptAdded(_InSection):
     TYPE = "prompt_added"
     text: str = ""
@@ -391,7 +401,7 @@ class PromptAdded(_InSection):
             Prompt(id=adhoc_id(event.seq), text=self.text, source="ad hoc"))
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SignalAdded(_InSection):
     TYPE = "signal_added"
     text: str = ""
@@ -408,7 +418,7 @@ class SignalAdded(_InSection):
         target.append(Signal(adhoc_id(event.seq), self.text))
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SignalToggled(_InSection):
     TYPE = "signal_toggled"
     signal: str = ""
@@ -422,7 +432,7 @@ class SignalToggled(_InSection):
             ticked.pop(self.signal, None)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class NoteAdded(SessionEvent):
     TYPE = "note_added"
     TEXT = ("note", "text")
@@ -455,7 +465,7 @@ class NoteAdded(SessionEvent):
         ))
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class _OnNote(SessionEvent):
     note: int
 
@@ -463,7 +473,7 @@ class _OnNote(SessionEvent):
         return None if state.note(self.note) else f"note {self.note} is not in the log"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class NoteEdited(_OnNote):
     TYPE = "note_edited"
     TEXT = ("note", "text")
@@ -476,7 +486,7 @@ class NoteEdited(_OnNote):
             note.text = self.text
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class NoteRetracted(_OnNote):
     TYPE = "note_retracted"
 
@@ -486,7 +496,7 @@ class NoteRetracted(_OnNote):
             note.retracted = True
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class NoteFlagged(_OnNote):
     TYPE = "note_flagged"
     flagged: bool = True
@@ -503,7 +513,7 @@ def _abandoned_problem(state: SessionState) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class ScoreSet(SessionEvent):
     TYPE = "score_set"
     LISTING = True
@@ -529,7 +539,7 @@ class ScoreSet(SessionEvent):
             state.scores[self.criterion] = Score(self.score, self.evidence, event.t, event.at)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class RecommendationSet(SessionEvent):
     TYPE = "recommendation_set"
     LISTING = True
@@ -545,7 +555,7 @@ class RecommendationSet(SessionEvent):
         state.recommendation_skipped = self.value is None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SummarySet(SessionEvent):
     TYPE = "summary_set"
     LISTING = True  # it can complete the scorecard (the listing's pending flag)
@@ -558,7 +568,7 @@ class SummarySet(SessionEvent):
         state.summary = self.text
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class PostmortemSet(SessionEvent):
     TYPE = "postmortem_set"
     TEXT = ("postmortem", "text")
@@ -570,7 +580,7 @@ class PostmortemSet(SessionEvent):
         state.postmortem = self.text
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SessionEnded(SessionEvent):
     TYPE = "session_ended"
     LISTING = True
@@ -581,7 +591,7 @@ class SessionEnded(SessionEvent):
         state.ended_at = event.at
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class SessionAbandoned(SessionEvent):
     TYPE = "session_abandoned"
     LISTING = True
@@ -596,7 +606,7 @@ def _name_problem(name: str, value: str) -> str | None:
     return f"field '{name}' must not be empty" if not value.strip() else None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class CandidateMerged(SessionEvent):
     """Identity (`companion candidates merge`): this session, started without a stable id,
     is of the person with `candidate_id` from now on. A stable id identifies a person, so a
@@ -622,7 +632,7 @@ class CandidateMerged(SessionEvent):
         state.candidate_id = self.candidate_id
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class CandidateRenamed(SessionEvent):
     """Identity (`companion candidates rename`): the candidate's name as it reads from now on
     (a typo fixed, a name changed). The start event keeps the name first typed."""
@@ -641,7 +651,7 @@ class CandidateRenamed(SessionEvent):
         state.candidate = self.name
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False)
 class ScorecardCompleted(SessionEvent):
     """The first moment an ended interview's scorecard was complete (SessionState.complete):
     written once by Session.append, right after the event that completed it, so the time from
