@@ -76,7 +76,8 @@ def _explain(path: Path, err: BaseException, busy: float | None = None) -> Store
         msg = (f"{path} is locked by {who} for more than {waited:g} s. Close it and try "
                "again (the app retries by itself, and keeps what you type).")
     elif "disk is full" in lower or "database or disk is full" in lower:
-        msg = f"{path}: the disk is full. Free some space and try again; nothing was lost."
+        msg = (f"{path}: the disk is full. Free some space and try again; everything saved "
+               "before this is safe.")
     elif "readonly" in lower or "read-only" in lower or "unable to open" in lower:
         msg = (f"cannot write {path} ({text}). Check the folder's permissions or choose "
                "another file with --db PATH or COMPANION_DB.")
