@@ -421,3 +421,15 @@ async def test_nothing_to_undo_says_so(live: Live) -> None:
         await pilot.pause()
         assert "No section move to undo." in _export(app)
     assert live.rows("section_reopened") == []
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)])
+async def test_the_note_just_saved_is_in_sight_at_every_width(live: Live,
+                                                               size: tuple[int, int]) -> None:
+    app = live.app()
+    async with app.run_test(size=size) as pilot:
+        note = app.screen.query_one("#note", Input)
+        note.value = "the note just saved"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ saved 00:00: the note just saved" in _export(app)

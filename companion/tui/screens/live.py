@@ -152,8 +152,8 @@ class LiveScreen(Screen[None]):
     LiveScreen PromptRow.-cursor { background: $boost; }
     LiveScreen #note { border: none; height: 1; padding: 0 1; background: $boost; }
     LiveScreen TextArea#note { height: 6; }
-    LiveScreen #last-note { height: 1; padding: 0 1; color: $text-muted; display: none; }
-    LiveScreen.-narrow #last-note { display: block; }
+    /* The note just saved, always in sight above the note line, whatever the width. */
+    LiveScreen #last-note { height: 1; padding: 0 1; color: $text-muted; }
     LiveScreen #note:focus { background: $primary 20%; }
     """
 
