@@ -118,3 +118,19 @@ def mmss(seconds: float) -> str:
 def duration(seconds: float | None) -> str:
     """A duration for exports and the screen: `mmss`, or `-` when there is none."""
     return "-" if seconds is None else mmss(seconds)
+
+
+def span(seconds: float) -> str:
+    """A long gap in words: `1d 0h 0m`, `3h 05m`, `1m 05s`, `40s` (the time away, a clock
+    jump)."""
+    total = int(seconds)
+    days, rest = divmod(total, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h {minutes}m"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"

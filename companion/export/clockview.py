@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.clock import from_iso
+from companion.clock import from_iso, span
 
 JUMP_SECONDS = 1.0  # stamps are written to the second: a smaller step back is rounding
 
@@ -33,19 +33,6 @@ def set_back_seconds(r: dict[str, Any]) -> float:
             worst = latest - stamp
         latest = stamp if latest is None else max(latest, stamp)
     return worst if worst >= JUMP_SECONDS else 0.0
-
-
-def span(seconds: float) -> str:
-    """`1d 0h 0m`, `3h 5m`, `12m 30s`, `40s`."""
-    total = round(seconds)
-    days, rest = divmod(total, 86_400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h {minutes}m"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m {secs}s" if minutes else f"{secs}s"
 
 
 def ended_before_started(r: dict[str, Any]) -> bool:

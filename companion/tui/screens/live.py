@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from companion.clock import mmss
+from companion.clock import mmss, span
 from companion.events import SectionReopened
 from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
@@ -307,7 +307,7 @@ class LiveScreen(Screen[None]):
             f"✓ saved {mmss(last.t)}: {visible(last.text[:300])}" if last else "No notes yet.")
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
-            away.update(f"‖ Reopened after {_duration(state.away)} away. "
+            away.update(f"‖ Reopened after {span(state.away)} away. "
                         "Esc then A counts that time into this section; ^T resumes without it.")
             away.add_class("-shown")
         else:
@@ -584,7 +584,7 @@ class LiveScreen(Screen[None]):
             self._say("No time away to add.")
             return
         self._do(self.session.add_gap)
-        self._say(f"Added {_duration(gap)} to this section.")
+        self._say(f"Added {span(gap)} to this section.")
 
     def action_tick(self, index: int) -> None:
         section = self.state.section
@@ -779,17 +779,3 @@ def _waiting_for(error: str) -> str:
     if "locked" in lowered:
         return "waiting for a lock"
     return "waiting for the database"
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h {minutes}m"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
