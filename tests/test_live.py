@@ -433,3 +433,25 @@ async def test_the_note_just_saved_is_in_sight_at_every_width(live: Live,
         await pilot.press("enter")
         await pilot.pause()
         assert "✓ saved 00:00: the note just saved" in _export(app)
+
+
+async def test_a_note_saved_at_once_is_not_back_dated(live: Live,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real time passes between Enter and the write (microseconds): that is no back-date."""
+    real = type(live.clock).monotonic
+
+    def ticking(clock: FakeClock) -> float:
+        clock.advance(0.0001)  # every reading a little later, as a real clock
+        return real(clock)
+
+    monkeypatch.setattr(type(live.clock), "monotonic", ticking)
+    app = live.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        live.clock.advance(30)
+        note = app.screen.query_one("#note", Input)
+        note.value = "said just now"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "⟲" not in _export(app)
+    (row,) = live.rows("note_added")
+    assert row["back"] == 0.0

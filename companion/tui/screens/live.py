@@ -501,10 +501,11 @@ class LiveScreen(Screen[None]):
 
     def _write_note(self, note: UnsavedNote) -> bool:
         """Save one note as typed then; a write the database refuses queues it."""
-        now = self.session.now()
+        # A note saved late (it waited for the database) keeps the moment it was typed: its
+        # back-date grows by the wait. Saved at once, it is stamped now, as typed.
+        late = self.session.now() - note.typed_at if note in self._unsaved else 0.0
         try:
-            self.session.add_note(note.text, note.back + (now - note.typed_at), note.flagged,
-                                  note.section)
+            self.session.add_note(note.text, note.back + late, note.flagged, note.section)
         except SessionError as err:
             self._say(str(err))
             return False
