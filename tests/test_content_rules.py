@@ -101,7 +101,7 @@ def test_each_interview_plan_names_a_rubric_that_fits_and_the_coffee_chat_none()
         "stage-hiring-manager": "hiring-manager", "guide-hiring-manager-intro": None,
         "guide-pairing": "pairing", "backend-pair-programming": "coding-pairing",
         "guide-cto-leadership": "leadership", "guide-code-walkthrough": "discussion",
-        "stage-system-design": "design", "stage-onsite-coding": "interviewer",
+        "stage-system-design": "design", "stage-onsite-coding": "coding-pairing",
         "team-interview-product": "product-collaboration", "de-sql-modeling": "case",
     }
     assert {plan: lib.plans[plan].rubric for plan in expected} == expected

@@ -110,12 +110,13 @@ GENERIC_LOOK_FORS = {
 # on "discussion"; the hiring-manager intro is not scored.
 GUIDE_RUBRICS = {
     "guide-ai-assistant-pairing": "pull-request", "guide-api-client-pairing": "coding-pairing",
+    "guide-delivery-troubleshooting": "coding-pairing",
     "guide-cloud-ops-pairing": "pairing", "guide-pairing": "pairing",
     "guide-cross-functional": "product-collaboration", "guide-cto-leadership": "leadership",
     "guide-em-peer": "leadership", "guide-leadership-technical": "technical-leadership",
     "guide-hiring-manager-intro": None,
     **{plan: "design" for plan in (
-        "guide-architecture", "guide-delivery-troubleshooting", "guide-frontend-live-coding")},
+        "guide-architecture", "guide-frontend-live-coding")},
     **{plan: "discussion" for plan in (
         "guide-ai-breadth-screen", "guide-ai-deep-dive", "guide-appsec-walkthrough",
         "guide-code-walkthrough", "guide-secops-case-study")},

@@ -87,12 +87,14 @@ MY_PLANS = (
 # an engineer's scope ("engineer-leadership"). Coding rounds keep "interviewer".
 STAGE_RUBRICS = {"recruiter-screen": "recruiter-screen", "behavioral": "behavioral",
                  "hiring-manager": "hiring-manager", "technical-discussion": "deep-dive",
-                 "system-design": "design"}
+                 "system-design": "design", "technical-screen": "design",
+                 "onsite-coding": "coding-pairing"}
 LOOP_RUBRICS: dict[str, str | None] = {
     "backend-recruiter-connect": "recruiter-screen", "backend-behavioral": "behavioral",
     "backend-pair-programming": "coding-pairing", "backend-deep-dive": "deep-dive",
     "backend-leadership": "engineer-leadership", "backend-coffee-chat": None,
     "backend-system-design": "design", "backend-agentic-ai-design": "design",
+    "backend-takehome-review": "design",
 }
 
 

@@ -2,9 +2,12 @@
 
     python3 mock_api.py --port 8081          # Python 3.11 or newer, nothing to install
 
-Serves GET /api/items/{id} after about 1.5 seconds, with the switches ?delay=MS, ?fail=500
-and ?shape=bad, and the avatars as small grey squares. CORS is open so a sandbox on another
-port can call it.
+Serves GET /api/items/{id} after about 1.5 seconds, and the avatars as small grey squares.
+CORS is open so a sandbox on another port can call it. The switches (delay=MS, fail=500,
+shape=bad) work as query parameters and, for the interviewer, from outside the candidate's
+code: `curl 'http://127.0.0.1:8081/__switch?delay=6000'` turns one on for every later request,
+`curl http://127.0.0.1:8081/__switch` turns them all off. Dates are relative to the start:
+it-208 was created 3 hours before, it-209 2 days before, it-210 on 2 Nov 2024.
 """
 
 from __future__ import annotations
@@ -12,9 +15,18 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+STARTED = datetime.now(timezone.utc).replace(microsecond=0)
+SWITCHES: dict[str, str] = {}  # set by the interviewer through /__switch
+
+
+def _ago(**delta: float) -> str:
+    return (STARTED - timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 ITEMS: dict[str, dict[str, Any]] = {
     "it-208": {
@@ -28,7 +40,7 @@ ITEMS: dict[str, dict[str, Any]] = {
             "they match.\nThe finance team reads this report every Monday at 9:00, so the "
             "switch should happen between Monday noon and Friday.\nKeep the old queries for "
             "two weeks after the switch in case we need to compare again."),
-        "created_at": "2025-03-12T09:30:00Z",
+        "created_at": _ago(hours=3),
         "author": {"id": "u-7", "name": "Sam Lee", "avatar_url": "/avatars/u-7.svg"},
     },
     "it-209": {
@@ -39,7 +51,7 @@ ITEMS: dict[str, dict[str, Any]] = {
                   "and makes the numbers disagree with the monthly export that finance uses"),
         "status": "open",
         "description": "",
-        "created_at": "2025-05-30T23:58:00Z",
+        "created_at": _ago(days=2),
         "author": {"id": "u-12", "name": "Robin Ortega", "avatar_url": "/avatars/u-12.svg"},
     },
     "it-210": {
@@ -61,7 +73,11 @@ AVATAR = (b'<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32">'
 def respond(target: str) -> tuple[int, Any, float]:
     """(status, body, delay in seconds) for a request: the whole API, as a pure function."""
     url = urlsplit(target)
-    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    if url.path == "/__switch":
+        SWITCHES.clear()
+        SWITCHES.update({k: v[0] for k, v in parse_qs(url.query).items()})
+        return 200, {"switches": dict(SWITCHES)}, 0.0
+    query = {**SWITCHES, **{k: v[0] for k, v in parse_qs(url.query).items()}}
     delay = int(query.get("delay", "1500")) / 1000 if query.get("delay", "1500").isdigit() \
         else 1.5
     if not url.path.startswith("/api/items/"):
