@@ -205,3 +205,37 @@ async def test_after_call_text_is_kept_as_typed_and_a_resume_returns_there(db: P
         assert [e.data.get("evidence") for e in again.events("h1") if e.type == "score_set"] == [
             "walked through the failure modes"]
         assert again.draft("h1", "evidence:c1") == ""
+
+
+async def test_home_asks_about_a_held_session_and_opens_it_read_only_or_takes_it(
+        db: Path) -> None:
+    from textual.widgets import OptionList
+
+    from companion.cli.config import Config
+    from companion.tui.screens.held import HeldChoice
+
+    fixtures = Path(__file__).parent / "fixtures" / "live"
+    library = Config(plans=[fixtures], config_dir=fixtures / "no-user-config").library()
+    clock = FakeClock()
+    holder = Store(db)
+    held = started(holder, clock, "held0001")
+    store = Store(db)
+    for answer, read_only in (("r", True), ("t", False)):
+        app = create_app(store, clock, library, tick=10_000, heartbeat=10_000)
+        async with app.run_test(size=(120, 40)) as pilot:
+            in_progress = app.screen.query_one("#in-progress", OptionList)
+            in_progress.focus()
+            in_progress.highlighted = 0
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert isinstance(app.screen, HeldChoice)
+            await pilot.press(answer)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LiveScreen) and screen.read_only is read_only
+    with pytest.raises(LeaseLost):  # the take-over reached the first holder
+        held.add_note("from the first holder")
+    lease = holder.lease("held0001")
+    assert lease is not None and lease.held and lease.token == store.held["held0001"]
+    store.close()
+    holder.close()
