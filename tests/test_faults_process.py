@@ -37,8 +37,9 @@ def test_kill_mid_draft_keeps_the_draft_at_most_a_second_behind(tmux: Tmux,
     tmux.wait_for("app", lambda s: "note before the kill" in s and "(00:" in s,
                   "the saved note")
 
-    # Type without pause for three seconds (a fast typist: a word about every 40 ms),
-    # keeping when each prefix had been sent; then kill -9 at once, mid-word.
+    # Type for three seconds at the pace the app shows the words (each word is sent once the
+    # last one is on screen: a fast typist, never a backlog of keys), keeping when each prefix
+    # had been sent; then kill -9 at once, mid-word.
     typed, sent = "", []
     start = time.monotonic()
     index = 0
@@ -48,7 +49,8 @@ def test_kill_mid_draft_keeps_the_draft_at_most_a_second_behind(tmux: Tmux,
         tmux.type("app", chunk)
         typed += chunk
         sent.append((time.monotonic(), typed))
-        time.sleep(0.03)  # the pace of a fast typist, not a wait for a timer
+        tail = typed.rstrip()[-12:]
+        tmux.wait_for("app", lambda screen, tail=tail: tail in screen, "the word on screen", 5)
     tmux.type("app", "unfinis")
     typed += "unfinis"
     pid = tmux.app_pid("app")
