@@ -105,3 +105,17 @@ def test_a_signal_saves_pauses_releases_and_restores_the_terminal(
     assert tmux.pane("first", "alternate_on") == "0"
     assert tmux.pane("first", "mouse_any_flag") == "0"
     assert tmux.pane("first", "mouse_standard_flag") == "0"
+
+
+def test_read_only_on_a_free_session_writes_nothing(tmux: Tmux, tmp_path: Path) -> None:
+    db = tmp_path / "free.db"
+    sid = _start_first(tmux, db)
+    tmux.keys("first", "C-q")
+    assert tmux.wait_exit("first") == 0
+    before = query(db, "select count(*) from events")
+    tmux.start("look", f"{COMPANION} --db {db} resume {sid} --read-only")
+    tmux.wait_for("look", lambda s: "READ-ONLY" in s, "the read-only view")
+    tmux.keys("look", "C-q")
+    assert tmux.wait_exit("look") == 0
+    assert query(db, "select count(*) from events") == before  # no reopen, no pause
+    assert query(db, "select held from leases") == [(0,)]  # and no lease taken

@@ -11,7 +11,7 @@ from companion.cli.config import Config
 from companion.clock import Clock, RealClock
 from companion.content.library import Library
 from companion.errors import CompanionError
-from companion.holding import hold_new, open_for_writing, open_read_only
+from companion.holding import Opened, hold_new, open_for_writing, open_read_only
 from companion.model import SessionPlan
 from companion.session import Session, new_session_id
 from companion.store.database import Store, StoreError
@@ -68,7 +68,9 @@ def run_resume(store: Store, session_id: str, library: Library | None = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
     clock = RealClock()
     try:
-        opened = open_for_writing(store, session_id, clock, take_over=take_over)
+        # Read-only asked for: look, take no lease and write nothing (no reopen either).
+        opened = (Opened(None) if read_only
+                  else open_for_writing(store, session_id, clock, take_over=take_over))
         if opened.held_by is not None and not read_only:
             choice = _ask_held(session_id, opened.held_by.words())
             if choice == "q":
