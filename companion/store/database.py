@@ -1037,9 +1037,11 @@ class Store:
         return int(rows[0]["n"])
 
     def pending_scorecards(self) -> list[dict[str, Any]]:
-        """Ended interview sessions whose scorecard is not complete, oldest ended first."""
+        """Ended interview sessions of this database's user whose scorecard is not complete,
+        oldest ended first (another interviewer's, imported, is theirs to finish)."""
         return [dict(r) for r in self._query(
-            "SELECT * FROM sessions WHERE scorecard = 'pending' ORDER BY ended_at, rowid")]
+            "SELECT * FROM sessions WHERE scorecard = 'pending' AND source = 'local' "
+            "ORDER BY ended_at, rowid")]
 
     def candidates(self) -> list[tuple[str, str]]:
         rows = self._query(
