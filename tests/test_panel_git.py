@@ -329,7 +329,9 @@ def test_a_remote_that_is_gone_then_catches_up(tmp_path: Path, remote: Path) -> 
     away = remote.with_name("away.git")
     remote.rename(away)
     out = sync(ada).output  # offline: committed here, nothing lost, exit 0
-    assert "committed 1" in out and "offline:" in out and "pushes 1 commit(s)" in out
+    assert "committed 1" in out and "offline:" in out and "does not appear" in out
+    assert "Nothing is lost: committed here; the next `companion panel sync` pushes 1 " \
+        "commit(s)" in out
     status = ada.cli("panel", "status").stdout
     assert "1 commit(s) not pushed" in status
     away.rename(remote)
@@ -543,3 +545,24 @@ def test_git_runs_without_prompts_and_with_the_given_identity(tmp_path: Path) ->
     assert "user.name=Ada" in seen[-1]["command"]
     assert all(call["stdin"] == subprocess.DEVNULL for call in seen)
     assert os.environ.get("GIT_TERMINAL_PROMPT") != "0" or True  # ours, not the caller's
+
+
+def test_two_members_making_the_panel_at_once_end_with_one_salt(tmp_path: Path,
+                                                                 remote: Path) -> None:
+    from companion.panel.sharing import Member, init_panel
+
+    bob_home = tmp_path / "bob"
+    ada_done: list[str] = []
+
+    def ada_first(command: list[str], **kwargs: Any) -> Any:
+        if "push" in command and not ada_done:  # Bob cloned the empty remote; Ada pushes
+            ada_done.append("yes")
+            person(tmp_path, "Ada", remote)
+        return subprocess.run(command, **kwargs)
+
+    bob = Member(bob_home / "panel", "Bob", "bob@companion.invalid")
+    panel, done = init_panel(bob.folder, str(remote), bob, runner=ada_first)
+    assert "took the remote's config" in " ".join(done)
+    ada_config = json.loads((tmp_path / "ada" / "panel" / "panel.json").read_text())
+    assert panel.config.salt.hex() == ada_config["salt"] and panel.config.organiser == "Ada"
+    assert remote_files(remote) == ["panel.json"]

@@ -145,8 +145,10 @@ def _sync_lines(result: SyncReport, store: Store, hidden: Hidden) -> list[str]:
                                  f"{'y' if result.retries == 1 else 'ies'}: others pushed "
                                  "at the same time)" if result.retries else ""))
     if result.offline:
-        lines.append(f"offline: {result.offline}. Committed here; the next `companion panel "
-                     f"sync` pushes {result.unpushed} commit(s) and pulls what is new")
+        later = (f"committed here; the next `companion panel sync` pushes {result.unpushed} "
+                 "commit(s) and pulls what is new" if result.unpushed else
+                 "the next `companion panel sync` pulls what is new")
+        lines.append(f"offline: {result.offline.rstrip('.')}. Nothing is lost: {later}")
     if result.remote_refused:
         lines.append(f"the remote refused: {result.remote_refused}. Your commits are kept "
                      "here; check that you may push to the panel's remote, then sync again")
