@@ -566,3 +566,24 @@ def test_two_members_making_the_panel_at_once_end_with_one_salt(tmp_path: Path,
     ada_config = json.loads((tmp_path / "ada" / "panel" / "panel.json").read_text())
     assert panel.config.salt.hex() == ada_config["salt"] and panel.config.organiser == "Ada"
     assert remote_files(remote) == ["panel.json"]
+
+
+def test_a_symbolic_link_in_the_panel_is_refused_unread(tmp_path: Path, remote: Path) -> None:
+    ada = person(tmp_path, "Ada", remote)
+    bob = person(tmp_path, "Bob", remote)
+    ada.interview("a1", {"c1": 2})
+    sync(ada)
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"format": "not yours"}')
+    work = tmp_path / "editor"
+    subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True)
+    folder = next(p for p in (work / "scorecards").iterdir())
+    (folder / "zz99.json").symlink_to(secret)
+    git = ["git", "-C", str(work), "-c", "user.name=M", "-c", "user.email=m@x"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "link"], check=True)
+    subprocess.run([*git, "push", "-q"], check=True)
+    result = sync(bob, code=1)
+    assert "zz99.json: a symbolic link, not a scorecard file" in result.stderr
+    assert "not yours" not in result.output
+    assert bob.session_ids() == {"a1"}

@@ -19,7 +19,7 @@ from companion.cli.common import (
     panel_config_dir,
 )
 from companion.errors import CompanionError
-from companion.store.database import Store, StoreError
+from companion.store.database import StoreError
 
 if TYPE_CHECKING:
     from companion.panel.reveal import Hidden
@@ -111,7 +111,7 @@ def panel_init(ctx: click.Context, folder: Path, remote: str | None, name: str |
     click.echo("Next: `companion panel sync` after each sealed interview.")
 
 
-def _sync_lines(result: SyncReport, store: Store, hidden: Hidden) -> list[str]:
+def _sync_lines(result: SyncReport, hidden: Hidden) -> list[str]:
     lines = []
     if result.committed:
         lines.append(f"committed {len(result.committed)} sealed scorecard(s) of yours")
@@ -183,7 +183,7 @@ def panel_sync(ctx: click.Context, timeout: float | None) -> None:
             raise CompanionError(str(err)) from None
         except StoreError as err:
             raise CompanionError(str(err)) from None
-        lines = _sync_lines(result, store, hidden)
+        lines = _sync_lines(result, hidden)
     for line in lines:
         click.echo(one_line(line))
     for path, why in result.refused:

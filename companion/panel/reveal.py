@@ -13,17 +13,13 @@ is the store's HIDDEN_CONDITION, for queries that filter in SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from companion.textsafe import fold_name
 
 if TYPE_CHECKING:
     from companion.store.database import Store
-
-T = TypeVar("T")
-
 
 @dataclass(frozen=True, slots=True)
 class Hidden:
@@ -38,10 +34,6 @@ class Hidden:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def shown(self, rows: Iterable[T], key: str = "id") -> list[T]:
-        """The rows (dicts with the session id under `key`) that may be shown."""
-        return [r for r in rows if _id_of(r, key) not in self.ids]
-
     def waiting_for(self, candidate: str) -> int:
         """How many hidden scorecards of a person of this name wait."""
         return self.waiting.get(fold_name(candidate), 0)
@@ -54,12 +46,6 @@ class Hidden:
         return (f"{n} scorecard{'s' if n != 1 else ''} waiting until yours is sealed"
                 + ("" if candidate is not None else
                    f" ({len(self.waiting)} candidate{'s' if len(self.waiting) != 1 else ''})"))
-
-
-def _id_of(row: Any, key: str) -> Any:
-    if isinstance(row, dict):
-        return row.get(key)
-    return getattr(row, "session_id", getattr(row, key, None))
 
 
 NOTHING_HIDDEN = Hidden()

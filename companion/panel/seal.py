@@ -638,7 +638,9 @@ def check_file(path: Path, key: bytes | None, *,
                       f"put the team's key file at {key_path()} (`companion key path`)")
     if verdict.status == WRONG_KEY:
         raise Refused(f"cannot check the seal: {verdict.reason}",
-                      f"make sure you and {who} use the same team key file")
+                      f"make sure you and {who} use the same team key file (after a "
+                      "rotation: `companion key rotate --from FILE` with the new one; "
+                      "`companion key fingerprint` compares them)")
     if verdict.status == BROKEN:
         todo = f"ask {who} for a fresh export and do not edit export files"
         if verdict.seal and verdict.seal.get("algorithm") == SHA256:

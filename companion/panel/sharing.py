@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import Clock
+from companion.content.safefile import RefusedFile, read_regular
 from companion.files import write_atomic
 from companion.panel import strictjson
 from companion.panel.gitrepo import (
@@ -59,6 +60,7 @@ PANEL_FORMAT = "companion-panel"
 ERASURE_FORMAT = "companion-erasure"
 PUSH_RETRIES = 3
 KEY_HEX = 32
+CONFIG_BYTES = 64 * 1024  # panel.json and the user's panel settings are a few lines
 _NAME = re.compile(r"^(?P<sid>[A-Za-z0-9_-]{1,64})(?:\+(?P<n>[0-9]{1,9}))?\.json$")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -90,10 +92,10 @@ def user_file(config_dir: Path) -> Path:
 def load_member(config_dir: Path) -> Member | None:
     path = user_file(config_dir)
     try:
-        doc = strictjson.loads(path.read_bytes())
+        doc = strictjson.loads(read_regular(path, CONFIG_BYTES))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, strictjson.JSONRefused) as err:
+    except (OSError, ValueError, RefusedFile, strictjson.JSONRefused) as err:
         raise PanelError(f"{path}: cannot read the panel settings ({err}); run `companion "
                          "panel init DIR` again") from None
     if not isinstance(doc, dict) or not all(isinstance(doc.get(k), str) and doc.get(k)
@@ -153,11 +155,14 @@ def person_of(candidate_id: str | None, session_id: str) -> str:
 
 def read_config(root: Path) -> PanelConfig | None:
     path = root / PANEL_FILE
+    if path.is_symlink():
+        raise PanelError(f"{path} is a symbolic link, not the panel config; restore it from "
+                         "the remote (`git -C FOLDER checkout panel.json`)")
     try:
-        doc = strictjson.loads(path.read_bytes())
+        doc = strictjson.loads(read_regular(path, CONFIG_BYTES))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, strictjson.JSONRefused) as err:
+    except (OSError, ValueError, RefusedFile, strictjson.JSONRefused) as err:
         raise PanelError(f"{path}: not a panel config companion can read ({err}); restore it "
                          "from the remote (`git -C FOLDER checkout panel.json`)") from None
     salt = doc.get("salt") if isinstance(doc, dict) else None
@@ -402,6 +407,11 @@ class Panel:
     def _take(self, store: Store, clock: Clock, key: bytes | None, f: PanelFile,
               latest: bool, result: SyncReport) -> None:
         path = self.root / f.path
+        if path.is_symlink() or path.parent.is_symlink():
+            # Git keeps symbolic links: one could point anywhere on this machine.
+            result.refused.append((f.path, "a symbolic link, not a scorecard file: ask who "
+                                   "committed it to remove it"))
+            return
         try:
             doc, events, verdict = check_file(path, key)
         except Refused as err:
@@ -566,8 +576,8 @@ class Panel:
 def _events_in(path: Path) -> int:
     """How many events a first file holds (its name does not say)."""
     try:
-        doc = strictjson.loads(path.read_bytes())
-    except (OSError, ValueError, strictjson.JSONRefused):
+        doc = strictjson.loads(read_regular(path, strictjson.MAX_BYTES))
+    except (OSError, ValueError, RefusedFile, strictjson.JSONRefused):
         return 0
     events = doc.get("events") if isinstance(doc, dict) else None
     return len(events) if isinstance(events, list) else 0
