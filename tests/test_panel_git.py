@@ -19,6 +19,8 @@ import pytest
 from click.testing import Result
 from helpers import make_plan
 from helpers import run_cli as run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.clock import FakeClock
 from companion.panel.gitrepo import GitRepo, Identity
@@ -587,3 +589,39 @@ def test_a_symbolic_link_in_the_panel_is_refused_unread(tmp_path: Path, remote: 
     assert "zz99.json: a symbolic link, not a scorecard file" in result.stderr
     assert "not yours" not in result.output
     assert bob.session_ids() == {"a1"}
+
+
+@settings(deadline=None, max_examples=300)
+@given(folder=st.sampled_from(["scorecards", "erasures", "scorecard", "../scorecards"]),
+       key=st.text(alphabet="0123456789abcdefA/.", min_size=30, max_size=34),
+       sid=st.text(alphabet="0123456789abcdef-_/.\\ é", min_size=0, max_size=10),
+       events=st.one_of(st.none(), st.integers(0, 10**10)),
+       suffix=st.sampled_from([".json", ".JSON", ".json.bak", ""]))
+def test_only_well_formed_panel_paths_are_read(folder: str, key: str, sid: str,
+                                               events: int | None, suffix: str) -> None:
+    """What git brings in is read only under a name companion writes: the folder, an
+    opaque key of 32 hex digits, a session id of safe characters, an event count."""
+    import re
+
+    from companion.panel.sharing import parse_path
+
+    name = sid + ("" if events is None else f"+{events}") + suffix
+    parsed = parse_path(f"{folder}/{key}/{name}")
+    well_formed = (folder == "scorecards" and re.fullmatch(r"[0-9a-f]{32}", key) is not None
+                   and re.fullmatch(r"[0-9a-f_-]{1,64}", sid) is not None
+                   and suffix == ".json" and (events is None or events < 10**9))
+    assert (parsed is not None) == well_formed
+    if parsed is not None:
+        assert (parsed.key, parsed.session_id, parsed.events) == (key, sid, events)
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_folder_keys_are_opaque_and_stable(stable_id: str) -> None:
+    from companion.panel.sharing import PanelConfig
+
+    one, other = PanelConfig(bytes(32), ""), PanelConfig(bytes([1]) * 32, "")
+    key = one.key(f"id:{stable_id}")
+    assert key == one.key(f"id:{stable_id}") and len(key) == 32
+    assert key != other.key(f"id:{stable_id}")  # another panel, another folder
+    if len(stable_id) >= 8:
+        assert stable_id not in key  # nothing of the id shows in the path

@@ -33,9 +33,10 @@ _REFUSED = ("permission denied", "access denied", "authentication failed", "erro
             "could not read username", "terminal prompts disabled")
 _UNREACHABLE = ("could not resolve host", "unable to access", "connection refused",
                 "connection timed out", "network is unreachable", "does not appear to be a git",
+                "could not resolve hostname",
                 "could not read from remote", "no such file or directory", "not found",
                 "repository not found", "failed to connect", "host key verification",
-                "connection reset", "unable to look up")
+                "connection reset", "unable to look up", "does not exist")
 _BEHIND = ("(fetch first)", "(non-fast-forward)", "[rejected]", "stale info",
            "cannot lock ref")
 
@@ -139,7 +140,8 @@ class GitRepo:
         # What the remote and git said, without the progress lines around it.
         said = [line.strip() for line in text.splitlines()
                 if line.lstrip().startswith(("remote:", "fatal:", "error:", "!", "ssh:"))]
-        last = " ".join(said or text.splitlines()[-3:])[:500] or f"exit {result.returncode}"
+        last = (" ".join(said or text.splitlines()[-3:])[:500].rstrip(". ")
+                or f"exit {result.returncode}")
         what = f"git {args[0]}" if args else "git"
         if network:
             if args and args[0] == "push" and any(w in lower for w in _BEHIND) and not any(

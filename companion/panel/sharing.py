@@ -621,8 +621,9 @@ def init_panel(folder: Path, remote: str | None, member: Member, *, organiser: s
         try:
             repo.clone(remote)
         except Unreachable as err:
-            raise PanelError(f"cannot clone {remote}: {err}. Check the address and the "
-                             "network, then run `companion panel init` again") from None
+            raise PanelError(f"cannot clone {remote}: {err}. Check the address, the network "
+                             "or the shared drive, then run `companion panel init` again"
+                             ) from None
         except RemoteRefused as err:
             raise PanelError(f"cannot clone {remote}: {err}. Ask for access to the panel's "
                              "repository, then run `companion panel init` again") from None
