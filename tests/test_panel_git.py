@@ -452,7 +452,8 @@ def test_an_amendment_after_sealing_is_a_new_file(tmp_path: Path, remote: Path) 
                 store.sink("a1")).set_summary("Strong on design, amended after the debrief")
         count = len(store.events("a1"))
     assert "committed 1" in sync(ada).output
-    names = sorted(f.split("/")[-1] for f in remote_files(remote) if "a1" in f)
+    names = sorted(name for name in (f.split("/")[-1] for f in remote_files(remote))
+                   if name.startswith("a1"))
     assert names == [f"a1+{count}.json", "a1.json"]
     assert "took the amendments to a1" in sync(bob).output
     shown = bob.cli("verify", "a1")
@@ -625,3 +626,22 @@ def test_folder_keys_are_opaque_and_stable(stable_id: str) -> None:
     assert key != other.key(f"id:{stable_id}")  # another panel, another folder
     if len(stable_id) >= 8:
         assert stable_id not in key  # nothing of the id shows in the path
+
+
+def test_a_remote_that_refuses_the_fetch_still_imports_what_is_here(tmp_path: Path,
+                                                                   remote: Path) -> None:
+    ada = person(tmp_path, "Ada", remote)
+    ada.interview("a1", {"c1": 2})
+
+    def no_access(command: list[str], **kwargs: Any) -> Any:
+        if "fetch" in command:
+            return subprocess.CompletedProcess(command, 128, "", "remote: Permission to "
+                                               "team/panel denied to ada.\nfatal: unable to "
+                                               "access 'https://host/team/panel.git/': The "
+                                               "requested URL returned error: 403\n")
+        return subprocess.run(command, **kwargs)
+
+    with ada.store() as store:
+        result = ada.panel(runner=no_access).sync(store, FakeClock(), KEY)
+    assert result.committed and not result.pushed and not result.offline
+    assert result.remote_refused and "denied to ada" in result.remote_refused

@@ -102,6 +102,7 @@ class GitRepo:
         self.runner: Runner = runner or subprocess.run
         self.git = git
         self.env = quiet_env(env)
+        self._branch: str | None = None
 
     # --- running git ------------------------------------------------------------------
 
@@ -165,6 +166,7 @@ class GitRepo:
     def init(self, branch: str = DEFAULT_BRANCH) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         self.run(["init", "-q", "-b", branch])
+        self._branch = None
 
     def clone(self, url: str) -> None:
         """Clone `url` into this (new or empty) folder. An empty remote gives an empty clone
@@ -174,6 +176,7 @@ class GitRepo:
                  cwd=self.path.parent)
         if not self.has_commits():
             self.run(["symbolic-ref", "HEAD", f"refs/heads/{DEFAULT_BRANCH}"])
+        self._branch = None
 
     def remote_url(self) -> str | None:
         result = self.run(["remote", "get-url", "origin"], check=False)
@@ -186,8 +189,10 @@ class GitRepo:
             self.run(["remote", "set-url", "origin", url])
 
     def branch(self) -> str:
-        result = self.run(["symbolic-ref", "--short", "HEAD"], check=False)
-        return result.stdout.strip() or DEFAULT_BRANCH
+        if self._branch is None:  # asked often in a sync; only clone and init change it
+            result = self.run(["symbolic-ref", "--short", "HEAD"], check=False)
+            self._branch = result.stdout.strip() or DEFAULT_BRANCH
+        return self._branch
 
     def has_commits(self) -> bool:
         return self.run(["rev-parse", "--verify", "-q", "HEAD"], check=False).returncode == 0

@@ -472,12 +472,15 @@ class Panel:
 
     def pull(self, store: Store, clock: Clock, key: bytes | None, result: SyncReport) -> None:
         """2 and 3: fetch and merge (offline: what is here), then erasures and imports."""
-        if self.repo.remote_url() is not None and result.offline is None:
+        if (self.repo.remote_url() is not None and result.offline is None
+                and result.remote_refused is None):
             try:
                 self.repo.fetch()
                 result.fetched = True
             except Unreachable as err:
                 result.offline = str(err)
+            except RemoteRefused as err:  # no access (any more): what is here still counts
+                result.remote_refused = str(err)
         result.merged = self.repo.merge_remote(self.member.identity) or result.merged
         self.apply_erasures(store, result)
         self.import_others(store, clock, key, result)
@@ -487,7 +490,8 @@ class Panel:
         result = SyncReport()
         self.commit_own(store, clock, key, result)
         self.pull(store, clock, key, result)
-        if self.repo.remote_url() is not None and result.offline is None:
+        if (self.repo.remote_url() is not None and result.offline is None
+                and result.remote_refused is None):
             for attempt in range(PUSH_RETRIES + 1):
                 if not self.repo.unpushed():
                     break
