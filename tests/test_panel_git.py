@@ -162,6 +162,9 @@ def test_two_interviewers_share_and_see_each_other_only_after_sealing(
     assert "saw c1" not in refused.output
     debrief = bob.cli("export", "--candidate", CANDIDATE_ID)
     assert "Ada" not in debrief.stdout and "1 scorecard waiting" in debrief.stderr
+    assert "**Waiting until yours is sealed:** 1 scorecard(s) of the panel" in debrief.stdout
+    html = bob.cli("export", "--candidate", CANDIDATE_ID, "--format", "html").stdout
+    assert "1 waiting until yours is sealed (not shown)" in html and "Ada" not in html
     assert bob.cli("search", "Ada").stdout.startswith("No matches")
     calibration = bob.cli("calibration", "--json")
     assert [i["interviewer"] for i in json.loads(calibration.stdout)["interviewers"]] == []

@@ -203,7 +203,7 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
                              f"{waiting} wait until yours is sealed (end and seal your "
                              "interview, then `companion panel sync`)")
     reports = [_sealed_report(store, row["id"]) for row in rows]
-    d = debrief(reports, history=history_cards(store, hidden))
+    d = debrief(reports, history=history_cards(store, hidden), waiting=waiting)
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "
