@@ -487,3 +487,11 @@ def test_walkthroughs_of_own_code_are_fair_and_safe(plan_id: str, provided: str)
     guidance = " ".join(plan.sections[0].guidance.split()).lower()
     assert "never ask for a copy" in guidance and "same criteria" in guidance
     assert "confidential" in " ".join(plan.description.split()).lower()
+
+
+def test_the_ai_eval_brief_states_its_deadline_and_what_happens_then() -> None:
+    plan = LIB.plans["guide-ai-eval-review"]
+    assert plan.brief is not None
+    brief = " ".join(Path(plan.brief.path).read_text(encoding="utf-8").split())
+    assert "7 calendar days" in brief and "At the end of the 7 days, send what you have" in brief
+    assert "within 5 working days" in brief and "7 calendar days" in plan.description
