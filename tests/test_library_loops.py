@@ -320,6 +320,11 @@ def test_each_loop_checks_the_must_haves_before_any_interview(lib: Library, loop
     for rubric_id, criterion in MUST_HAVE_CRITERIA.items():
         assert criterion in {c.id for c in lib.rubrics[rubric_id].criteria}
     assert "stage-debrief" in loop.plans
+    screen = next(p for p in loop.plans if lib.plans[p].rubric == "recruiter-screen")
+    asked = [lib.banks[p.id.partition("/")[0]].question(p.id.partition("/")[2])
+             for s in resolve_plan(lib, screen, role=None, level=None).sections
+             for p in s.prompts if "/" in p.id]
+    assert any(q is not None and "must-haves" in q.criteria for q in asked), screen
 
 
 def test_the_debrief_and_the_docs_define_must_haves_the_same_way(lib: Library) -> None:
