@@ -21,6 +21,9 @@ from companion.tui.navigation import navigator
 class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "home", "Home", tooltip="Back to the home screen", id="summary.home"),
+        Binding("a", "amend", "Amend", tooltip="Change the scores, recommendation, summary or "
+                "post-mortem of this ended session (each change is kept as an amendment)",
+                id="summary.amend"),
         Binding("c", "copy", "Copy scorecard", tooltip="Copy the Markdown scorecard to the "
                 "clipboard, for pasting into an applicant-tracking system",
                 id="summary.copy"),
@@ -34,7 +37,7 @@ class SummaryScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.markdown = session_markdown(report(session.state))
+        self.markdown = session_markdown(report(session.state, session.events))
 
     def compose(self) -> ComposeResult:
         sid = self.session.id
@@ -43,6 +46,20 @@ class SummaryScreen(Screen[None]):
         with VerticalScroll():
             yield Markdown(self.markdown, id="scorecard")
         yield Footer()
+
+    def on_screen_resume(self) -> None:
+        """Back from an amendment: the scorecard as it reads now."""
+        markdown = session_markdown(report(self.session.state, self.session.events))
+        if markdown != self.markdown:
+            self.markdown = markdown
+            self.query_one("#scorecard", Markdown).update(markdown)
+
+    def action_amend(self) -> None:
+        if self.session.state.status != "ended":
+            self.notify("Only an ended session is amended (this one was abandoned).",
+                        severity="warning")
+            return
+        navigator(self).open_amend(self.session.id, current=self.session)
 
     def action_home(self) -> None:
         navigator(self).go_home()
