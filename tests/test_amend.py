@@ -249,6 +249,7 @@ def test_every_export_shows_the_amendments(tmp_path: Path, library: Library) -> 
     jsonschema.Draft202012Validator(SCHEMA).validate(r)
     md = session_markdown(r)
     assert f"| 0 ({words}) |" in md and f"## Summary ({words})" in md
+    assert "**Clock:**" not in md  # amendments after the end are no clock jump
     assert f"- score changed (Depth): {words}" in md or "score changed (" in md
     page = session_html(r)
     assert page.count(words) >= 3
