@@ -34,9 +34,10 @@ def test_amend_then_copy_in_tmux(tmux: Tmux, tmp_path: Path, isolated_home: Path
                width=80, height=24)
     tmux.wait_for("amend", lambda s: "Amending (ended" in s and "Clarity" in s, "the rubric")
     tmux.keys("amend", "C-n")
-    tmux.wait_for("amend", lambda s: "Summary for the debrief" in s and "Save" in s,
-                  "the close screen")
+    tmux.wait_for("amend", lambda s: "█ Recommendation" in s and "s Skip" in s,
+                  "the close screen, the scale focused")
     tmux.keys("amend", "Tab")
+    tmux.wait_for("amend", lambda s: "s Skip" not in s, "the summary field focused")
     tmux.type("amend", "Design (60 min) for mid+ at ~8k rps")
     tmux.wait_for("amend", lambda s: "~8k rps" in s, "the summary typed")
     tmux.keys("amend", "C-s")
