@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.clock import FakeClock
 from companion.export import ats
@@ -18,7 +20,7 @@ from companion.export.plaintext import session_text
 from companion.export.report import report
 from companion.session import Session, replay
 from companion.store.database import Store
-from tests.helpers import make_plan, run_cli
+from tests.helpers import Recorder, make_plan, run_cli
 
 DOCS = (Path(__file__).parents[1] / "docs" / "exports.md").read_text()
 HOSTILE = "\x1b]52;c;aGk=\x07 \x1b[2J\x9b31m \u202e reversed \x00 nul"
@@ -253,3 +255,30 @@ def test_hostile_and_huge_text_stays_safe_in_every_shape(tmp_path: Path) -> None
     for system in ("lever", "ashby"):
         body = json.loads(ats.ats_parts(r, system, ats.Mapping())[0].text)
         assert json.dumps(body).count("word") >= 200_000
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(min_size=1, max_size=200))
+def test_any_text_in_any_field_reaches_no_shape_raw(text: str) -> None:
+    """Whatever is typed (any code point) shows as text in every shape: no control or bidi
+    character raw, the JSON bodies parse, and the paste's attribute lines stay ours."""
+    sink = Recorder()
+    clock = FakeClock()
+    session = Session.start(make_plan(), clock, sink, session_id="hyp00001", candidate=text)
+    session.toggle_asked("q1")
+    session.add_note(text if text.strip() else "x", flagged=True)
+    session.set_score("c1", 2, text)
+    session.set_recommendation("yes")
+    session.set_summary(text)
+    session.end()
+    r = report(replay(sink.events), sink.events)
+    r["sections"][0]["questions"][0]["rating"] = text
+    for shape in shapes(r):
+        assert not _CONTROLS.search(shape.replace("\n", "").replace("\t", ""))
+    for system in ("lever", "ashby"):
+        json.loads(ats.ats_parts(r, system, ats.Mapping())[0].text)
+    assert ats.greenhouse_paste(r).splitlines()[:3] == [
+        "Communication: Yes", "Design: No Decision", "Learning: No Decision"]
