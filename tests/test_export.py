@@ -211,7 +211,8 @@ def test_json_is_stable_readable_and_complete(db: Path) -> None:
     assert text.startswith('{\n  "format": "companion-session",\n  "format_version": 3,')
     doc = json.loads(text)
     # The documented key order (`archetype` only when the session has one).
-    assert list(doc) == [k for k in SCHEMA["properties"] if k != "archetype"]
+    # Neither an archetype chosen nor an amendment made: both keys absent.
+    assert list(doc) == [k for k in SCHEMA["properties"] if k not in ("archetype", "amendments")]
     assert doc["candidate"] == {"name": "Zoë Quinn", "id": "zoe@example.org"}
     assert doc["rubric"]["total"] == 2 and doc["rubric"]["threshold"] == 3
     assert doc["rubric"]["meets_threshold"] is False

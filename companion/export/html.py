@@ -316,7 +316,7 @@ def session_article(r: dict[str, Any], level: int = 1) -> str:
         _facts(r),
         _rubric(r, h2),
         _closing(r, h2),
-        _amendments(r, h2),
+        *([_amendments(r, h2)] if r.get("amendments") else []),
         seal_html(r, h2),
         _time_table(r, h2),
         f"<{h2}>Sections</{h2}>",

@@ -39,22 +39,29 @@ class SummaryScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.markdown = session_markdown(report(session.state, session.events))
+        self.markdown = self._card()
 
     def compose(self) -> ComposeResult:
         sid = self.session.id
         yield Static(f" Saved. Export: companion export {sid} --format {choices_hint()} "
-                     f"-o FILE   ·   c copies it as plain text", id="export-hint", markup=False)
+                     f"-o FILE · c copies it", id="export-hint", markup=False)
         with VerticalScroll():
             yield Markdown(self.markdown, id="scorecard")
         yield Footer()
 
     def on_screen_resume(self) -> None:
         """Back from an amendment: the scorecard as it reads now."""
-        markdown = session_markdown(report(self.session.state, self.session.events))
+        markdown = self._card()
         if markdown != self.markdown:
             self.markdown = markdown
             self.query_one("#scorecard", Markdown).update(markdown)
+
+    def _card(self) -> str:
+        """The scorecard with its amendments; the seal is for the exports (made from the
+        database, which holds it), so the event log is left out of what is rendered."""
+        r = report(self.session.state, self.session.events)
+        r["events"] = None
+        return session_markdown(r)
 
     def action_amend(self) -> None:
         if self.session.state.status != "ended":
