@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from helpers import recent_text
+from textual.widgets import OptionList
 
 from companion.cli.config import Config
 from companion.cli.launch import create_app
@@ -34,7 +35,7 @@ def library() -> Library:
 def shown(app) -> str:  # type: ignore[no-untyped-def]
     """The recent list and the pending list as drawn."""
     screen = app.screen
-    recent = str(screen.query_one("#recent", Static).render())
+    recent = recent_text(screen)
     pending = screen.query_one("#pending", OptionList)
     return recent + "".join(str(pending.get_option_at_index(i).prompt)
                             for i in range(pending.option_count))
@@ -87,7 +88,7 @@ async def test_home_counts_hidden_panel_scorecards_and_lists_them_once_yours_is_
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = shown(app)
-        recent = str(app.screen.query_one("#recent", Static).render())
+        recent = recent_text(app.screen)
         assert "waiting" not in recent and recent.count("Quinn Vale") == 2
         assert "bob00001" in text and "ada00001" not in text  # his own to finish only
     store.close()

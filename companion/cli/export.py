@@ -39,8 +39,9 @@ MAX_DAYS = 36_500  # a hundred years
               help="Debrief: every interview session of this candidate (name, any case, or "
                    "stable id) side by side, instead of one session.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
-              help="md (default), json, csv or html; the debrief: md or html. Without it, "
-                   "taken from the -o file's extension.")
+              help="md (default), json, csv, html or text; greenhouse, lever or ashby for "
+                   "an applicant-tracking system (docs/exports.md); the debrief: md or html. "
+                   "Without it, taken from the -o file's extension.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (created with mode 0600) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")

@@ -242,7 +242,7 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
     (sealing an ended session first if it is not yet), each scorecard shown logged for the
     blind-first marks, and calibration over the whole history in the debrief."""
     from companion.clock import RealClock
-    from companion.export.formats import DEBRIEF_FORMATS, format_for, render_session
+    from companion.export.formats import DEBRIEF_FORMATS, FORMATS, format_for, render_session
     from companion.panel.seal import seal_pending, seal_session
 
     if bool(session_id) == bool(candidate):
@@ -255,6 +255,7 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                              "export single sessions for the other formats")
     team_key = load_team_key(ctx)
     clock = RealClock()
+    text: str | None
     with open_store(ctx) as store:
         hidden = hidden_now(ctx, store)
         try:
@@ -274,8 +275,13 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                                    if c))
                 seal_session(store, sid, clock, team_key)
                 r = _sealed_report(store, sid)
-                text = render_session(r, fmt)
                 what = f"session {sid} ({one_line(r['candidate']['name'])})"
+                if FORMATS[fmt].ats:  # files of their own (companion.cli.ats_export)
+                    from companion.cli.ats_export import write_ats
+
+                    text = write_ats(ctx, r, fmt, output, force, what)
+                else:
+                    text = render_session(r, fmt)
                 seen = [] if r["mode"] == "practice" else [_seen(r)]
         except StoreError as err:
             raise CompanionError(str(err)) from None
@@ -286,7 +292,9 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                 f"{session_id or candidate}: a session holds a number that is not finite (NaN "
                 "or infinity, from a plan's minutes before companion checked them), so it "
                 "cannot be sealed or exported; nothing was written") from None
-        if output is None or str(output) == "-":
+        if text is None:
+            pass  # written already
+        elif output is None or str(output) == "-":
             click.echo(text, nl=False)
         else:
             write_private(output, text, force)

@@ -170,8 +170,10 @@ def resume(ctx: click.Context, session_id: str | None, read_only: bool,
             raise
         raise CompanionError(str(err)) from None
     if row and row["status"] in ("ended", "abandoned"):
+        amend = (f", and `companion amend {sid}` changes its scorecard"
+                 if row["status"] == "ended" else "")
         raise CompanionError(f"session {sid} has {row['status']}; `companion export {sid}` "
-                             "shows it")
+                             f"shows it{amend}")
     from companion.cli.launch import run_resume
 
     run_resume(store, sid, load_content(ctx, quiet=True), read_only=read_only,
@@ -315,4 +317,36 @@ def stats_text(result: PracticeStats) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = (sessions, run, resume, practice, stats)
+@click.command()
+@click.argument("session_id")
+@click.option("--take-over", "take_over", is_flag=True,
+              help="When another terminal holds the session: hold it here instead.")
+@common_options
+@click.pass_context
+def amend(ctx: click.Context, session_id: str, take_over: bool) -> None:
+    """Change an ended session's scores, recommendation, summary or post-mortem.
+
+    Opens its rubric, then the recommendation and summary, as after the call. Each field
+    changed is kept as one amendment (every export shows it as such, and `companion verify`
+    says the seal was amended after it was made). Only your own sessions: one imported from
+    another interviewer is theirs to amend."""
+    from companion.holding import amend_problem
+
+    store = open_store(ctx)
+    try:
+        sid = resolve_session_id(store, session_id)
+        problem = amend_problem(store.session(sid), sid)
+    except (StoreError, CompanionError) as err:
+        store.close()
+        if isinstance(err, CompanionError):
+            raise
+        raise CompanionError(str(err)) from None
+    if problem:
+        store.close()
+        raise CompanionError(problem)
+    from companion.cli.launch import run_amend
+
+    run_amend(store, sid, load_content(ctx, quiet=True), take_over=take_over)
+
+
+COMMANDS = (sessions, run, resume, amend, practice, stats)
