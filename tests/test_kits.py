@@ -577,5 +577,5 @@ def test_the_takehome_walkthrough_ships_the_take_home_it_walks_through() -> None
         assert gone not in description.lower(), gone
     assert "your team's own also works" in description
     guidance = " ".join(" ".join(s.guidance.split()) for s in plan.sections)
-    assert "format=csv, on the list of all items" in guidance
+    assert "the form is format=csv, on the list of all items" in guidance
     assert "Fact sheet" in guidance and "five edge cases" in guidance
