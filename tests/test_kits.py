@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from companion.content.library import builtin_sources, load_library
 from companion.content.rules import content_warnings
+from companion.model import QuestionRef
 
 REPO = Path(__file__).resolve().parent.parent
 LIB = load_library(builtin_sources())
@@ -45,22 +46,14 @@ SPOKEN = {
     "system-design-45": "the design brief is the question, read out",
     "team-interview-product": "the product manager reads the brief written in the prompt",
 }
-# Generic plans for the team's own material; the library's own material has its own plans.
-GENERIC = {
-    "guide-takehome-walkthrough": "the team's own take-home; the library's take-homes have "
-                                  "their own walkthrough plans, which ship their briefs",
-}
-
 
 def test_every_plan_that_refers_to_material_ships_it() -> None:
-    referring = ({pid for pid in LIB.plans if MATERIAL.search(_plan_text(pid))}
-                 - set(SPOKEN) - set(GENERIC))
+    referring = {pid for pid in LIB.plans if MATERIAL.search(_plan_text(pid))} - set(SPOKEN)
     assert {"backend-takehome-review", "guide-api-client-pairing",
-            "guide-delivery-troubleshooting", "guide-frontend-live-coding"} <= referring
+            "guide-delivery-troubleshooting", "guide-frontend-live-coding",
+            "guide-takehome-walkthrough"} <= referring
     without = sorted(pid for pid in referring if not LIB.plans[pid].kit)
     assert not without, f"these plans refer to material they do not ship: {without}"
-    for pid in GENERIC:
-        assert "generic" in LIB.plans[pid].description.lower(), pid
     for plan in LIB.plans.values():
         for attachment in plan.kit:
             path = Path(attachment.path)
@@ -495,3 +488,94 @@ def test_the_ai_eval_brief_states_its_deadline_and_what_happens_then() -> None:
     brief = " ".join(Path(plan.brief.path).read_text(encoding="utf-8").split())
     assert "7 calendar days" in brief and "At the end of the 7 days, send what you have" in brief
     assert "within 5 working days" in brief and "7 calendar days" in plan.description
+
+
+# --- The walkthroughs' provided code, shipped in their kits ---------------------------------
+
+WALKTHROUGHS = {
+    # plan: (the code's name, the candidate's files, the interviewer's notes)
+    "guide-code-walkthrough": ("linetally", ["README.md", "events.py", "store.py", "tally.py",
+                                             "cli.py", "test_linetally.py",
+                                             "sample-events.jsonl"], "discussion-points.md"),
+    "guide-appsec-walkthrough": ("notepost", ["README.md", "app.py", "auth.py", "db.py",
+                                              "config.py", "web.py", "test_notepost.py"],
+                                 "answer-key.md"),
+}
+
+
+@pytest.mark.parametrize("plan_id", sorted(WALKTHROUGHS))
+def test_a_walkthrough_kit_holds_the_provided_code_and_its_tests_pass(
+        plan_id: str, tmp_path: Path) -> None:
+    import subprocess
+
+    name, files, notes = WALKTHROUGHS[plan_id]
+    out = tmp_path / "kit"
+    result = run("kit", plan_id, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (out / "candidate").iterdir()) == sorted(files)
+    assert [p.name for p in (out / "interviewer").iterdir()] == [notes]
+    code = sum(len((out / "candidate" / f).read_text().splitlines()) for f in files
+               if f.endswith(".py"))
+    assert 150 <= code <= 450, code
+    # The code is self-contained: its own tests pass from the kit's folder, with nothing else.
+    tests = next(f for f in files if f.startswith("test_"))
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "--rootdir", str(out / "candidate"), "-c", "/dev/null", tests],
+                         cwd=out / "candidate", capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"})
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    # The brief names the code and every file sent; the questions asked point into it.
+    brief = (out / "brief.md").read_text()
+    assert name in brief and notes not in brief
+    for f in files:
+        assert f"`{f}`" in brief, f
+    plan = LIB.plans[plan_id]
+    refs = [p for s in plan.sections for p in s.prompts if isinstance(p, QuestionRef)]
+    assert len(refs) >= 4
+    for ref in refs:
+        question = next(q for q in LIB.banks[ref.bank].questions if q.id == ref.question)
+        assert any(item.startswith(f"With {name}:") for item in question.look_for), question.id
+    # Every file and function the interviewer's notes name is in the code.
+    text = (REPO / "kits" / plan_id.removeprefix("guide-") / notes).read_text()
+    named = re.findall(r"`(\w+\.py)` `([\w.]+)`", text)
+    assert len(named) >= 5
+    for file, function in named:
+        source = (out / "candidate" / file).read_text()
+        last = function.split(".")[-1]
+        assert re.search(rf"(def|class) {last}\b|^{last} =", source, re.M), (file, function)
+
+
+def test_the_appsec_answer_key_stays_with_the_panel() -> None:
+    plan = LIB.plans["guide-appsec-walkthrough"]
+    key = next(a for a in plan.attachments if a.file.endswith("answer-key.md"))
+    assert key.audience == "interviewer"
+    brief = run("show", "guide-appsec-walkthrough", "--brief")
+    assert brief.exit_code == 0, brief.stderr
+    code = [Path(a.path).read_text() for a in plan.attachments
+            if a.audience == "candidate" and a.file.endswith(".py")]
+    readme = [Path(a.path).read_text() for a in plan.attachments
+              if a.audience == "candidate" and not a.file.endswith(".py")]
+    assert len(code) == 6 and len(readme) == 1
+    for text in [brief.stdout, *readme, *code]:
+        lowered = text.lower()
+        for words in ("answer key", "answer-key", "planted", "injection", "traversal",
+                      "deserialis", "concatenat", "idor", "owner check"):
+            assert words not in lowered, words
+    for finding in ("search_notes", "read_note", "SIGNING_KEY", "pickle", "os.path.join"):
+        assert finding not in brief.stdout and finding not in readme[0], finding
+    for text in code:  # no comment or name in the code hints at a finding
+        assert not re.search(r"vulnerab|insecure|unsafe|fixme|xxx|hack|exploit", text, re.I)
+    # The brief says what counts, without naming a finding.
+    assert "what counts is how you reason" in " ".join(brief.stdout.split())
+
+
+def test_the_takehome_walkthrough_ships_the_take_home_it_walks_through() -> None:
+    plan = LIB.plans["guide-takehome-walkthrough"]
+    assert plan.brief is not None and plan.brief.file == "backend-takehome/brief.md"
+    description = " ".join(plan.description.split())
+    for gone in ("generic", "before using this one", "24 hours"):
+        assert gone not in description.lower(), gone
+    assert "your team's own also works" in description
+    guidance = " ".join(" ".join(s.guidance.split()) for s in plan.sections)
+    assert "the form is format=csv, on the list of all items" in guidance
+    assert "Fact sheet" in guidance and "five edge cases" in guidance

@@ -365,3 +365,21 @@ def test_signal_sets_hold_every_seed_behaviour(lib, set_id, good, bad):
     signals = lib.signal_sets[set_id]
     assert good <= {s.id for s in signals.good}
     assert bad <= {s.id for s in signals.bad}
+
+
+@pytest.mark.parametrize("bank_id", ["guide-architecture", "guide-deep-dive",
+                                     "stage-technical-discussion"])
+def test_archetype_questions_name_the_criteria_their_look_fors_show(lib, bank_id):
+    """Each archetype question names the criteria its own look-fors give evidence for, not
+    one list copied onto all of them."""
+    questions = [q for q in lib.banks[bank_id].questions
+                 if any(t.startswith("archetype-") for t in q.topics)]
+    assert len(questions) >= 6
+    assert len({tuple(sorted(q.criteria)) for q in questions}) >= 3, bank_id
+
+
+def test_the_hiring_manager_asks_about_work_not_values_fit(lib):
+    texts = " ".join(" ".join([q.text, *q.look_for]) for q in
+                     lib.banks["stage-hiring-manager"].questions).lower()
+    assert "published values" not in texts and "our values" not in texts
+    assert "values-in-own-work" not in {q.id for q in lib.banks["stage-hiring-manager"].questions}
