@@ -126,6 +126,8 @@ class Row(Static):
 class PromptRow(Row):
     """One question. Click to mark it asked (or not)."""
 
+    DEFAULT_CSS = "PromptRow.-folded { text-wrap: nowrap; text-overflow: ellipsis; }"
+
 
 class SignalRow(Row):
     """One signal checkbox: `[✓]` ticked, `[ ]` not. Click to toggle."""
@@ -177,9 +179,6 @@ class PromptPane(_RowsPane):
                 text.append(f"  {word} {mmss(section.asked[prompt.id])}", style="dim italic")
             if prompt.source == "ad hoc":
                 text.append("  (ad hoc)", style="dim italic")
-            if folded and not here:
-                # One line each: the highlighted question stays open.
-                text.no_wrap, text.overflow = True, "ellipsis"
             if here:
                 count = len(prompt.follow_ups) if follow_ups is None else follow_ups.get(
                     prompt.id, 0)
@@ -193,6 +192,7 @@ class PromptPane(_RowsPane):
                     text.append("\n     ◆ look for: ", style="dim")
                     text.append_text(plain(look, "italic"))
             row.set_class(here, "-cursor")
+            row.set_class(folded and not here, "-folded")  # one line; the highlighted opens
             row.update(text)
 
 
@@ -270,6 +270,8 @@ class LastAction(Static):
     """One line above the note line confirming what was just saved: the note ("✓ saved
     01:02: …") or the tick ("✓ ticked 3: …", "○ unticked 3: …"), whatever the layout."""
 
+    DEFAULT_CSS = "LastAction { text-wrap: nowrap; text-overflow: ellipsis; }"
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self._ticks: tuple[int, frozenset[str]] = (-1, frozenset())
@@ -295,6 +297,5 @@ class LastAction(Static):
                        if last_note else Text("No notes yet."))
         self._ticks, self._note = ticks, note_key
         if message is not None:
-            message.no_wrap, message.overflow = True, "ellipsis"
             self._shown = True
             self.update(message)

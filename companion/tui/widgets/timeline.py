@@ -80,7 +80,9 @@ class NotesTimeline(Widget):
         self._window: list[Strip] | None = None  # the lines in view, worked out per frame
         self._window_top = (0, 0)
         self._window_size = (0, 0)
-        self._strips: LRUCache[int, tuple[Signature, int, list[Strip]]] = LRUCache(512)
+        # Keyed by what the lines depend on (textual's LRUCache never replaces a key's
+        # value): a changed note or width is a new key, and the old lines age out.
+        self._strips: LRUCache[tuple[int, int, Signature], list[Strip]] = LRUCache(512)
         self.notes_wrapped = 0  # how many notes were wrapped into lines: the cost of a frame
 
     # --- what to show --------------------------------------------------------------------
@@ -187,10 +189,10 @@ class NotesTimeline(Widget):
         """One note wrapped to the width, from the cache while the note says the same."""
         note = self._notes[index]
         width = max(1, self.size.width)
-        signature = _signature(note)
-        cached = self._strips.get(note.id)
-        if cached is not None and cached[0] == signature and cached[1] == width:
-            return cached[2]
+        key = (note.id, width, _signature(note))
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
         self.notes_wrapped += 1
         console: Console = self.app.console
         options = console.options.update_width(max(1, width - len(INDENT)))
@@ -203,7 +205,7 @@ class NotesTimeline(Widget):
             strips.append(strip.adjust_cell_length(width))
         if not strips:
             strips = [Strip.blank(width)]
-        self._strips.set(note.id, (signature, width, strips))
+        self._strips.set(key, strips)
         return strips
 
     def _ensure_window(self) -> None:
