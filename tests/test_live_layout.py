@@ -78,11 +78,18 @@ def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
 
 
 def _in_view(app, widget) -> bool:  # type: ignore[no-untyped-def]
-    """The widget is drawn, whole, inside the terminal (not scrolled or pushed away)."""
+    """The widget is drawn whole: inside the terminal and inside each of its containers
+    (not scrolled away, pushed off or clipped at the bottom)."""
     region = widget.region
+    if not (widget.display and region.height > 0):
+        return False
+    node = widget.parent
+    while node is not None and node is not app.screen:
+        if not node.region.contains_region(region):
+            return False
+        node = node.parent
     width, height = app.size
-    return bool(widget.display and region.height > 0 and region.y >= 0
-                and region.bottom <= height and region.right <= width)
+    return region.y >= 0 and region.bottom <= height and region.right <= width
 
 
 def _design_with_notes(live: Live, count: int, signals: int = 0) -> None:
@@ -104,7 +111,7 @@ async def test_the_note_just_saved_is_on_screen_after_enter(live: Live,
                                                             size: tuple[int, int]) -> None:
     """In a section with questions, signals and a long timeline: after every Enter the note
     is in the timeline's visible lines, and the timeline is inside the terminal."""
-    _design_with_notes(live, 40, signals=4)
+    _design_with_notes(live, 40, signals=9)
     app = live.app()
     async with app.run_test(size=size) as pilot:
         timeline = app.screen.query_one("#notes", NotesTimeline)
@@ -306,11 +313,11 @@ async def test_b_ticks_the_signals_after_the_tenth(live: Live) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         strip = app.screen.query_one("#strip", SignalStrip)
         await pilot.press("escape", "b")
-        assert "b: digits tick 11-15" in str(strip.render())
+        assert "▸ b: 1-5 tick 11-15" in str(strip.render())
         await pilot.press("2")  # signal 12
         await pilot.pause()
         assert "12✓" in str(strip.render())
-        assert "b: digits" not in str(strip.render()), "one tick per b"
+        assert "▸ b:" not in str(strip.render()), "one tick per b"
         await pilot.press("2")  # signal 2 again, bank back to 1-10
         await pilot.press("b", "b", "5")  # b b goes round to 1-10 with 15 signals: 5
         await pilot.press("b", "7")  # 17 does not exist

@@ -24,9 +24,10 @@ class LiveLayout(Screen[None]):
     DEFAULT_CSS = """
     LiveLayout #body { height: 1fr; }
     LiveLayout #main { width: 1fr; height: 1fr; }
-    /* As tall as the questions and signals need, up to two thirds: the rest is the notes. */
-    LiveLayout #plan { height: auto; max-height: 65%; }
-    LiveLayout #notes { height: 1fr; min-height: 4; border-top: solid $panel; padding: 0 1; }
+    /* As tall as the questions and signals need, up to 55 %: the signal strip (a line or
+       two) and at least three lines of notes always fit below it, never clipped. */
+    LiveLayout #plan { height: auto; max-height: 55%; }
+    LiveLayout #notes { height: 1fr; min-height: 3; border-top: solid $panel; padding: 0 1; }
     """
 
     cursor: int

@@ -260,9 +260,13 @@ class SignalStrip(Static):
         if bank:
             first = bank * BANK_SIZE + 1
             last = min(len(signals), first + BANK_SIZE - 1)
-            text.append(f"  ▸ b: digits tick {first}-{last}", style="bold")
+            count = last - first + 1
+            keys = "1" if count == 1 else f"1-{SIGNAL_KEYS[count - 1]}"
+            ticks = f"{first}" if count == 1 else f"{first}-{last}"
+            text.append(f"  ▸ b: {keys} tick{'s' if count == 1 else ''} {ticks}",
+                        style="bold reverse")
         elif len(signals) > BANK_SIZE:
-            text.append("  (b 1 ticks 11)", style="dim")
+            text.append("  b 1 = 11", style="dim")
         self.update(text)
 
 
