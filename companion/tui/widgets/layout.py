@@ -63,11 +63,14 @@ class LiveLayout(Screen[None]):
         self.call_after_refresh(self.scroll_to_cursor)
 
     def scroll_to_cursor(self) -> None:
-        """Bring the highlighted question into view."""
+        """Bring the highlighted question into view: the first one with the section's
+        guidance above it."""
+        plan = self.query_one("#plan", PlanScroll)
         rows = list(self.query(PromptRow))
-        if 0 <= self.cursor < len(rows):
-            self.query_one("#plan", PlanScroll).scroll_to_widget(rows[self.cursor],
-                                                                     animate=False)
+        if self.cursor == 0 or not rows:
+            plan.scroll_home(animate=False)
+        elif self.cursor < len(rows):
+            plan.scroll_to_widget(rows[self.cursor], animate=False)
 
     def action_signal_bank(self) -> None:
         count = len(numbered_signals(self.state.section))

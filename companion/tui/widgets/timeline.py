@@ -108,8 +108,13 @@ class NotesTimeline(Widget):
         if newest != self._last:
             self._last = newest
             self.following = True
-        self._update_title()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """Work the window out again (which may turn following back on), then draw."""
         self._window = None
+        self._ensure_window()
+        self._update_title()
         self.refresh()
 
     def _update_title(self) -> None:
@@ -130,37 +135,30 @@ class NotesTimeline(Widget):
         index, offset = self._window_top
         if lines < 0:
             self._top = self._move_up(index, offset, -lines)
-            self.following = False
         else:
             self._top = self._move_down(index, offset, lines)
-            self.following = False
-            self._window = None
-            self._ensure_window()  # reaching the end turns following back on
-        self._update_title()
-        self._window = None
-        self.refresh()
+        self.following = False  # until the window reaches the end again (_ensure_window)
+        self._redraw()
 
     def page(self, direction: int) -> None:
         self.scroll_lines(direction * max(1, self.size.height - 1))
 
     def to_oldest(self) -> None:
-        self._top, self.following = (0, 0), not self._notes
-        self._update_title()
-        self._window = None
-        self.refresh()
+        self._top, self.following = (0, 0), False
+        self._redraw()
 
     def to_newest(self) -> None:
         self.following = True
-        self._update_title()
-        self._window = None
-        self.refresh()
+        self._redraw()
 
     def _on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
         event.stop()
+        event.prevent_default()  # this widget scrolls itself (not by a scroll offset)
         self.scroll_lines(-WHEEL_LINES)
 
     def _on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         event.stop()
+        event.prevent_default()
         self.scroll_lines(WHEEL_LINES)
 
     def _move_up(self, index: int, offset: int, lines: int) -> tuple[int, int]:
