@@ -275,6 +275,12 @@ async def test_signal_rows_are_numbered_and_reachable_with_ctrl_down(live: Live)
         assert app.focused is app.screen.query_one("#note", Input)
         await pilot.press("ctrl+up")
         assert plan.scroll_y < plan.max_scroll_y
+        await pilot.press("ctrl+home", "escape", "l")  # command mode: the signal list
+        await pilot.pause()
+        assert plan.region.y <= rows[0].region.y < plan.region.bottom
+        await pilot.press("l")  # and back to the question, with the guidance
+        await pilot.pause()
+        assert plan.scroll_y == 0
 
 
 async def test_an_ad_hoc_signal_takes_the_next_number_and_keeps_it(live: Live) -> None:
@@ -374,7 +380,7 @@ async def test_the_palette_and_help_list_the_layout_keys(live: Live) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for action in ("Earlier notes", "Later notes", "Oldest note", "Newest note",
                        "Scroll questions up", "Scroll questions down", "Fold questions",
-                       "Signals 11+"):
+                       "Signals 11+", "Signal list"):
             assert any(t.startswith(action) for t in titles), action
         await pilot.press("f1")
         help_text = str(app.screen.query_one(Static).render())

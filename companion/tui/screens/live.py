@@ -53,7 +53,7 @@ BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
 # What a read-only view may still do: look around, never write.
 READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit",
                                "scroll_notes", "scroll_plan", "notes_oldest", "notes_newest",
-                               "toggle_fold"})
+                               "toggle_fold", "signals_in_view"})
 
 
 class NoteLine(SafeInput):
@@ -159,6 +159,8 @@ class LiveScreen(LiveLayout, Screen[None]):
            "signals up (also while typing)", show=False),
         _b("ctrl+down", "scroll_plan(1)", "Scroll questions down", "Scroll the questions "
            "and signals down, to the signal list (also while typing)", show=False),
+        _b("l", "signals_in_view", "Signal list", "Scroll to the signal list; again: back "
+           "to the highlighted question", show=False),
         _b("o", "toggle_fold", "Fold questions", "Fold every question but the highlighted "
            "one to a line, or open them all", show=False),
         _b("b", "signal_bank", "Signals 11+", "The next ten signals: b then 1-0 ticks 11-20 "

@@ -72,6 +72,16 @@ class LiveLayout(Screen[None]):
         elif self.cursor < len(rows):
             plan.scroll_to_widget(rows[self.cursor], animate=False)
 
+    def action_signals_in_view(self) -> None:
+        """The signal list at the top of the pane; pressed again, back to the question."""
+        plan = self.query_one("#plan", PlanScroll)
+        signals = self.query_one("#signals")
+        top = signals.virtual_region.y
+        if top <= 0 or plan.scroll_y == min(top, plan.max_scroll_y):
+            self.scroll_to_cursor()
+        else:
+            plan.scroll_to(y=top, animate=False)
+
     def action_signal_bank(self) -> None:
         count = len(numbered_signals(self.state.section))
         banks = -(-count // BANK_SIZE)
