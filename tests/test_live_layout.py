@@ -387,3 +387,30 @@ async def test_the_palette_and_help_list_the_layout_keys(live: Live) -> None:
         for tooltip in ("Scroll the notes up a page", "Scroll the questions and signals up",
                         "Fold every question but the highlighted"):
             assert tooltip in help_text
+
+
+async def test_a_read_only_view_scrolls_and_folds_but_writes_nothing(tmp_path: Path,
+                                                                      library: Library) -> None:
+    from companion.holding import hold_new, open_read_only
+
+    clock = FakeClock()
+    with Store(tmp_path / "held.db") as holder:
+        session = Session.start(resolve_plan(library, "t-live", "backend"), clock,
+                                holder.sink("h1"), session_id="h1", candidate="Sam Lee")
+        hold_new(holder, session, clock)
+        with holder.atomic():
+            for number in range(40):
+                session.add_note(f"held note {number}")
+        written = len(holder.events("h1"))
+        viewer = Store(tmp_path / "held.db")
+        app = create_app(viewer, clock, library, open_read_only(viewer, "h1", clock),
+                         tick=10_000, heartbeat=10_000, read_only=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            timeline = app.screen.query_one("#notes", NotesTimeline)
+            assert "held note 39" in timeline.visible_text()
+            await pilot.press("pageup")
+            assert not timeline.following and "held note 39" not in timeline.visible_text()
+            await pilot.press("end", "o", "b", "1")
+            assert timeline.following
+        assert len(holder.events("h1")) == written
+        viewer.close()

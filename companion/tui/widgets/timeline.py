@@ -122,7 +122,8 @@ class NotesTimeline(Widget):
         if not count:
             self.border_title = "Notes"
         elif self.following:
-            self.border_title = (f"Notes {count:,}" if count < 2 else
+            # "PgUp" only when there is something above to page to.
+            self.border_title = (f"Notes {count:,}" if self._window_top == (0, 0) else
                                  f"Notes {count:,} · newest below · PgUp earlier")
         else:
             self.border_title = f"Notes {count:,} · scrolled up · PgDn or End: newest"
@@ -150,6 +151,9 @@ class NotesTimeline(Widget):
     def to_newest(self) -> None:
         self.following = True
         self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()  # the window and its title follow the new size
 
     def _on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
         event.stop()
