@@ -275,6 +275,9 @@ async def test_signal_rows_are_numbered_and_reachable_with_ctrl_down(live: Live)
         assert app.focused is app.screen.query_one("#note", Input)
         await pilot.press("ctrl+up")
         assert plan.scroll_y < plan.max_scroll_y
+        before = plan.scroll_y
+        await pilot.press("alt+up")  # the same, where ctrl+arrows are the system's
+        assert plan.scroll_y < before
         await pilot.press("ctrl+home", "escape", "l")  # command mode: the signal list
         await pilot.pause()
         assert plan.region.y <= rows[0].region.y < plan.region.bottom

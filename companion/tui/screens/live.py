@@ -155,10 +155,11 @@ class LiveScreen(LiveLayout, Screen[None]):
            "section (ctrl+home also while typing)", show=False),
         _b("end,ctrl+end", "notes_newest", "Newest note", "Show the newest notes again "
            "(ctrl+end also while typing)", show=False),
-        _b("ctrl+up", "scroll_plan(-1)", "Scroll questions up", "Scroll the questions and "
-           "signals up (also while typing)", show=False),
-        _b("ctrl+down", "scroll_plan(1)", "Scroll questions down", "Scroll the questions "
-           "and signals down, to the signal list (also while typing)", show=False),
+        # alt+arrows too: macOS gives ctrl+arrows to Mission Control by default.
+        _b("ctrl+up,alt+up", "scroll_plan(-1)", "Scroll questions up", "Scroll the "
+           "questions and signals up (also while typing)", show=False),
+        _b("ctrl+down,alt+down", "scroll_plan(1)", "Scroll questions down", "Scroll the "
+           "questions and signals down, to the signal list (also while typing)", show=False),
         _b("l", "signals_in_view", "Signal list", "Scroll to the signal list; again: back "
            "to the highlighted question", show=False),
         _b("o", "toggle_fold", "Fold questions", "Fold every question but the highlighted "
