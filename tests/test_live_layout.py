@@ -417,3 +417,25 @@ async def test_a_read_only_view_scrolls_and_folds_but_writes_nothing(tmp_path: P
             assert timeline.following
         assert len(holder.events("h1")) == written
         viewer.close()
+
+
+async def test_practice_gives_the_notes_room_to_the_question(tmp_path: Path,
+                                                            library: Library) -> None:
+    """In practice the scratch area is the notes: no timeline, the question and the
+    signal strip take the column."""
+    import random
+
+    from companion.practice.draws import practice_plan
+
+    store = Store(tmp_path / "practice.db")
+    clock = FakeClock()
+    plan = practice_plan(library, store, "t-practice", candidate="me", rng=random.Random(1))
+    session = Session.start(plan, clock, store.sink("p1"), session_id="p1", candidate="me")
+    app = create_app(store, clock, library, session, tick=10_000)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#notes", NotesTimeline).display
+        assert _in_view(app, app.screen.query_one("#strip", SignalStrip))
+        plan_pane = app.screen.query_one("#plan", PlanScroll)
+        assert plan_pane.region.height >= 6
+    store.close()

@@ -228,6 +228,7 @@ class LiveScreen(LiveLayout, Screen[None]):
     # --- building -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.practice, "-practice")
         yield Static(id="title", markup=False)
         yield TimerBar(self.session, id="timer")
         yield Static(id="away", markup=False)

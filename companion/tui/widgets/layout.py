@@ -28,6 +28,10 @@ class LiveLayout(Screen[None]):
        two) and at least three lines of notes always fit below it, never clipped. */
     LiveLayout #plan { height: auto; max-height: 55%; }
     LiveLayout #notes { height: 1fr; min-height: 3; border-top: solid $panel; padding: 0 1; }
+    /* Practice: the scratch area is the notes (saved as one at scoring), so the question
+       and its signals get the room. */
+    LiveLayout.-practice #notes { display: none; }
+    LiveLayout.-practice #plan { height: 1fr; max-height: 100%; }
     """
 
     cursor: int
