@@ -104,6 +104,13 @@ def adhoc_id(seq: int) -> str:
     return f"adhoc-{seq}"
 
 
+def adhoc_seq(item_id: str) -> int | None:
+    """The seq of the event that added an ad-hoc question or signal (None for planned ones):
+    the order they were added in, the same at every replay."""
+    number = item_id.removeprefix("adhoc-")
+    return int(number) if number != item_id and number.isdigit() else None
+
+
 # --- the catalogue ----------------------------------------------------------------------------
 # Frozen by the base class's __setattr__ (a field is set once, in __init__), not by
 # dataclass(frozen=True): its generated methods cost 15 ms of start-up over 30 classes, all

@@ -336,8 +336,8 @@ class Session:
         return self.state.notes[-1]
 
     def last_note(self) -> Note | None:
-        notes = self.state.live_notes()
-        return notes[-1] if notes else None
+        # From the end: the screen asks after every note, and a section can hold thousands.
+        return next((n for n in reversed(self.state.notes) if not n.retracted), None)
 
     def edit_note(self, note_id: int, text: str) -> None:
         if not text.strip():

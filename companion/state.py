@@ -138,7 +138,8 @@ class SessionState:
         ]
 
     def note(self, note_id: int) -> Note | None:
-        return next((n for n in self.notes if n.id == note_id), None)
+        # From the end: edits, flags and retractions are nearly always of recent notes.
+        return next((n for n in reversed(self.notes) if n.id == note_id), None)
 
     # --- scores ---
     @property

@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
                 if "tick" in seen:
                     continue
                 seen.add("tick")
-                keys, text = "1 … 9, 0", "Tick or untick signal 1-10 of this section"
+                keys, text = "1 … 9, 0", ("Tick or untick signal 1-10 of this section; "
+                                          "b then 1-0: signals 11-20 (b b: 21-30, ...)")
             else:
                 text = binding.tooltip or binding.description
             lines.append(f"  {keys:<16}", style="bold")

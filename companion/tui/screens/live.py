@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
@@ -30,15 +30,20 @@ from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
+from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.panes import (
+    BANK_SIZE,
     SIGNAL_KEYS,
-    NotesView,
+    LastAction,
     PromptPane,
     Row,
     SectionList,
     SignalPane,
+    SignalStrip,
+    numbered_signals,
 )
+from companion.tui.widgets.timeline import NotesTimeline
 from companion.tui.widgets.timer import TimerBar, phase
 
 if TYPE_CHECKING:
@@ -46,7 +51,9 @@ if TYPE_CHECKING:
 
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
 # What a read-only view may still do: look around, never write.
-READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit"})
+READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit",
+                               "scroll_notes", "scroll_plan", "notes_oldest", "notes_newest",
+                               "toggle_fold", "signals_in_view"})
 
 
 class NoteLine(SafeInput):
@@ -86,7 +93,7 @@ def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = Tr
                    id=f"live.{action.split('(')[0]}", key_display=key_display)
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(LiveLayout, Screen[None]):
     """Sections, countdown, questions, signals, notes and the note line."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -137,6 +144,28 @@ class LiveScreen(Screen[None]):
         _b("c", "examples", "Worked examples", "Show what a 0, a 1 and a 2 answer to the "
            "highlighted question looked like", show=False),
         _b("question_mark", "help", "Help", "All keys", show=False),
+        # layout: scrolling, folding, signal banks. Page, ctrl+arrow and ctrl+home/end keys
+        # reach the screen while typing (the note line does not bind them); plain home/end
+        # are the note line's own there, so they move the notes in command mode only.
+        _b("pageup", "scroll_notes(-1)", "Earlier notes", "Scroll the notes up a page "
+           "(also while typing); the next note brings the newest back", show=False),
+        _b("pagedown", "scroll_notes(1)", "Later notes", "Scroll the notes down a page "
+           "(also while typing)", show=False),
+        _b("home,ctrl+home", "notes_oldest", "Oldest note", "Show the first notes of this "
+           "section (ctrl+home also while typing)", show=False),
+        _b("end,ctrl+end", "notes_newest", "Newest note", "Show the newest notes again "
+           "(ctrl+end also while typing)", show=False),
+        # alt+arrows too: macOS gives ctrl+arrows to Mission Control by default.
+        _b("ctrl+up,alt+up", "scroll_plan(-1)", "Scroll questions up", "Scroll the "
+           "questions and signals up (also while typing)", show=False),
+        _b("ctrl+down,alt+down", "scroll_plan(1)", "Scroll questions down", "Scroll the "
+           "questions and signals down, to the signal list (also while typing)", show=False),
+        _b("l", "signals_in_view", "Signal list", "Scroll to the signal list; again: back "
+           "to the highlighted question", show=False),
+        _b("o", "toggle_fold", "Fold questions", "Fold every question but the highlighted "
+           "one to a line, or open them all", show=False),
+        _b("b", "signal_bank", "Signals 11+", "The next ten signals: b then 1-0 ticks 11-20 "
+           "(b b: 21-30)", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -146,7 +175,7 @@ class LiveScreen(Screen[None]):
     LiveScreen #away { height: auto; padding: 0 1; display: none; }
     LiveScreen #away.-shown { display: block; }
     LiveScreen #guidance { height: auto; padding: 0 1; color: $text-muted; }
-    LiveScreen PromptPane, LiveScreen SignalPane, LiveScreen NotesView {
+    LiveScreen PromptPane, LiveScreen SignalPane {
         border-top: solid $panel; padding: 0 1; height: auto;
     }
     LiveScreen PromptRow.-cursor { background: $boost; }
@@ -192,21 +221,27 @@ class LiveScreen(Screen[None]):
         self._unsaved_reason = ""
         self._tick_history: list[tuple[int, str]] = []
         self.retired = False  # see retire()
+        self.folded = True  # every question but the highlighted one on one line
+        self.signal_bank = 0  # b: the digits tick signals 11-20, then 21-30...
+        self._cursor_shown = (-1, -1)
 
     # --- building -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.practice, "-practice")
         yield Static(id="title", markup=False)
         yield TimerBar(self.session, id="timer")
         yield Static(id="away", markup=False)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
-            with VerticalScroll(id="main"):
-                yield Static(id="guidance", markup=False)
-                yield PromptPane(id="prompts")
-                yield SignalPane(id="signals")
-                yield NotesView(id="notes")
-        yield Static(id="last-note", markup=False)
+            with Vertical(id="main"):
+                with PlanScroll(id="plan"):
+                    yield Static(id="guidance", markup=False)
+                    yield PromptPane(id="prompts")
+                    yield SignalPane(id="signals")
+                yield SignalStrip(id="strip")
+                yield NotesTimeline(id="notes")
+        yield LastAction(id="last-note")
         self.note: Input | TextArea
         if self.practice:
             # Imported here: TextArea is a large module an interview never needs.
@@ -285,6 +320,7 @@ class LiveScreen(Screen[None]):
         if state.current != self._last_section:
             self._last_section = state.current
             self.cursor = 0
+            self.signal_bank = 0
             self._last_phase = ""  # a new section: its warning and time-up are its own
         prompts = state.section.prompts
         self.cursor = max(0, min(self.cursor, len(prompts) - 1)) if prompts else 0
@@ -300,11 +336,10 @@ class LiveScreen(Screen[None]):
         self.query_one("#guidance", Static).update(f"» {visible(guidance)}" if guidance else "")
         self._show_prompts()
         self.query_one("#signals", SignalPane).show(state)
-        self.query_one("#notes", NotesView).show(state)
-        # Narrow screens push the timeline below the fold: the last note stays in sight.
-        last = self.session.last_note()
-        self.query_one("#last-note", Static).update(
-            f"✓ saved {mmss(last.t)}: {visible(last.text[:300])}" if last else "No notes yet.")
+        self.query_one("#strip", SignalStrip).show(state, self.signal_bank)
+        self.query_one("#notes", NotesTimeline).show(state)
+        # The note just saved, or the signal just ticked, in words whatever is scrolled away.
+        self.query_one("#last-note", LastAction).show(state, self.session.last_note())
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
             away.update(f"‖ Reopened after {span(state.away)} away. "
@@ -320,9 +355,14 @@ class LiveScreen(Screen[None]):
         pane = self.query_one("#prompts", PromptPane)
         if self.practice:
             pane.show(self.state, self.cursor, follow_ups=self.follow_ups_shown,
-                      look_for=False)
+                      look_for=False, folded=self.folded)
         else:
-            pane.show(self.state, self.cursor)
+            pane.show(self.state, self.cursor, folded=self.folded)
+        if (self.state.current, self.cursor) != self._cursor_shown:
+            # A new highlighted question: bring it into view (only then, so a scroll down
+            # to the signals is not undone by the next tick).
+            self._cursor_shown = (self.state.current, self.cursor)
+            self.call_after_refresh(self.scroll_to_cursor)
 
     def _show_mode(self) -> None:
         notice = self.notice
@@ -420,6 +460,8 @@ class LiveScreen(Screen[None]):
     # --- focus and modes ----------------------------------------------------------------
 
     def on_descendant_focus(self) -> None:
+        if self.signal_bank:
+            self.show_bank(0)  # back to typing: a bank chosen before is forgotten
         self._show_mode()
 
     def on_descendant_blur(self) -> None:
@@ -588,12 +630,14 @@ class LiveScreen(Screen[None]):
         self._say(f"Added {span(gap)} to this section.")
 
     def action_tick(self, index: int) -> None:
-        section = self.state.section
-        signals = [*section.good, *section.bad]
-        if index >= len(signals):
-            self._say(f"No signal {SIGNAL_KEYS[index]} in this section.")
+        signals = numbered_signals(self.state.section)
+        number = self.signal_bank * BANK_SIZE + index + 1
+        if self.signal_bank:
+            self.show_bank(0)  # one tick per b
+        if number > len(signals):
+            self._say(f"No signal {number} in this section.")
             return
-        self._toggle_signal(signals[index].id)
+        self._toggle_signal(signals[number - 1][1].id)
 
     def _toggle_signal(self, signal_id: str) -> None:
         on = self._do(self.session.toggle_signal, signal_id)

@@ -12,11 +12,33 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from companion.clock import mmss
-from companion.session import SessionState
+from companion.events import adhoc_seq
+from companion.model import Signal
+from companion.session import Note, SectionState, SessionState
 from companion.textsafe import visible
 from companion.tui.text import fit, plain
 
 SIGNAL_KEYS = "1234567890"
+BANK_SIZE = len(SIGNAL_KEYS)
+
+
+def numbered_signals(section: SectionState) -> list[tuple[str, Signal]]:
+    """A section's signals with their polarity, in the order of their numbers: the plan's
+    good ones, its bad ones, then the ad-hoc ones in the order they were added. Adding one
+    never renumbers another, and a replay or a resume numbers them the same."""
+    planned = section.plan.signals
+    numbered = [("good", s) for s in planned.good] + [("bad", s) for s in planned.bad] if (
+        planned) else []
+    added = [("good", s) for s in section.extra_good] + [("bad", s) for s in section.extra_bad]
+    added.sort(key=lambda pair: adhoc_seq(pair[1].id) or 0)
+    return numbered + added
+
+
+def signal_key(number: int) -> str:
+    """The keys that tick signal `number` (1-based) in command mode: 1-9 and 0 for the
+    first ten, then `b` once per further bank of ten before the digit (b 1 is 11)."""
+    bank, place = divmod(number - 1, BANK_SIZE)
+    return "b" * bank + ("" if not bank else " ") + SIGNAL_KEYS[place]
 
 
 class SectionList(Widget):
@@ -104,6 +126,8 @@ class Row(Static):
 class PromptRow(Row):
     """One question. Click to mark it asked (or not)."""
 
+    DEFAULT_CSS = "PromptRow.-folded { text-wrap: nowrap; text-overflow: ellipsis; }"
+
 
 class SignalRow(Row):
     """One signal checkbox: `[✓]` ticked, `[ ]` not. Click to toggle."""
@@ -126,18 +150,23 @@ class PromptPane(_RowsPane):
     DEFAULT_CSS = "PromptPane { height: auto; }"
 
     def show(self, state: SessionState, cursor: int,
-             follow_ups: dict[str, int] | None = None, look_for: bool = True) -> None:
-        """`follow_ups`: how many follow-ups to show per prompt id (None: all)."""
+             follow_ups: dict[str, int] | None = None, look_for: bool = True,
+             folded: bool = False) -> None:
+        """`follow_ups`: how many follow-ups to show per prompt id (None: all). `folded`:
+        every question but the highlighted one on one line."""
         section = state.section
         rows = self._sync_rows(PromptRow, [p.id for p in section.prompts])
         checklist = state.mode == "checklist"
+        fold_hint = "" if len(section.prompts) < 2 else (
+            " · folded (o opens)" if folded else " · o folds")
         if not section.prompts:
             self.border_title = "Questions: none in this section (q adds one)"
         elif checklist:
-            self.border_title = f"Checklist {len(section.asked)}/{len(section.prompts)} done"
+            self.border_title = (f"Checklist {len(section.asked)}/{len(section.prompts)} "
+                                 f"done{fold_hint}")
         else:
             asked = len(section.asked)
-            self.border_title = f"Questions {asked}/{len(section.prompts)} asked"
+            self.border_title = f"Questions {asked}/{len(section.prompts)} asked{fold_hint}"
         for index, (prompt, row) in enumerate(zip(section.prompts, rows, strict=False)):
             is_asked = prompt.id in section.asked
             here = index == cursor
@@ -163,75 +192,114 @@ class PromptPane(_RowsPane):
                     text.append("\n     ◆ look for: ", style="dim")
                     text.append_text(plain(look, "italic"))
             row.set_class(here, "-cursor")
+            row.set_class(folded and not here, "-folded")  # one line; the highlighted opens
             row.update(text)
 
 
 class SignalPane(_RowsPane):
+    """Every signal of the section, numbered for its key (see numbered_signals)."""
+
     DEFAULT_CSS = "SignalPane { height: auto; }"
 
     def show(self, state: SessionState) -> None:
         section = state.section
-        signals = [("good", s) for s in section.good] + [("bad", s) for s in section.bad]
+        signals = numbered_signals(section)
         rows = self._sync_rows(SignalRow, [s.id for _, s in signals])
         if not signals:
             self.border_title = "Signals: none here (+ / - add one)"
         else:
             ticked = len(section.ticked)
-            self.border_title = f"Signals {ticked} ticked"
-        for index, ((polarity, signal), row) in enumerate(zip(signals, rows, strict=False)):
+            self.border_title = f"Signals {ticked}/{len(signals)} ticked"
+        width = len(str(len(signals)))
+        for number, ((polarity, signal), row) in enumerate(zip(signals, rows, strict=False),
+                                                           1):
             on = signal.id in section.ticked
-            key = SIGNAL_KEYS[index] if index < len(SIGNAL_KEYS) else " "
             text = Text()
             text.append("[✓] " if on else "[ ] ", style="bold" if on else "")
-            text.append(f"{key} ", style="bold")
+            text.append(f"{number:>{width}} ", style="bold")
             text.append("+ good " if polarity == "good" else "− bad  ",
                         style="green" if polarity == "good" else "red")
             text.append_text(plain(signal.text, "bold" if on else ""))
+            if signal.id.startswith("adhoc-"):
+                text.append("  (ad hoc)", style="dim italic")
             if on:
                 text.append(f"  {mmss(section.ticked[signal.id])}", style="dim italic")
             row.set_class(on, "-on")
             row.update(text)
 
 
-NOTE_SHOWN_CHARS = 2000  # a longer note is saved whole; the timeline shows its start
+class SignalStrip(Static):
+    """Every signal of the section on a line or two, by number: `3✓` ticked, `3·` not, `+`
+    and `−` where the polarity changes. Always in view, so a tick is seen even when the
+    signal's row is scrolled away; it also says which bank the digits tick."""
 
+    DEFAULT_CSS = "SignalStrip { height: auto; padding: 0 1; }"
 
-class NotesView(Static):
-    """The current section's notes: stamps as session time (and section time), ★ flagged.
-    Rebuilt only when those notes change: a huge note must not slow every key."""
-
-    _shown: tuple[object, ...] | None = None
-
-    def show(self, state: SessionState) -> None:
-        notes = [n for n in state.notes if n.section == state.current]
-        key = (state.current, *((n.id, n.flagged, n.retracted, len(n.edits)) for n in notes))
-        if key == self._shown:
+    def show(self, state: SessionState, bank: int = 0) -> None:
+        section = state.section
+        signals = numbered_signals(section)
+        if not signals:
+            self.display = False
             return
-        self._shown = key
-        if not notes:
-            self.update(Text("No notes in this section yet. Type below; Enter saves.",
-                             style="dim"))
-            return
+        self.display = True
         text = Text()
-        for note in notes:
-            line = Text()
-            line.append(f"{mmss(note.t)} ", style="bold")
-            line.append(f"({mmss(note.section_offset)}) ", style="dim")
-            if note.flagged:
-                line.append("★ ", style="bold yellow")
-            if note.back:
-                line.append(f"⟲-{note.back:g}s ", style="dim")
-            if note.retracted:
-                line.append("✗ retracted: ", style="dim")
-                line.append_text(plain(note.text, "dim strike"))
-            else:
-                line.append_text(plain(note.text[:NOTE_SHOWN_CHARS]))
-            if len(note.text) > NOTE_SHOWN_CHARS:
-                line.append(f" … (+{len(note.text) - NOTE_SHOWN_CHARS:,} characters, all "
-                            "saved)", style="dim italic")
-            if note.edits and not note.retracted:
-                line.append(" ✎ edited", style="dim italic")
-            text.append_text(line)
-            text.append("\n")
-        text.rstrip()
+        ticked = sum(1 for _, s in signals if s.id in section.ticked)
+        text.append(f"Signals {ticked}/{len(signals)}:", style="bold")
+        polarity_shown = ""
+        for number, (polarity, signal) in enumerate(signals, 1):
+            text.append(" ")
+            if polarity != polarity_shown:
+                polarity_shown = polarity
+                text.append("+" if polarity == "good" else "−",
+                            style="green" if polarity == "good" else "red")
+            on = signal.id in section.ticked
+            in_bank = (number - 1) // BANK_SIZE == bank
+            style = ("bold reverse" if on else "bold") if bank and in_bank else (
+                "bold" if on else "dim")
+            text.append(f"{number}{'✓' if on else '·'}", style=style)
+        if bank:
+            first = bank * BANK_SIZE + 1
+            last = min(len(signals), first + BANK_SIZE - 1)
+            count = last - first + 1
+            keys = "1" if count == 1 else f"1-{SIGNAL_KEYS[count - 1]}"
+            ticks = f"{first}" if count == 1 else f"{first}-{last}"
+            text.append(f"  ▸ b: {keys} tick{'s' if count == 1 else ''} {ticks}",
+                        style="bold reverse")
+        elif len(signals) > BANK_SIZE:
+            text.append("  b 1 = 11", style="dim")
         self.update(text)
+
+
+class LastAction(Static):
+    """One line above the note line confirming what was just saved: the note ("✓ saved
+    01:02: …") or the tick ("✓ ticked 3: …", "○ unticked 3: …"), whatever the layout."""
+
+    DEFAULT_CSS = "LastAction { text-wrap: nowrap; text-overflow: ellipsis; }"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self._ticks: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._note: tuple[int, str] | None = None
+        self._shown = False
+
+    def show(self, state: SessionState, last_note: Note | None) -> None:
+        section = state.section
+        ticks = (state.current, frozenset(section.ticked))
+        note_key = (last_note.id, last_note.text) if last_note else None
+        message: Text | None = None
+        if ticks[0] == self._ticks[0] and ticks[1] != self._ticks[1]:
+            numbers = {s.id: (n, s) for n, (_, s) in enumerate(numbered_signals(section), 1)}
+            changed = [i for i in ticks[1] ^ self._ticks[1] if i in numbers]
+            if changed:
+                number, signal = min(numbers[i] for i in changed)
+                on = signal.id in section.ticked
+                message = Text("✓ ticked " if on else "○ unticked ", style="bold")
+                message.append(f"{number}: ")
+                message.append_text(plain(signal.text))
+        elif note_key != self._note or not self._shown:
+            message = (Text(f"✓ saved {mmss(last_note.t)}: ") + plain(last_note.text[:300])
+                       if last_note else Text("No notes yet."))
+        self._ticks, self._note = ticks, note_key
+        if message is not None:
+            self._shown = True
+            self.update(message)
