@@ -114,16 +114,21 @@ def _sealed_report(store: Store, session_id: str) -> dict[str, Any]:
     return report(replay(events), events, seal=store.seal(session_id))
 
 
-def history_cards(store: Store) -> list[Any]:
-    """Calibration cards of every ended, non-practice scorecard in the database."""
-    from companion.panel.calibration import card_from_state
+def history_cards(store: Store, interviewers: list[str] | None = None) -> list[Any]:
+    """Calibration cards of the ended, non-practice scorecards in the database that
+    calibrating `interviewers` needs (theirs, and the others' on their candidates; None:
+    every one), from the listing's rows and digests: no replay, and only those rows read. A
+    session whose digest was never worked out (its log did not replay at the upgrade) is
+    replayed, so a damaged one is named as before."""
+    from companion.panel.calibration import card_from_listing, card_from_state, person
     from companion.session import replay
 
+    keys = None if interviewers is None else [person(i) for i in interviewers]
     cards = []
-    for row in store.sessions(status="ended"):
-        if row["mode"] == "practice" or not row.get("interviewer"):
-            continue
-        card = card_from_state(replay(store.events(row["id"])))
+    for row in store.scorecard_rows(keys):
+        digest = row.get("digest")
+        card = (card_from_listing(row, json.loads(digest)) if digest
+                else card_from_state(replay(store.events(row["id"]))))
         if card is not None:
             cards.append(card)
     return cards
@@ -143,7 +148,10 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
     matched = say_matches(store, candidate)
     seal_pending(store, clock, team_key, (candidate,))
     reports = [_sealed_report(store, row["id"]) for row in rows]
-    d = debrief(reports, history=history_cards(store))
+    panel = sorted({r["interviewer"] for r in reports
+                    if r["mode"] != "practice" and r["status"] == "ended" and r["interviewer"]})
+    d = debrief(reports, history=history_cards(store, panel),
+                history_counts=store.count_scorecards())
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "

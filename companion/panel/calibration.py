@@ -89,6 +89,27 @@ def card_from_state(state: SessionState) -> Card | None:
     )
 
 
+def card_from_listing(row: dict[str, Any], digest: dict[str, Any]) -> Card | None:
+    """The same from a listing row (Store.scorecard_rows) and its digest (companion.digest):
+    what the session's state would give, read from one row instead of a replay."""
+    if row.get("status") != "ended" or row.get("mode") == "practice" or not person(
+            row.get("interviewer")):
+        return None
+    rubric = digest["rubric"]
+    return Card(
+        session_id=row["id"],
+        candidate=panel_key(row["id"], row.get("candidate_id")),
+        interviewer=" ".join(str(row["interviewer"]).split()),
+        rubric=rubric["id"] if rubric else None,
+        scores=dict(digest["scores"]),
+        titles={cid: title for cid, title in rubric["criteria"]} if rubric else {},
+        recommendation=row.get("recommendation"),
+        scale=tuple(digest["scale"]),
+        completed_in=digest["completed_in"],
+        pending=bool(digest["pending"]),
+    )
+
+
 def card_from_report(r: dict[str, Any]) -> Card | None:
     """The same from a `report()` dict (the scale comes from its plan snapshot)."""
     if r.get("status") != "ended" or r.get("mode") == "practice" or not person(
