@@ -150,8 +150,7 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
     reports = [_sealed_report(store, row["id"]) for row in rows]
     panel = sorted({r["interviewer"] for r in reports
                     if r["mode"] != "practice" and r["status"] == "ended" and r["interviewer"]})
-    d = debrief(reports, history=history_cards(store, panel),
-                history_counts=store.count_scorecards())
+    d = debrief(reports, history=history_cards(store, panel))
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "

@@ -119,13 +119,14 @@ def _echo_json_array(lines: Iterator[str]) -> None:
     opening = "[\n"
     try:
         for line in lines:
-            chunk.append(opening + json_safe(line))
+            chunk.append(opening)
+            chunk.append(line)
             opening = ",\n"
-            if len(chunk) >= 1_000:
-                out.write("".join(chunk))
+            if len(chunk) >= 2_000:
+                out.write(json_safe("".join(chunk)))  # one pass over a thousand lines
                 chunk.clear()
         chunk.append("[]\n" if opening == "[\n" else "\n]\n")
-        out.write("".join(chunk))
+        out.write(json_safe("".join(chunk)))
         out.flush()
     except BrokenPipeError:
         # Python would report the closed pipe again when it flushes at exit.

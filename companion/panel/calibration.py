@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import mean, median
+from math import fsum
+from statistics import median
 from typing import Any
 
 from companion.model import DEFAULT_RECOMMENDATION_SCALE
@@ -56,6 +57,13 @@ class Card:
     completed_in: float | None = None  # seconds from the end of the call to complete
     pending: bool = False  # ended, never complete (None completed_in and not pending: not
     # on record, a session from before companion recorded it)
+
+
+def mean(values: Iterable[float]) -> float:
+    """The arithmetic mean, from a correctly rounded sum: statistics.mean's exact fractions
+    took most of a debrief's time over long histories."""
+    items = list(values)
+    return fsum(items) / len(items)
 
 
 def person(name: str | None) -> str:

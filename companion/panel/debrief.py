@@ -37,13 +37,13 @@ def _recommendation(r: dict[str, Any]) -> str:
     return "skipped" if r.get("recommendation_skipped") else "not given"
 
 
-def debrief(reports: list[dict[str, Any]], *, history: list[Card] | None = None,
-            history_counts: tuple[int, int] | None = None) -> dict[str, Any]:
+def debrief(reports: list[dict[str, Any]], *,
+            history: list[Card] | None = None) -> dict[str, Any]:
     """Merge the sessions of one candidate. `reports` come from `report()`, in any order.
     `history` (calibration cards of the panel's interviewers' whole history, and of the
     candidates they scored) lets the calibration section compare each interviewer over their
-    whole history; without it, over this panel. `history_counts`: (scorecards, candidates)
-    in the whole database, which `history` need not hold all of."""
+    whole history; without it, over this panel. (The calibration's own `scorecards` and
+    `candidates` count the cards it was given.)"""
     ordered = sorted(reports, key=lambda r: (r["started_at"], r["session_id"]))
     practice = [r for r in ordered if r["mode"] == "practice"]
     kept = [r for r in ordered if r["mode"] != "practice"]
@@ -139,7 +139,7 @@ def debrief(reports: list[dict[str, Any]], *, history: list[Card] | None = None,
         ],
         "summaries": [{**_column(r), "summary": r["summary"] or ""} for r in ended],
         "seals": [_seal_row(r) for r in kept],
-        "calibration": _calibration(ended, history, history_counts),
+        "calibration": _calibration(ended, history),
     }
 
 
@@ -161,8 +161,7 @@ def _seal_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _calibration(ended: list[dict[str, Any]], history: list[Card] | None,
-                 counts: tuple[int, int] | None = None) -> dict[str, Any]:
+def _calibration(ended: list[dict[str, Any]], history: list[Card] | None) -> dict[str, Any]:
     """The calibration of this panel's interviewers (over `history` when given)."""
     cards = history if history is not None else [
         c for c in (card_from_report(r) for r in ended) if c is not None]
@@ -171,6 +170,4 @@ def _calibration(ended: list[dict[str, Any]], history: list[Card] | None,
     result["interviewers"] = [i for i in result["interviewers"]
                               if person(i["interviewer"]) in panel]
     result["based_on"] = "history" if history is not None else "this panel"
-    if history is not None and counts is not None:
-        result["scorecards"], result["candidates"] = counts
     return result

@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
-from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
-from companion.lease import Lease
 from companion.paths import exposure_warning, private_dir
 from companion.store.listing import PRACTICE, ROW_COLUMNS, migrate_7, scorecard_rows_sql
 from companion.store.listing import candidate_filter as _candidate_filter
@@ -33,6 +31,11 @@ from companion.textsafe import fold_name
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
+
+    # Imported where used: `sessions --json` and the other listings never decode an event
+    # (the catalogue and the model cost ~30 ms of their start-up).
+    from companion.events import Event, ListingRow
+    from companion.lease import Lease
 
 AUTOCHECKPOINT_PAGES = 10_000
 SCHEMA_VERSION = 7
@@ -182,6 +185,8 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         )""")
     db.execute("CREATE INDEX texts_session ON texts(session_id)")
     db.table("texts").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+    from companion.events import TEXT_TYPES
+
     # Backfill from the log, for databases made before this version.
     for kind, (label, key) in TEXT_TYPES.items():
         db.execute(
@@ -747,6 +752,8 @@ class Store:
     # --- the lease (one holder per session; the rules are companion.lease) ---------------
 
     def lease(self, session_id: str) -> Lease | None:
+        from companion.lease import Lease
+
         rows = self._query("SELECT * FROM leases WHERE session_id = ?", (session_id,))
         if not rows:
             return None
@@ -835,6 +842,8 @@ class Store:
             raise _explain(self.path, err, self.busy) from None
 
     def events(self, session_id: str) -> list[Event]:
+        from companion.events import Event, EventError, check_record
+
         rows = self._query(
             "SELECT seq, type, t, at, data FROM events WHERE session_id = ? ORDER BY seq",
             (session_id,),
@@ -892,7 +901,10 @@ class Store:
 
     def count_sessions(self, candidate: str | None = None, status: str | None = None,
                        pending: bool = False) -> int:
-        """How many sessions the listing has with these filters (an index count)."""
+        """How many sessions the listing has with these filters (without any: the count the
+        triggers keep, not a count of every row)."""
+        if not (candidate or status or pending):
+            return int(self._query("SELECT n FROM session_count")[0]["n"])
         sql, params = _sessions_query("count(*) AS n", candidate, status, None, None, pending)
         return int(self._query(sql.split(" ORDER BY")[0], params)[0]["n"])
 
@@ -1055,14 +1067,6 @@ class Store:
         others' on the same candidates (companion.store.listing.scorecard_rows_sql)."""
         sql, params = scorecard_rows_sql(interviewers)
         return [dict(r) for r in self._query(sql, params)]
-
-    def count_scorecards(self) -> tuple[int, int]:
-        """(scorecards, candidates) over every ended interview with a named interviewer."""
-        r = self._query(
-            "SELECT count(*) AS n, count(DISTINCT coalesce('id:' || candidate_id, id)) AS c "
-            "FROM sessions WHERE status = 'ended' AND mode != 'practice' "
-            "AND interviewer_key != ''")[0]
-        return int(r["n"]), int(r["c"])
 
     def practice_rows(self, candidate: str | None = None, plan_id: str | None = None,
                       limit: int | None = None, *, abandoned: bool = False

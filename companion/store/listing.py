@@ -1,9 +1,10 @@
 """What the listing keeps so that reading stays flat at any size (schema 7): each session's
-folded candidate and interviewer names (indexed, for `--candidate` and calibration) and its
-digest (companion.digest: scores, rubric, time per section), rewritten with every event that
-changes the listing. The practice trend, calibration and `--focus-weak` read these rows, never
-a replay of each session; the indexes let `sessions`, home and the debrief read only the rows
-they show. SQL lives here and in companion.store.database only."""
+folded candidate and interviewer names (indexed, for `--candidate` and calibration), the
+number of sessions (kept by triggers), and each session's digest (companion.digest: scores,
+rubric, time per section), rewritten with every event that changes the listing. The practice
+trend, calibration and `--focus-weak` read these rows, never a replay of each session; the
+indexes let `sessions`, home and the debrief read only the rows they show. SQL lives here
+and in companion.store.database only."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso
-from companion.digest import digest_json
-from companion.events import Event, EventError, check_record, replay
-from companion.state import SessionError
 from companion.textsafe import fold_name
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from companion.events import Event
 
 # Practice sessions that count for the trend (the practice index serves it).
 PRACTICE = "mode = 'practice' AND status != 'abandoned'"
@@ -31,6 +31,8 @@ ROW_COLUMNS = ("id, plan_id, plan_title, mode, candidate, candidate_id, intervie
 
 def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
     """A session's events, decoded and checked (raises EventError for a damaged one)."""
+    from companion.events import Event, check_record
+
     rows = conn.execute("SELECT seq, type, t, at, data FROM events WHERE session_id = ? "
                         "ORDER BY seq", (session_id,)).fetchall()
     events = [Event(seq, kind, t, from_iso(at), json.loads(data))
@@ -46,6 +48,10 @@ def migrate_7(db: sqlite_utils.Database) -> None:
     whose log does not replay keeps none: the readers replay it and say what is wrong). The
     indexes serve the newest-first page, one candidate, one interviewer's scorecards, the
     practice sessions and the pending scorecards."""
+    from companion.digest import digest_json
+    from companion.events import EventError, replay
+    from companion.state import SessionError
+
     conn = db.conn
     conn.execute("ALTER TABLE sessions ADD COLUMN candidate_key TEXT")
     conn.execute("ALTER TABLE sessions ADD COLUMN interviewer_key TEXT")
@@ -67,6 +73,15 @@ def migrate_7(db: sqlite_utils.Database) -> None:
     conn.execute("CREATE INDEX sessions_practice ON sessions(started_at) "
                  "WHERE mode = 'practice'")
     conn.execute("CREATE INDEX sessions_scorecard ON sessions(scorecard, ended_at)")
+    # How many sessions there are, kept by triggers: `sessions` says how many more than its
+    # page there are without counting 100,000 rows each time.
+    conn.execute("CREATE TABLE session_count (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                 "n INTEGER NOT NULL)")
+    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions")
+    conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
+                 "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
+    conn.execute("CREATE TRIGGER session_count_delete AFTER DELETE ON sessions BEGIN "
+                 "UPDATE session_count SET n = n - 1 WHERE id = 1; END")
 
 
 def candidate_filter(candidate: str) -> tuple[str, list[Any]]:
