@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from companion.archetypes import ARCHETYPES
 from companion.cli.common import (
     common_options,
     load_content,
@@ -20,7 +21,6 @@ from companion.cli.common import (
     say_matches,
 )
 from companion.errors import CompanionError
-from companion.model import ARCHETYPES
 from companion.store.database import StoreError
 from companion.textsafe import json_safe, printable
 
