@@ -265,15 +265,19 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
     """Your practice trend: totals, weakest criterion, time per section, reps, advice."""
     from companion.practice.stats import practice_records, practice_stats
 
-    lib = load_content(ctx, quiet=True)
+    # The content is read only when needed (a plan to check, advice naming a shorter plan):
+    # the trend itself comes from the listing's rows.
+    lib = load_content(ctx, quiet=True) if plan_id or candidate else None
     with open_store(ctx) as store:
         try:
-            if plan_id or candidate:
+            if lib is not None:
                 _check_stats_filters(store, lib, plan_id, candidate)
             history = practice_records(store, candidate, plan_id)
         except StoreError as err:
             raise CompanionError(str(err)) from None
     result = practice_stats(history, lib)
+    if lib is None and any(entry.below for entry in result.advice):
+        result = practice_stats(history, load_content(ctx, quiet=True))
     if as_json:
         click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False,
                                         allow_nan=False)))
