@@ -307,3 +307,25 @@ def test_a_session_whose_log_does_not_replay_keeps_no_digest_and_is_named(
     result = run_cli("--db", str(copy), "calibration")
     assert result.exit_code != 0
     assert "f1e2d3c4" in result.output and "damaged event" in result.output
+
+
+async def test_the_live_screen_opens_without_the_content_and_home_reads_it(
+        tmp_path: Path, clock: FakeClock) -> None:
+    from companion.cli.launch import create_app
+    from companion.content.library import Library, builtin_sources, load_library
+
+    loads: list[Library] = []
+
+    def load() -> Library:
+        loads.append(load_library(builtin_sources()))
+        return loads[-1]
+
+    with Store(tmp_path / "l.db") as store:
+        session = Session.start(make_plan(), clock, store.sink("l1"), candidate="Sam Lee",
+                                session_id="l1")
+        app = create_app(store, clock, load, session, tick=3600)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert loads == []  # the live screen is up, the content not read
+            assert app.library is loads[0] and app.library is loads[0]
+            assert len(loads) == 1 and "stage-onsite-coding" in loads[0].plans

@@ -25,7 +25,7 @@ from companion.store.database import StoreError
 from companion.textsafe import json_safe, printable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from companion.content.library import Library
     from companion.practice.stats import PracticeStats
@@ -166,9 +166,15 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
+    del lib  # the live screen is built without it in memory; home reads it again if opened
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
-            role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib,
-            archetype=archetype or "")
+            role=role.strip(), level=level.strip(), interviewer=interviewer,
+            library=_later(ctx), archetype=archetype or "")
+
+
+def _later(ctx: click.Context) -> Callable[[], Library]:
+    """The content, read again (from its cache) when the app first needs it."""
+    return lambda: load_content(ctx, quiet=True)
 
 
 @click.command()
