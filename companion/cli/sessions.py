@@ -281,9 +281,7 @@ def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
             history = practice_records(store, candidate, plan_id)
         except StoreError as err:
             raise CompanionError(str(err)) from None
-    result = practice_stats(history, lib)
-    if lib is None and any(entry.below for entry in result.advice):
-        result = practice_stats(history, load_content(ctx, quiet=True))
+    result = practice_stats(history, lib if lib is not None else _later(ctx))
     if as_json:
         click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False,
                                         allow_nan=False)))

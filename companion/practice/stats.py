@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso
-from companion.content.library import Library
-from companion.digest import digest_of
-from companion.session import SessionState, replay
-from companion.store.database import Store
+
+if TYPE_CHECKING:  # the trend reads rows: no content, no replay on its way (~60 ms)
+    from companion.content.library import Library
+    from companion.session import SessionState
+    from companion.store.database import Store
+
 
 LAST = 5
 
@@ -47,6 +49,8 @@ class PracticeRecord:
 
 def record_of(state: SessionState) -> PracticeRecord:
     """The record of a replayed state: the same digest the listing keeps."""
+    from companion.digest import digest_of
+
     # Through JSON, as the listing stores it, so both paths give the same numbers.
     digest = json.loads(json.dumps(digest_of(state)))
     return PracticeRecord.of(state.id, state.plan.id, state.started_at, digest)
@@ -56,6 +60,8 @@ def practice_records(store: Store, candidate: str | None,
                      plan_id: str | None = None) -> list[PracticeRecord]:
     """The candidate's practice sessions (everyone's with None), newest first, from the
     listing's rows (one indexed read; a session without a digest is replayed)."""
+    from companion.session import replay
+
     records = []
     for row in store.practice_rows(candidate or None, plan_id):
         if row["digest"]:
@@ -143,10 +149,18 @@ def _week(stamp: float) -> str:
 
 
 def practice_stats(history: Sequence[SessionState | PracticeRecord],
-                   lib: Library | None = None) -> PracticeStats:
+                   lib: Library | Callable[[], Library] | None = None) -> PracticeStats:
     """`history`: practice sessions (any order), as records (practice_records) or replayed
-    states. Only scored sessions count toward totals."""
+    states. Only scored sessions count toward totals. `lib`: the content, or what reads it
+    (called only when advice below the pass mark looks for a shorter plan)."""
     records = [r if isinstance(r, PracticeRecord) else record_of(r) for r in history]
+    loaded: list[Library | None] = []
+
+    def content() -> Library | None:  # read once, and only if some advice needs it
+        if not loaded:
+            loaded.append(lib() if callable(lib) else lib)
+        return loaded[0]
+
     sessions = sorted(records, key=lambda s: s.started_at)
     scored = [s for s in sessions if s.scores and s.rubric]
     totals = [
@@ -190,7 +204,7 @@ def practice_stats(history: Sequence[SessionState | PracticeRecord],
         below = average < rubric["threshold"]
         advice.append(PlanAdvice(
             plan_id, len(recent), round(average, 2), rubric["max"], rubric["threshold"],
-            below, _suggestion(plan_id, recent, lib, reps_per_week) if below else None))
+            below, _suggestion(plan_id, recent, content(), reps_per_week) if below else None))
     return PracticeStats(
         sessions=len(sessions),
         scored=len(scored),
