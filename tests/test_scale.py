@@ -329,3 +329,14 @@ async def test_the_live_screen_opens_without_the_content_and_home_reads_it(
             assert loads == []  # the live screen is up, the content not read
             assert app.library is loads[0] and app.library is loads[0]
             assert len(loads) == 1 and "stage-onsite-coding" in loads[0].plans
+
+
+def test_home_suggests_the_newest_people_without_grouping_every_session(
+        tmp_path: Path, clock: FakeClock) -> None:
+    with Store(tmp_path / "h.db") as store:
+        for n, name in enumerate(("Ann", "Bo", "Ann", "Cy", "Bo")):
+            clock.advance(100)
+            stored_session(store, clock, f"h{n}", candidate=name, notes=())
+        assert store.candidates() == [("Bo", ""), ("Cy", ""), ("Ann", "")]
+        assert store.candidates(limit=2) == [("Bo", ""), ("Cy", "")]
+        assert store.candidates(scan=2) == [("Bo", ""), ("Cy", "")]  # the newest 2 sessions
