@@ -179,9 +179,14 @@ def test_the_text_listing_shows_the_newest_page_and_says_how_many_more(
             "SELECT count(*) FROM sessions").fetchone()[0]
         store.purge(["s000"])
         assert store.count_sessions() == 54
+        store.purge([f"s{n:03d}" for n in range(1, 55)])
+        assert store.count_sessions() == 0
+        clock.advance(100)
+        stored_session(store, clock, "s100", notes=())
+        assert store.count_sessions() == 1
     every = run_cli("--db", str(db), "sessions", "--all")
-    assert len(every.stdout.splitlines()) == 55 and "more" not in every.stdout
-    assert "s001" in every.stdout
+    assert len(every.stdout.splitlines()) == 2 and "more" not in every.stdout
+    assert "s100" in every.stdout
 
 
 def _calibration_world(store: Store, clock: FakeClock) -> None:

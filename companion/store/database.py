@@ -904,7 +904,8 @@ class Store:
         """How many sessions the listing has with these filters (without any: the count the
         triggers keep, not a count of every row)."""
         if not (candidate or status or pending):
-            return int(self._query("SELECT n FROM session_count")[0]["n"])
+            return int(self._query(
+                "SELECT coalesce((SELECT n FROM session_count), 0) AS n")[0]["n"])
         sql, params = _sessions_query("count(*) AS n", candidate, status, None, None, pending)
         return int(self._query(sql.split(" ORDER BY")[0], params)[0]["n"])
 

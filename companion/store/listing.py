@@ -74,14 +74,18 @@ def migrate_7(db: sqlite_utils.Database) -> None:
                  "WHERE mode = 'practice'")
     conn.execute("CREATE INDEX sessions_scorecard ON sessions(scorecard, ended_at)")
     # How many sessions there are, kept by triggers: `sessions` says how many more than its
-    # page there are without counting 100,000 rows each time.
+    # page there are without counting 100,000 rows each time. No row when there are none
+    # (a purge of everything leaves every table empty).
     conn.execute("CREATE TABLE session_count (id INTEGER PRIMARY KEY CHECK (id = 1), "
                  "n INTEGER NOT NULL)")
-    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions")
+    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions "
+                 "HAVING count(*) > 0")
     conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
+                 "INSERT OR IGNORE INTO session_count (id, n) VALUES (1, 0); "
                  "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
     conn.execute("CREATE TRIGGER session_count_delete AFTER DELETE ON sessions BEGIN "
-                 "UPDATE session_count SET n = n - 1 WHERE id = 1; END")
+                 "UPDATE session_count SET n = n - 1 WHERE id = 1; "
+                 "DELETE FROM session_count WHERE n <= 0; END")
 
 
 def candidate_filter(candidate: str) -> tuple[str, list[Any]]:
