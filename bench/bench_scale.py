@@ -22,7 +22,10 @@ medians over the runs:
   live session's peak memory against a bare Textual app (at most 1.2x).
 
 Each figure is printed with its growth factor (per 10x more data) and whether its target is
-met. Run: python bench/bench_scale.py [--runs 5] [--keep DIR] [--skip-tmux]
+met. The commands' figures are wall-clock medians, with their CPU time beside: on a machine
+shared with other work, wall time measures the others too, so the absolute targets (debrief,
+stats) are judged on CPU time.
+Run: python bench/bench_scale.py [--runs 5] [--keep DIR] [--skip-tmux]
 A figure printer, not a timed test."""
 
 from __future__ import annotations
@@ -438,9 +441,10 @@ def main() -> None:
 
     debrief = alternate({str(n): cmd("--db", str(p), "export", "--candidate", CANDIDATE,
                                      "--format", "md") for n, p in dbs.items()}, args.runs)
-    d1, d3 = debrief["1000"][0], debrief["100000"][0]
+    d1, d3 = debrief["1000"][2], debrief["100000"][2]
     row("debrief with calibration (20 sessions), 1,000 -> 10,000 -> 100,000",
-        " -> ".join(ms(debrief[str(n)][0]) for n in SIZES),
+        " -> ".join(ms(debrief[str(n)][0]) for n in SIZES) + "; CPU "
+        + " -> ".join(ms(debrief[str(n)][2]) for n in SIZES),
         f"{per_10x(d1, d3, 100):.2f}x", "<= 0.5 s, flat (<= 1.2x)",
         d3 <= 0.5 and d3 / d1 <= 1.2)
     row("debrief peak memory, 1,000 -> 100,000",
@@ -454,9 +458,10 @@ def main() -> None:
         "none100k": cmd("--db", str(large), "stats"),
     }, args.runs)
     row("`stats`, 1,000 practice sessions, among 1,000 -> 100,000",
-        f"{ms(stats['practice'][0])} -> {ms(stats['practice100k'][0])}",
-        f"{per_10x(stats['practice'][0], stats['practice100k'][0], 100):.2f}x", "<= 0.2 s",
-        max(stats["practice"][0], stats["practice100k"][0]) <= 0.2)
+        f"{ms(stats['practice'][0])} -> {ms(stats['practice100k'][0])}; CPU "
+        f"{ms(stats['practice'][2])} -> {ms(stats['practice100k'][2])}",
+        f"{per_10x(stats['practice'][2], stats['practice100k'][2], 100):.2f}x", "<= 0.2 s",
+        max(stats["practice"][2], stats["practice100k"][2]) <= 0.2)
     ratio = stats["none100k"][0] / stats["none1k"][0]
     row("`stats`, no practice, 1,000 -> 100,000 sessions",
         f"{ms(stats['none1k'][0])} -> {ms(stats['none100k'][0])}: {ratio:.2f}x",

@@ -64,7 +64,7 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
         _farewell(session, store)
 
 
-def run_resume(store: Store, session_id: str, library: Library | None = None, *,
+def run_resume(store: Store, session_id: str, library: LibrarySource = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
     clock = RealClock()
     try:

@@ -209,7 +209,8 @@ def resume(ctx: click.Context, session_id: str | None, read_only: bool,
                              "shows it")
     from companion.cli.launch import run_resume
 
-    run_resume(store, sid, load_content(ctx, quiet=True), read_only=read_only,
+    # The content is read when the app first needs it (home, a practice redraw).
+    run_resume(store, sid, _later(ctx), read_only=read_only,
                take_over=take_over)
 
 
