@@ -15,6 +15,7 @@ the event and the field. Replay never catches an exception to find bad input."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from typing import Any, ClassVar, get_type_hints
 
@@ -97,6 +98,9 @@ class ListingRow:
     candidate_id: str | None = None
     completed_at: float | None = None  # first moment the scorecard was complete
     scorecard: str | None = None  # "pending", "complete", or None (not a scorecard)
+    # What stats and calibration read instead of a replay (companion.digest), as JSON; None:
+    # left as it is (the hot path changes only the last stamp).
+    digest: str | None = None
 
 
 def adhoc_id(seq: int) -> str:
@@ -710,6 +714,37 @@ def format_version_of(events: list[Event]) -> int:
     return max((e.body.since() for e in events if e.type in CATALOGUE), default=1)
 
 
+# --- replay: what a list of events adds up to -------------------------------------------------
+
+
+def apply(state: SessionState | None, event: Event) -> SessionState:
+    """One step of replay. Mutates and returns `state` (replay owns it)."""
+    body = event.body
+    if isinstance(body, SessionStarted):
+        state = body.start(event)
+    elif state is None:
+        raise SessionError(f"event {event.seq} ({event.type}) comes before the session start")
+    else:
+        problem = body.problem(state)
+        if problem:
+            raise SessionError(f"event {event.seq} ({event.type}): {problem}")
+        body.apply(state, event)
+    state.last_t = max(state.last_t, event.t)
+    state.last_at = event.at
+    state.events = event.seq
+    return state
+
+
+def replay(events: Iterable[Event]) -> SessionState:
+    """The state a list of events adds up to. Pure: the same events give the same state."""
+    state: SessionState | None = None
+    for event in events:
+        state = apply(state, event)
+    if state is None:
+        raise SessionError("a session needs at least its start event")
+    return state
+
+
 # --- decoding, once, at the boundary ---------------------------------------------------------
 
 _HINTS: dict[type[SessionEvent], dict[str, Any]] = {}
@@ -802,7 +837,21 @@ def check_record(event: Event) -> None:
     _ = event.body
 
 
-__all__ = ["CATALOGUE", "EVENT_TYPES", "FORMAT_VERSION", "CandidateMerged", "CandidateRenamed",
-           "Event", "EventError", "ListingRow", "ScorecardCompleted", "SessionError",
-           "SessionEvent", "adhoc_id",
-           "decode", "types_of"]
+__all__ = [
+    "CATALOGUE",
+    "EVENT_TYPES",
+    "FORMAT_VERSION",
+    "CandidateMerged",
+    "CandidateRenamed",
+    "Event",
+    "EventError",
+    "ListingRow",
+    "ScorecardCompleted",
+    "SessionError",
+    "SessionEvent",
+    "adhoc_id",
+    "apply",
+    "decode",
+    "replay",
+    "types_of",
+]

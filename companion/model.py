@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from companion.archetypes import ARCHETYPES as _ARCHETYPES
+
 Mode = Literal["interview", "practice", "checklist"]
 MODES: tuple[str, ...] = ("interview", "practice", "checklist")
 DEFAULT_RECOMMENDATION_SCALE: tuple[str, ...] = ("strong no", "no", "yes", "strong yes")
 # The company archetypes of seed 001; questions for one carry the topic `archetype-NAME`.
-ARCHETYPES: tuple[str, ...] = ("high-growth", "enterprise", "safety-critical")
+ARCHETYPES = _ARCHETYPES
 ARCHETYPE_TOPIC = "archetype-"
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import fields, replace
 from typing import Any
 
 from companion.clock import Clock, stamp
+from companion.digest import digest_json
 from companion.events import (
     CATALOGUE,
     EVENT_TYPES,
@@ -48,6 +49,8 @@ from companion.events import (
     SignalAdded,
     SignalToggled,
     SummarySet,
+    apply,
+    replay,
 )
 from companion.model import Prompt, SessionPlan, Signal
 from companion.state import (
@@ -66,35 +69,6 @@ from companion.state import (
 __all__ = ["ABANDONED", "CATALOGUE", "ENDED", "EVENT_TYPES", "PAUSED", "RUNNING", "Event",
            "ListingRow", "Note", "Score", "SectionState", "Session", "SessionError",
            "SessionState", "apply", "new_session_id", "parse_note", "replay", "summary_of"]
-
-
-def apply(state: SessionState | None, event: Event) -> SessionState:
-    """One step of replay. Mutates and returns `state` (replay owns it)."""
-    body = event.body
-    if isinstance(body, SessionStarted):
-        state = body.start(event)
-    elif state is None:
-        raise SessionError(f"event {event.seq} ({event.type}) comes before the session start")
-    else:
-        problem = body.problem(state)
-        if problem:
-            raise SessionError(f"event {event.seq} ({event.type}): {problem}")
-        body.apply(state, event)
-    state.last_t = max(state.last_t, event.t)
-    state.last_at = event.at
-    state.events = event.seq
-    return state
-
-
-def replay(events: Iterable[Event]) -> SessionState:
-    """The state a list of events adds up to. Pure: the same events give the same state."""
-    state: SessionState | None = None
-    for event in events:
-        state = apply(state, event)
-    if state is None:
-        raise SessionError("a session needs at least its start event")
-    return state
-
 
 
 # --- Back-dating ------------------------------------------------------------------------
@@ -128,8 +102,9 @@ class _Unset:
 UNSET = _Unset()
 
 
-def summary_of(state: SessionState) -> ListingRow:
-    """The columns of the sessions table that follow from the state (for listing fast)."""
+def summary_of(state: SessionState, *, digest: bool = True) -> ListingRow:
+    """The columns of the sessions table that follow from the state (for listing fast), with
+    its digest (companion.digest). Bounded by the plan's size, not by the session's events."""
     return ListingRow(
         status=state.status,
         score=state.total if state.scores else None,
@@ -142,6 +117,7 @@ def summary_of(state: SessionState) -> ListingRow:
         completed_at=state.completed_at,
         scorecard=(None if not state.is_scorecard or state.status != ENDED
                    else "pending" if state.pending else "complete"),
+        digest=digest_json(state) if digest else None,
     )
 
 
@@ -223,14 +199,20 @@ class Session:
         event = Event.of(len(self.events) + 1, round(self.now(), 3), stamp(self.clock.wall()),
                          body)
         if body.LISTING:
-            # These change the sessions listing (status, score...): work the new state out
-            # on a replay copy first, so a failed write changes nothing.
-            new_state = replay([*self.events, event])
-            self._sink(event, summary_of(new_state))
+            # These change the sessions listing (status, score...): applied in place first, to
+            # know the new row (O(1): no replay); if the write fails, the state is rebuilt
+            # from the saved log (the rare path), so what shows is still what is saved.
+            try:
+                new_state = apply(self.state, event)
+                self._sink(event, summary_of(new_state))
+            except BaseException:
+                _restore(self.state, replay(self.events))
+                raise
         else:
             # Notes, ticks and the like (the hot path) change only the last-event stamp in
-            # the listing: write first, then apply in place, without a replay.
-            self._sink(event, replace(summary_of(self.state), last_event_at=event.at))
+            # the listing: write first, then apply in place.
+            self._sink(event, replace(summary_of(self.state, digest=False),
+                                      last_event_at=event.at))
             new_state = apply(self.state, event)
         self.events.append(event)
         self.state = new_state
@@ -336,7 +318,7 @@ class Session:
         return self.state.notes[-1]
 
     def last_note(self) -> Note | None:
-        # From the end: the screen asks after every note, and a section can hold thousands.
+        """The newest note not retracted (from the end: no copy of the list)."""
         return next((n for n in reversed(self.state.notes) if not n.retracted), None)
 
     def edit_note(self, note_id: int, text: str) -> None:
@@ -397,6 +379,13 @@ class Session:
 
     def abandon(self) -> None:
         self.append(SessionAbandoned())
+
+
+def _restore(state: SessionState, saved: SessionState) -> None:
+    """Put the state a replay of the saved log gives back into `state`, the object the
+    screens hold."""
+    for f in fields(state):
+        setattr(state, f.name, getattr(saved, f.name))
 
 
 def _prompt_dict(prompt: Prompt) -> dict[str, Any]:

@@ -3,6 +3,7 @@ moves of the timer that several event types share. No I/O, no Textual."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from companion.model import Prompt, SectionPlan, SessionPlan, Signal
@@ -138,8 +139,12 @@ class SessionState:
         ]
 
     def note(self, note_id: int) -> Note | None:
-        # From the end: edits, flags and retractions are nearly always of recent notes.
-        return next((n for n in reversed(self.notes) if n.id == note_id), None)
+        # Notes are kept in the order of their ids (the seq of note_added): a binary search,
+        # not a walk of every note, for each edit, flag or retraction.
+        index = bisect_left(self.notes, note_id, key=_note_id)
+        if index < len(self.notes) and self.notes[index].id == note_id:
+            return self.notes[index]
+        return None
 
     # --- scores ---
     @property
@@ -192,6 +197,10 @@ class SessionState:
         if self.completed_at is None or self.ended_at is None:
             return None
         return max(0.0, self.completed_at - self.ended_at)
+
+
+def _note_id(note: Note) -> int:
+    return note.id
 
 
 def close_run(state: SessionState, t: float) -> None:

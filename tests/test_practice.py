@@ -227,3 +227,18 @@ async def test_time_up_moves_to_the_next_section_then_to_scoring(tmp_path: Path)
         await pilot.press("space")
         assert isinstance(app.screen, RubricScreen)
     assert session.state.sections[0].used == pytest.approx(61)
+
+
+def test_stats_command_reads_the_content_for_advice_only(tmp_path: Path, lib: Library) -> None:
+    """The trend comes from the listing; the content is read when advice needs a plan."""
+    db = tmp_path / "a.db"
+    store = Store(db)
+    clock = FakeClock()
+    rng = random.Random(4)
+    for _ in range(3):
+        _practise(store, clock, lib, {"clarity": 0, "depth": 1}, rng)
+    store.close()
+    text = CliRunner().invoke(main, ["stats", "--db", str(db), "--plans", str(FIXTURES)])
+    assert text.exit_code == 0, text.output
+    assert "below the pass mark" in text.output
+    assert "Below the pass mark on average over the last 3" in text.output

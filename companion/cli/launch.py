@@ -23,10 +23,10 @@ from companion.session import Session, new_session_id
 from companion.store.database import Store, StoreError
 
 if TYPE_CHECKING:
-    from companion.tui.app import CompanionApp
+    from companion.tui.app import CompanionApp, LibrarySource
 
 
-def create_app(store: Store, clock: Clock, library: Library | None,
+def create_app(store: Store, clock: Clock, library: LibrarySource,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
                *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
                read_only: bool = False, note: str = "", screen: str = "",
@@ -63,7 +63,7 @@ def _run(app: CompanionApp) -> None:
 
 
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
-            level: str, interviewer: str, library: Library | None = None,
+            level: str, interviewer: str, library: LibrarySource = None,
             think: float = 0.0, archetype: str = "") -> None:
     clock = RealClock()
     session_id = new_session_id()
@@ -82,7 +82,7 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
         _farewell(session, store)
 
 
-def run_resume(store: Store, session_id: str, library: Library | None = None, *,
+def run_resume(store: Store, session_id: str, library: LibrarySource = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
     clock = RealClock()
     try:

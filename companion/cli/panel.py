@@ -161,20 +161,26 @@ def _sealed_report(store: Store, session_id: str) -> dict[str, Any]:
     return report(replay(events), events, seal=store.seal(session_id))
 
 
-def history_cards(store: Store, hidden: Any = frozenset()) -> list[Any]:
-    """Calibration cards of every ended, non-practice scorecard in the database, but those
-    in `hidden` (the panel's scorecards this user may not see yet: companion.panel.reveal,
-    which per-interviewer figures leave out too)."""
-    from companion.panel.calibration import card_from_state
+def history_cards(store: Store, interviewers: list[str] | None = None,
+                  hidden: Any = frozenset()) -> list[Any]:
+    """Calibration cards of the ended, non-practice scorecards in the database that
+    calibrating `interviewers` needs (theirs, and the others' on their candidates; None:
+    every one), from the listing's rows and digests: no replay, and only those rows read. A
+    session whose digest was never worked out (its log did not replay at the upgrade) is
+    replayed, so a damaged one is named as before. Those in `hidden` (the panel's scorecards
+    this user may not see yet: companion.panel.reveal) are left out, as per-interviewer
+    figures leave them out too."""
+    from companion.panel.calibration import card_from_listing, card_from_state, person
     from companion.session import replay
 
+    keys = None if interviewers is None else [person(i) for i in interviewers]
     cards = []
-    for row in store.sessions(status="ended"):
+    for row in store.scorecard_rows(keys):
         if row["id"] in hidden:
             continue
-        if row["mode"] == "practice" or not row.get("interviewer"):
-            continue
-        card = card_from_state(replay(store.events(row["id"])))
+        digest = row.get("digest")
+        card = (card_from_listing(row, json.loads(digest)) if digest
+                else card_from_state(replay(store.events(row["id"]))))
         if card is not None:
             cards.append(card)
     return cards
@@ -203,7 +209,9 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
                              f"{waiting} wait until yours is sealed (end and seal your "
                              "interview, then `companion panel sync`)")
     reports = [_sealed_report(store, row["id"]) for row in rows]
-    d = debrief(reports, history=history_cards(store, hidden), waiting=waiting)
+    panel = sorted({r["interviewer"] for r in reports
+                    if r["mode"] != "practice" and r["status"] == "ended" and r["interviewer"]})
+    d = debrief(reports, history=history_cards(store, panel, hidden), waiting=waiting)
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "
@@ -565,7 +573,7 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
     with open_store(ctx) as store:
         try:
             hidden = hidden_now(ctx, store)
-            cards = history_cards(store, hidden)
+            cards = history_cards(store, hidden=hidden)
         except StoreError as err:
             raise CompanionError(str(err)) from None
     result = calibrate(cards, interviewer)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import sys
 import time
 from typing import TYPE_CHECKING
 
 import click
 
+from companion.archetypes import ARCHETYPES
 from companion.cli.common import (
     common_options,
     hidden_now,
@@ -19,15 +22,17 @@ from companion.cli.common import (
     say_matches,
 )
 from companion.errors import CompanionError
-from companion.model import ARCHETYPES
 from companion.store.database import StoreError
 from companion.textsafe import json_safe, printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from companion.content.library import Library
     from companion.practice.stats import PracticeStats
     from companion.store.database import Store
 
+PAGE = 50  # sessions the text listing shows without --all
 _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
                  "level", "interviewer", "started_at", "ended_at", "status", "score",
                  "max_score", "recommendation", "source", "scorecard", "completed_at")
@@ -43,11 +48,14 @@ _SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_
 @click.option("--pending", is_flag=True,
               help="Only pending scorecards: ended interviews not scored, recommended and "
                    "summarised yet (oldest first).")
+@click.option("--all", "show_all", is_flag=True,
+              help=f"List every session, not only the newest {PAGE} (--json always does).")
 @common_options
 @click.pass_context
 def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
-             status: str | None, pending: bool) -> None:
-    """List sessions, newest first (pending scorecards: oldest first)."""
+             status: str | None, pending: bool, show_all: bool) -> None:
+    """List sessions, newest first (pending scorecards: oldest first): the newest 50, or
+    every one with --all or --json."""
     with open_store(ctx) as store:
         try:
             if store.unknown_scorecards():  # sessions from before schema 5, once
@@ -60,27 +68,29 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
             hidden = hidden_now(ctx, store)
             waiting = hidden.words()
             if as_json:
-                # One session a line, each made by SQLite (Store.sessions_json).
+                # One session a line, each made by SQLite, written as it is read: never a
+                # list of every row (Store.sessions_json).
                 lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
                                             pending=pending, hide=bool(hidden))
-                if pending:
-                    lines.reverse()
-                click.echo(json_safe("[\n" + ",\n".join(lines) + "\n]") if lines else "[]")
+                _echo_json_array(lines)
                 if waiting:
                     click.echo(f"note: {waiting}", err=True)
                 return
+            limit = None if show_all else PAGE
             rows = store.sessions(candidate=candidate, status=status, pending=pending,
-                                  hide=bool(hidden))
+                                  limit=limit, oldest_first=pending, hide=bool(hidden))
+            more = 0
+            if limit is not None and len(rows) == limit:
+                more = store.count_sessions(candidate=candidate, status=status,
+                                            pending=pending, hide=bool(hidden)) - limit
         except StoreError as err:
             raise CompanionError(str(err)) from None
         if waiting:
             click.echo(f"note: {waiting}; they are listed once yours is sealed", err=True)
-    if pending:
-        rows.reverse()
-        if not rows:
-            click.echo("No pending scorecards: every ended interview is scored, recommended "
-                       "and summarised.")
-            return
+    if pending and not rows:
+        click.echo("No pending scorecards: every ended interview is scored, recommended "
+                   "and summarised.")
+        return
     if not rows:
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")
@@ -102,6 +112,33 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
 
             line += f"  [scorecard pending, ended {ago(age_of(r, now))}]"
         click.echo(line)
+    if more > 0:
+        which = "newest" if not pending else "oldest"
+        click.echo(f"… and {more} more (the {which} {PAGE} shown): --all lists every one, "
+                   "--candidate or --status narrows.")
+
+
+def _echo_json_array(lines: Iterator[str]) -> None:
+    """`[`, the objects one a line, `]`: written as the cursor gives them, a thousand lines
+    at a time (a large database streams, it never sits whole in memory). A reader that stops
+    early (`| head`) ends the listing quietly."""
+    out = sys.stdout
+    chunk: list[str] = []
+    opening = "[\n"
+    try:
+        for line in lines:
+            chunk.append(opening)
+            chunk.append(line)
+            opening = ",\n"
+            if len(chunk) >= 2_000:
+                out.write(json_safe("".join(chunk)))  # one pass over a thousand lines
+                chunk.clear()
+        chunk.append("[]\n" if opening == "[\n" else "\n]\n")
+        out.write(json_safe("".join(chunk)))
+        out.flush()
+    except BrokenPipeError:
+        # Python would report the closed pipe again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
 @click.command()
@@ -137,9 +174,15 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
+    del lib  # the live screen is built without it in memory; home reads it again if opened
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
-            role=role.strip(), level=level.strip(), interviewer=interviewer, library=lib,
-            archetype=archetype or "")
+            role=role.strip(), level=level.strip(), interviewer=interviewer,
+            library=_later(ctx), archetype=archetype or "")
+
+
+def _later(ctx: click.Context) -> Callable[[], Library]:
+    """The content, read again (from its cache) when the app first needs it."""
+    return lambda: load_content(ctx, quiet=True)
 
 
 @click.command()
@@ -176,7 +219,8 @@ def resume(ctx: click.Context, session_id: str | None, read_only: bool,
                              f"shows it{amend}")
     from companion.cli.launch import run_resume
 
-    run_resume(store, sid, load_content(ctx, quiet=True), read_only=read_only,
+    # The content is read when the app first needs it (home, a practice redraw).
+    run_resume(store, sid, _later(ctx), read_only=read_only,
                take_over=take_over)
 
 
@@ -236,18 +280,19 @@ def practice(ctx: click.Context, plan_id: str | None, candidate: str, role: str,
 def stats(ctx: click.Context, as_json: bool, plan_id: str | None,
           candidate: str | None) -> None:
     """Your practice trend: totals, weakest criterion, time per section, reps, advice."""
-    from companion.practice.draws import practice_history
-    from companion.practice.stats import practice_stats
+    from companion.practice.stats import practice_records, practice_stats
 
-    lib = load_content(ctx, quiet=True)
+    # The content is read only when needed (a plan to check, advice naming a shorter plan):
+    # the trend itself comes from the listing's rows.
+    lib = load_content(ctx, quiet=True) if plan_id or candidate else None
     with open_store(ctx) as store:
         try:
-            if plan_id or candidate:
+            if lib is not None:
                 _check_stats_filters(store, lib, plan_id, candidate)
-            history = practice_history(store, candidate, plan_id)
+            history = practice_records(store, candidate, plan_id)
         except StoreError as err:
             raise CompanionError(str(err)) from None
-    result = practice_stats(history, lib)
+    result = practice_stats(history, lib if lib is not None else _later(ctx))
     if as_json:
         click.echo(json_safe(json.dumps(result.to_json(), indent=2, ensure_ascii=False,
                                         allow_nan=False)))
@@ -269,10 +314,9 @@ def _did_you_mean(given: str, known: list[str]) -> str:
 def _check_stats_filters(store: Store, lib: Library, plan_id: str | None,
                          candidate: str | None) -> None:
     """An unknown plan or candidate is bad input (exit 2), said with a did-you-mean."""
-    practised = store.sessions()
-    practice_rows = [r for r in practised if r["mode"] == "practice"]
+    names, plans = store.practice_names()
     if plan_id:
-        known_plans = sorted({r["plan_id"] for r in practice_rows}
+        known_plans = sorted(set(plans)
                              | {p.id for p in lib.plans.values() if p.mode == "practice"})
         if plan_id not in known_plans:
             raise CompanionError(f"no practice plan '{one_line(plan_id)}'"
@@ -280,9 +324,9 @@ def _check_stats_filters(store: Store, lib: Library, plan_id: str | None,
                                  + " (`companion plans` lists them)")
     if candidate:
         matches = store.candidate_matches(candidate)
-        if matches["by"] is None or not any(
-                r["mode"] == "practice" for r in store.sessions(candidate=candidate)):
-            names = sorted({r["candidate"] for r in practice_rows}, key=str.casefold)
+        if matches["by"] is None or not store.practice_rows(candidate, limit=1,
+                                                                 abandoned=True):
+            names = sorted(names, key=str.casefold)
             raise CompanionError(f"no practice by '{one_line(candidate)}'"
                                  + _did_you_mean(candidate, names))
 

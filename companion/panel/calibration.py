@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import mean, median
+from math import fsum
+from statistics import median
 from typing import Any
 
 from companion.model import DEFAULT_RECOMMENDATION_SCALE
@@ -56,6 +57,13 @@ class Card:
     completed_in: float | None = None  # seconds from the end of the call to complete
     pending: bool = False  # ended, never complete (None completed_in and not pending: not
     # on record, a session from before companion recorded it)
+
+
+def mean(values: Iterable[float]) -> float:
+    """The arithmetic mean, from a correctly rounded sum: statistics.mean's exact fractions
+    took most of a debrief's time over long histories."""
+    items = list(values)
+    return fsum(items) / len(items)
 
 
 def person(name: str | None) -> str:
@@ -86,6 +94,27 @@ def card_from_state(state: SessionState) -> Card | None:
         scale=tuple(state.plan.recommendation_scale),
         completed_in=state.time_to_complete,
         pending=state.pending,
+    )
+
+
+def card_from_listing(row: dict[str, Any], digest: dict[str, Any]) -> Card | None:
+    """The same from a listing row (Store.scorecard_rows) and its digest (companion.digest):
+    what the session's state would give, read from one row instead of a replay."""
+    if row.get("status") != "ended" or row.get("mode") == "practice" or not person(
+            row.get("interviewer")):
+        return None
+    rubric = digest["rubric"]
+    return Card(
+        session_id=row["id"],
+        candidate=panel_key(row["id"], row.get("candidate_id")),
+        interviewer=" ".join(str(row["interviewer"]).split()),
+        rubric=rubric["id"] if rubric else None,
+        scores=dict(digest["scores"]),
+        titles={cid: title for cid, title in rubric["criteria"]} if rubric else {},
+        recommendation=row.get("recommendation"),
+        scale=tuple(digest["scale"]),
+        completed_in=digest["completed_in"],
+        pending=bool(digest["pending"]),
     )
 
 

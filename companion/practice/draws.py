@@ -7,10 +7,12 @@ WEAK_WEIGHT times as often; or one question chosen by id."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 
 from companion.content.library import Library, draw, resolve_plan
 from companion.model import Prompt, SessionPlan, TagQuery
+from companion.practice.stats import PracticeRecord, practice_records
 from companion.session import SessionState, replay
 from companion.store.database import Store
 
@@ -24,11 +26,9 @@ class PracticeError(ValueError):
 
 def practice_history(store: Store, candidate: str | None, plan_id: str | None = None,
                      limit: int | None = None) -> list[SessionState]:
-    """The candidate's practice sessions (everyone's with None), newest first, replayed."""
-    rows = [r for r in store.sessions(candidate=candidate or None, plan_id=plan_id)
-            if r["mode"] == "practice" and r["status"] != "abandoned"]
-    if limit is not None:
-        rows = rows[:limit]
+    """The candidate's practice sessions (everyone's with None), newest first, replayed:
+    only the `limit` newest are read (the practice index)."""
+    rows = store.practice_rows(candidate or None, plan_id, limit)
     return [replay(store.events(r["id"])) for r in rows]
 
 
@@ -36,11 +36,13 @@ def seen_questions(history: list[SessionState]) -> frozenset[str]:
     return frozenset(p.id for state in history for s in state.sections for p in s.prompts)
 
 
-def criterion_averages(history: list[SessionState]) -> dict[str, float]:
+def criterion_averages(history: Sequence[SessionState | PracticeRecord]) -> dict[str, float]:
     totals: dict[str, list[int]] = {}
-    for state in history:
-        for criterion, score in state.scores.items():
-            totals.setdefault(criterion, []).append(score.score)
+    for entry in history:
+        scores = (entry.scores if isinstance(entry, PracticeRecord)
+                  else {c: s.score for c, s in entry.scores.items()})
+        for criterion, score in scores.items():
+            totals.setdefault(criterion, []).append(score)
     return {c: sum(v) / len(v) for c, v in totals.items()}
 
 
@@ -64,7 +66,8 @@ def practice_plan(
     exclude = seen_questions(history)
     weights = None
     if focus_weak:
-        weak = weakest(criterion_averages(practice_history(store, candidate)))
+        # From the listing's digests: one indexed read, no replay of every session.
+        weak = weakest(criterion_averages(practice_records(store, candidate)))
         weights = {weak: WEAK_WEIGHT} if weak else None
     plan = resolve_plan(lib, plan_id, role, level, rng, exclude, weights)
     if question is not None:

@@ -4,16 +4,73 @@ the last five sessions of a plan ("consistently below 8/12: shorten scope, incre
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from companion.clock import iso
-from companion.content.library import Library
-from companion.session import SessionState
+from companion.clock import from_iso, iso
+
+if TYPE_CHECKING:  # the trend reads rows: no content, no replay on its way (~60 ms)
+    from companion.content.library import Library
+    from companion.session import SessionState
+    from companion.store.database import Store
+
 
 LAST = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeRecord:
+    """What the trend needs of one practice session: its listing row's digest
+    (companion.digest), so the trend reads rows, not every session's events."""
+
+    session_id: str
+    plan_id: str
+    started_at: float
+    scores: dict[str, int]
+    rubric: dict[str, Any] | None  # id, threshold, max, criteria [[id, title]]
+    sections: list[list[Any]]  # [title, planned seconds or None, seconds used, visited]
+    minutes: float
+    stage: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.scores.values())
+
+    @classmethod
+    def of(cls, session_id: str, plan_id: str, started_at: float,
+           digest: dict[str, Any]) -> PracticeRecord:
+        return cls(session_id, plan_id, started_at, dict(digest["scores"]), digest["rubric"],
+                   digest["sections"], digest["minutes"], digest["stage"])
+
+
+def record_of(state: SessionState) -> PracticeRecord:
+    """The record of a replayed state: the same digest the listing keeps."""
+    from companion.digest import digest_of
+
+    # Through JSON, as the listing stores it, so both paths give the same numbers.
+    digest = json.loads(json.dumps(digest_of(state)))
+    return PracticeRecord.of(state.id, state.plan.id, state.started_at, digest)
+
+
+def practice_records(store: Store, candidate: str | None,
+                     plan_id: str | None = None) -> list[PracticeRecord]:
+    """The candidate's practice sessions (everyone's with None), newest first, from the
+    listing's rows (one indexed read; a session without a digest is replayed)."""
+    from companion.session import replay
+
+    records = []
+    for row in store.practice_rows(candidate or None, plan_id):
+        if row["digest"]:
+            records.append(PracticeRecord.of(row["id"], row["plan_id"],
+                                             from_iso(row["started_at"]),
+                                             json.loads(row["digest"])))
+        else:
+            records.append(record_of(replay(store.events(row["id"]))))
+    return records
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,22 +148,33 @@ def _week(stamp: float) -> str:
     return f"{year}-W{week:02d}"
 
 
-def practice_stats(history: list[SessionState], lib: Library | None = None) -> PracticeStats:
-    """`history`: practice sessions (any order). Only scored sessions count toward totals."""
-    sessions = sorted(history, key=lambda s: s.started_at)
-    scored = [s for s in sessions if s.scores and s.plan.rubric]
+def practice_stats(history: Sequence[SessionState | PracticeRecord],
+                   lib: Library | Callable[[], Library] | None = None) -> PracticeStats:
+    """`history`: practice sessions (any order), as records (practice_records) or replayed
+    states. Only scored sessions count toward totals. `lib`: the content, or what reads it
+    (called only when advice below the pass mark looks for a shorter plan)."""
+    records = [r if isinstance(r, PracticeRecord) else record_of(r) for r in history]
+    loaded: list[Library | None] = []
+
+    def content() -> Library | None:  # read once, and only if some advice needs it
+        if not loaded:
+            loaded.append(lib() if callable(lib) else lib)
+        return loaded[0]
+
+    sessions = sorted(records, key=lambda s: s.started_at)
+    scored = [s for s in sessions if s.scores and s.rubric]
     totals = [
-        SessionTotal(s.id, s.plan.id, iso(s.started_at), s.total, s.max_score,
-                     s.plan.rubric.threshold if s.plan.rubric else None)
-        for s in scored
+        SessionTotal(s.session_id, s.plan_id, iso(s.started_at), s.total, s.rubric["max"],
+                     s.rubric["threshold"])
+        for s in scored if s.rubric
     ]
     titles: dict[str, str] = {}
     per_criterion: dict[str, list[int]] = defaultdict(list)
     for s in scored:
-        for c in s.plan.rubric.criteria if s.plan.rubric else ():
-            titles[c.id] = c.title
-            if c.id in s.scores:
-                per_criterion[c.id].append(s.scores[c.id].score)
+        for cid, title in s.rubric["criteria"] if s.rubric else ():
+            titles[cid] = title
+            if cid in s.scores:
+                per_criterion[cid].append(s.scores[cid])
     criteria = [
         CriterionAverage(cid, titles[cid], round(sum(v) / len(v), 2), len(v))
         for cid, v in per_criterion.items()
@@ -114,30 +182,29 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> P
     weakest = min(criteria, key=lambda c: (c.average, c.id)) if criteria else None
     section_times: dict[tuple[str, str], list[tuple[float, float | None]]] = defaultdict(list)
     for s in sessions:
-        for index, section in enumerate(s.sections):
-            if section.visited:
-                section_times[(s.plan.id, section.plan.title)].append(
-                    (s.section_used(index), section.planned))
+        for title, planned, used, visited in s.sections:
+            if visited:
+                section_times[(s.plan_id, title)].append((used, planned))
     time_rows = [
         SectionTime(plan_id, title, pairs[0][1],
                     round(sum(u for u, _ in pairs) / len(pairs), 1), len(pairs))
         for (plan_id, title), pairs in section_times.items()
     ]
-    reps_per_plan = Counter(s.plan.id for s in sessions)
+    reps_per_plan = Counter(s.plan_id for s in sessions)
     reps_per_week = Counter(_week(s.started_at) for s in sessions)
     advice: list[PlanAdvice] = []
     for plan_id in sorted(reps_per_plan):
-        recent = [s for s in scored if s.plan.id == plan_id][-LAST:]
+        recent = [s for s in scored if s.plan_id == plan_id][-LAST:]
         if not recent:
             continue
         average = sum(s.total for s in recent) / len(recent)
-        rubric = recent[-1].plan.rubric
+        rubric = recent[-1].rubric
         if rubric is None:
             continue
-        below = average < rubric.threshold
+        below = average < rubric["threshold"]
         advice.append(PlanAdvice(
-            plan_id, len(recent), round(average, 2), rubric.max_score, rubric.threshold, below,
-            _suggestion(plan_id, recent, lib, reps_per_week) if below else None))
+            plan_id, len(recent), round(average, 2), rubric["max"], rubric["threshold"],
+            below, _suggestion(plan_id, recent, content(), reps_per_week) if below else None))
     return PracticeStats(
         sessions=len(sessions),
         scored=len(scored),
@@ -151,15 +218,15 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> P
     )
 
 
-def _suggestion(plan_id: str, recent: list[SessionState], lib: Library | None,
+def _suggestion(plan_id: str, recent: list[PracticeRecord], lib: Library | None,
                 reps_per_week: Counter[str]) -> str:
     last = recent[-1]
-    minutes = last.plan.minutes
+    minutes = last.minutes
     shorter = None
     if lib is not None:
         options = [p for p in lib.plans.values()
                    if p.mode == "practice" and p.id != plan_id and 0 < p.minutes < minutes]
-        same_stage = [p for p in options if p.stage == last.plan.stage]
+        same_stage = [p for p in options if p.stage == last.stage]
         pool = same_stage or options
         if pool:
             shorter = max(pool, key=lambda p: p.minutes)

@@ -24,16 +24,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.clock import from_iso, iso, iso_stored
-from companion.events import TEXT_TYPES, Event, EventError, ListingRow, check_record
-from companion.lease import Lease
 from companion.paths import exposure_warning, private_dir
+from companion.store.listing import PRACTICE, ROW_COLUMNS, migrate_7, scorecard_rows_sql
+from companion.store.listing import candidate_filter as _candidate_filter
 from companion.textsafe import fold_name
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
 
+    # Imported where used: `sessions --json` and the other listings never decode an event
+    # (the catalogue and the model cost ~30 ms of their start-up).
+    from companion.events import Event, ListingRow
+    from companion.lease import Lease
+
 AUTOCHECKPOINT_PAGES = 10_000
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_S = 5.0
 PURGE_WAIT_S = 10.0  # how long a purge waits for another program to let go of the file
 OPEN_FINISH_WAIT_S = 0.25  # how long opening the file waits to finish a pending erasure
@@ -180,6 +185,8 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         )""")
     db.execute("CREATE INDEX texts_session ON texts(session_id)")
     db.table("texts").enable_fts(["text"], create_triggers=True, tokenize="unicode61")
+    from companion.events import TEXT_TYPES
+
     # Backfill from the log, for databases made before this version.
     for kind, (label, key) in TEXT_TYPES.items():
         db.execute(
@@ -368,7 +375,7 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
+    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, migrate_7]
 
 
 def _fts_words(query: str) -> str | None:
@@ -377,23 +384,6 @@ def _fts_words(query: str) -> str | None:
     word given twice (any case) counts once: each costs the ranking a count of its notes."""
     words = {w.lower(): w.replace('"', '""') for w in query.replace("\0", " ").split()}
     return " ".join(f'"{w}"' for w in words.values()) if words else None
-
-
-def _candidate_filter(candidate: str) -> tuple[str, list[Any]]:
-    """The one identity rule in SQL, for `--candidate` (a condition over `sessions`, and its
-    params). A stable id identifies a person: when the text is a stable id some session has,
-    it selects that person's sessions. Otherwise it is a name (compared with `fold_name`:
-    Unicode casefold) and selects the sessions of every person with that name: every session
-    of each stable id that a session of that name has, and the sessions of that name without
-    an id (each its own person: sessions without an id join a person only through a
-    candidate_merged event, which gives them the id). Names and ids are the listing's: as
-    they are now, after renames and merges."""
-    known_id = "EXISTS (SELECT 1 FROM sessions p WHERE p.candidate_id = ?)"
-    return (f"(candidate_id = ? OR (NOT {known_id} AND ("
-            "candidate_id IN (SELECT p.candidate_id FROM sessions p WHERE p.candidate_id "
-            "IS NOT NULL AND fold_name(p.candidate) = fold_name(?)) OR (candidate_id IS NULL "
-            "AND fold_name(candidate) = fold_name(?)))))",
-            [candidate, candidate, candidate, candidate])
 
 
 def _views_filter(candidate: str, candidate_id: str) -> tuple[str, list[Any]]:
@@ -714,32 +704,41 @@ class Store:
                  iso(summary.last_event_at), session_id),
             )
             return
+        # Schema 7 keeps the folded name (indexed) and the digest beside them.
+        keys = (", candidate_key = CASE WHEN ? IS NULL THEN candidate_key ELSE ? END, "
+                "digest = coalesce(?, digest)") if self._schema >= 7 else ""
+        key = fold_name(summary.candidate) if summary.candidate is not None else None
         self.conn.execute(
             "UPDATE sessions SET status = ?, score = ?, max_score = ?, "
             "recommendation = ?, ended_at = ?, last_event_at = ?, "
             "candidate = coalesce(?, candidate), "
             "candidate_id = CASE WHEN ? IS NULL THEN candidate_id ELSE nullif(?, '') END, "
-            "completed_at = ?, scorecard = ? WHERE id = ?",
+            f"completed_at = ?, scorecard = ?{keys} WHERE id = ?",
             (summary.status, summary.score, summary.max_score, summary.recommendation,
              iso(summary.ended_at) if summary.ended_at else None,
              iso(summary.last_event_at), summary.candidate, summary.candidate_id,
              summary.candidate_id,
              iso(summary.completed_at) if summary.completed_at else None,
-             summary.scorecard, session_id),
+             summary.scorecard,
+             *((key, key, summary.digest) if self._schema >= 7 else ()), session_id),
         )
 
     def _insert_session(self, session_id: str, event: Event, summary: ListingRow) -> None:
         d = event.data
         plan = d["plan"]
-        self.conn.execute(
-            "INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, candidate_id, "
-            "role, level, interviewer, started_at, status, max_score) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, plan["id"], plan["title"], plan["mode"], d.get("candidate", ""),
-             d.get("candidate_id") or None, d.get("role") or None, d.get("level") or None,
-             d.get("interviewer") or None, iso(event.at), summary.status,
-             summary.max_score),
-        )
+        columns = ("id, plan_id, plan_title, mode, candidate, candidate_id, role, level, "
+                   "interviewer, started_at, status, max_score")
+        values: tuple[Any, ...] = (
+            session_id, plan["id"], plan["title"], plan["mode"], d.get("candidate", ""),
+            d.get("candidate_id") or None, d.get("role") or None, d.get("level") or None,
+            d.get("interviewer") or None, iso(event.at), summary.status, summary.max_score)
+        if self._schema >= 7:
+            interviewer = d.get("interviewer") or None
+            columns += ", candidate_key, interviewer_key, digest"
+            values += (fold_name(d.get("candidate", "")),
+                       fold_name(interviewer) if interviewer else None, summary.digest)
+        marks = ", ".join("?" for _ in values)
+        self.conn.execute(f"INSERT INTO sessions ({columns}) VALUES ({marks})", values)
 
     def sink(self, session_id: str) -> Callable[[Event, ListingRow], None]:
         def write(event: Event, summary: ListingRow) -> None:
@@ -768,6 +767,8 @@ class Store:
     # --- the lease (one holder per session; the rules are companion.lease) ---------------
 
     def lease(self, session_id: str) -> Lease | None:
+        from companion.lease import Lease
+
         rows = self._query("SELECT * FROM leases WHERE session_id = ?", (session_id,))
         if not rows:
             return None
@@ -856,6 +857,8 @@ class Store:
             raise _explain(self.path, err, self.busy) from None
 
     def events(self, session_id: str) -> list[Event]:
+        from companion.events import Event, EventError, check_record
+
         rows = self._query(
             "SELECT seq, type, t, at, data FROM events WHERE session_id = ? ORDER BY seq",
             (session_id,),
@@ -885,24 +888,45 @@ class Store:
         limit: int | None = None,
         pending: bool = False,
         hide: bool = False,
+        oldest_first: bool = False,
     ) -> list[dict[str, Any]]:
-        """Newest first. `candidate` by the identity rule (_candidate_filter); `hide`: not
-        the panel scorecards hidden from this user (companion.panel.reveal)."""
+        """Newest first (or oldest). `candidate` by the identity rule (_candidate_filter);
+        `hide`: not the panel scorecards hidden from this user (companion.panel.reveal)."""
         sql, params = _sessions_query("*", candidate, status, plan_id, limit, pending, hide)
+        if oldest_first:
+            sql = sql.replace(" DESC", "")
         return [dict(r) for r in self._query(sql, params)]
 
     def sessions_json(self, keys: Sequence[str], candidate: str | None = None,
                       status: str | None = None, pending: bool = False,
-                      hide: bool = False) -> list[str]:
-        """The rows of `sessions`, each a JSON object of the columns `keys` made by SQLite
-        itself: 10,000 sessions in a few ms, where rows made into dicts and dumped one by
-        one take ~150 ms."""
+                      hide: bool = False) -> Iterator[str]:
+        """The rows of `sessions` (pending ones oldest first), each a JSON object of the
+        columns `keys` made by SQLite itself, one at a time from the cursor: no list of every
+        row is held. 10,000 sessions in a few ms, where rows made into dicts and dumped one
+        by one take ~150 ms."""
         if not all(key.isidentifier() for key in keys):
             raise ValueError(f"not column names: {keys!r}")
         pairs = ", ".join(f"'{key}', {key}" for key in keys)
         sql, params = _sessions_query(f"json_object({pairs})", candidate, status, None, None,
                                       pending, hide)
-        return [row[0] for row in self._query(sql, params)]
+        if pending:
+            sql = sql.replace(" DESC", "")
+        try:
+            for (line,) in self.conn.execute(sql, params):
+                yield line
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+
+    def count_sessions(self, candidate: str | None = None, status: str | None = None,
+                       pending: bool = False, hide: bool = False) -> int:
+        """How many sessions the listing has with these filters (without any: the count the
+        triggers keep, not a count of every row)."""
+        if not (candidate or status or pending or hide):
+            return int(self._query(
+                "SELECT coalesce((SELECT n FROM session_count), 0) AS n")[0]["n"])
+        sql, params = _sessions_query("count(*) AS n", candidate, status, None, None, pending,
+                                      hide)
+        return int(self._query(sql.split(" ORDER BY")[0], params)[0]["n"])
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
@@ -1009,8 +1033,8 @@ class Store:
         marks = ", ".join("?" for _ in ids)
         rows = self._query(
             "SELECT id, started_at, candidate, candidate_id, plan_id, status FROM sessions "
-            f"WHERE id NOT IN ({marks}) AND fold_name(candidate) IN (SELECT "
-            f"fold_name(candidate) FROM sessions WHERE id IN ({marks})) "
+            f"WHERE id NOT IN ({marks}) AND candidate_key IN (SELECT "
+            f"candidate_key FROM sessions WHERE id IN ({marks})) "
             "ORDER BY started_at, rowid", [*ids, *ids])
         return [dict(r) for r in rows]
 
@@ -1043,12 +1067,53 @@ class Store:
             "SELECT * FROM sessions WHERE scorecard = 'pending' AND source = 'local' "
             "ORDER BY ended_at, rowid")]
 
-    def candidates(self) -> list[tuple[str, str]]:
-        rows = self._query(
-            "SELECT candidate, coalesce(candidate_id, '') AS cid, max(started_at) AS last "
-            "FROM sessions GROUP BY candidate, cid ORDER BY last DESC"
-        )
-        return [(r["candidate"], r["cid"]) for r in rows]
+    def candidates(self, limit: int = 500, scan: int = 5_000) -> list[tuple[str, str]]:
+        """(name, stable id or '') of the people of the newest sessions, newest first: at most
+        `limit`, from the newest `scan` sessions (a walk of the started_at index from its
+        end, never a grouping of every session)."""
+        seen: dict[tuple[str, str], None] = {}
+        for r in self._query(
+                "SELECT candidate, coalesce(candidate_id, '') AS cid FROM sessions "
+                "ORDER BY started_at DESC, rowid DESC LIMIT ?", (scan,)):
+            seen.setdefault((r["candidate"], r["cid"]))
+            if len(seen) >= limit:
+                break
+        return list(seen)
+
+    # --- flat reads for calibration, the practice trend and --focus-weak -----------------
+
+    def scorecard_rows(self, interviewers: Sequence[str] | None = None
+                       ) -> list[dict[str, Any]]:
+        """The listing rows (with their digest) of the ended interview scorecards that
+        calibrating these interviewers (folded names; None: everyone) needs: theirs and the
+        others' on the same candidates (companion.store.listing.scorecard_rows_sql)."""
+        sql, params = scorecard_rows_sql(interviewers)
+        return [dict(r) for r in self._query(sql, params)]
+
+    def practice_rows(self, candidate: str | None = None, plan_id: str | None = None,
+                      limit: int | None = None, *, abandoned: bool = False
+                      ) -> list[dict[str, Any]]:
+        """Practice sessions (not abandoned unless `abandoned`), newest first, as listing rows
+        with their digest (the practice index, then the candidate's or the plan's rows)."""
+        sql = (f"SELECT {ROW_COLUMNS} FROM sessions WHERE "
+               + ("mode = 'practice'" if abandoned else PRACTICE))
+        params: list[Any] = []
+        if candidate:
+            condition, params = _candidate_filter(candidate)
+            sql += f" AND {condition}"
+        if plan_id:
+            sql += " AND plan_id = ?"
+            params.append(plan_id)
+        sql += " ORDER BY started_at DESC, rowid DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [dict(r) for r in self._query(sql, params)]
+
+    def practice_names(self) -> tuple[list[str], list[str]]:
+        """The candidates' names and the plan ids that practice sessions have."""
+        found = self._query("SELECT DISTINCT candidate, plan_id FROM sessions "
+                            "WHERE mode = 'practice'")
+        return (sorted({r["candidate"] for r in found}), sorted({r["plan_id"] for r in found}))
 
     def last_interviewer(self) -> str:
         rows = self._query(

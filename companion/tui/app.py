@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from companion.clock import Clock
 from companion.collector import resume_collector
 from companion.content.library import Library
+from companion.errors import CompanionError
 from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
@@ -41,6 +42,10 @@ class Start:
     amend: bool = False  # an ended session, held, opened on its after-call screens
 
 
+# The content, or what loads it when first needed (see CompanionApp.library).
+LibrarySource = Library | Callable[[], Library] | None
+
+
 class CompanionApp(App[None]):
     CSS_PATH: ClassVar[str] = str(Path(__file__).with_name("companion.tcss"))
     # Below 100 columns the screens stack their panes in one column (`-narrow`).
@@ -48,7 +53,7 @@ class CompanionApp(App[None]):
     TITLE = "companion"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
+    def __init__(self, store: Store, clock: Clock, library: LibrarySource, start: Start,
                  *, tick: float = 0.5, seed: int | None = None,
                  heartbeat: float = HEARTBEAT_S, sees_all: bool = False) -> None:
         super().__init__()
@@ -60,7 +65,7 @@ class CompanionApp(App[None]):
         self.rng = random.Random(seed)
         self.store = store
         self.clock = clock
-        self.library = library
+        self._library = library
         self.start = start
         self.tick = tick
         self.theme = "textual-dark"
@@ -72,6 +77,20 @@ class CompanionApp(App[None]):
             import companion.tui.screens.live
         else:
             import companion.tui.screens.home  # noqa: F401
+
+    @property
+    def library(self) -> Library | None:
+        """The content: given, or loaded on first use by the loader given (`companion run`
+        drops the library it resolved the plan with, so the live screen is built without it
+        in memory: about 5 MiB of peak memory)."""
+        if callable(self._library):
+            try:
+                self._library = self._library()
+            except CompanionError as err:
+                self.notify(f"the content could not be read: {err}", severity="error",
+                            markup=False)
+                self._library = Library()
+        return self._library
 
     def on_mount(self) -> None:
         self.call_after_refresh(resume_collector)

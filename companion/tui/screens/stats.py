@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from companion.content.library import Library
-from companion.practice.draws import practice_history
-from companion.practice.stats import PracticeStats, practice_stats
+from companion.practice.stats import PracticeStats, practice_records, practice_stats
 from companion.store.database import Store, StoreError
 from companion.tui.text import plain
 
@@ -96,7 +95,7 @@ class StatsScreen(Screen[None]):
         connection (a connection belongs to the thread that made it)."""
         try:
             with Store(self.store.path) as store:
-                history = practice_history(store, self.candidate)
+                history = practice_records(store, self.candidate)
         except StoreError as err:
             self.app.call_from_thread(self.notify, str(err), severity="error", markup=False)
             history = []

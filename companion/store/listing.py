@@ -1,0 +1,135 @@
+"""What the listing keeps so that reading stays flat at any size (schema 7): each session's
+folded candidate and interviewer names (indexed, for `--candidate` and calibration), the
+number of sessions (kept by triggers), and each session's digest (companion.digest: scores,
+rubric, time per section), rewritten with every event that changes the listing. The practice
+trend, calibration and `--focus-weak` read these rows, never a replay of each session; the
+indexes let `sessions`, home and the debrief read only the rows they show. SQL lives here
+and in companion.store.database only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from companion.clock import from_iso
+from companion.textsafe import fold_name
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from companion.events import Event
+
+# Practice sessions that count for the trend (the practice index serves it).
+PRACTICE = "mode = 'practice' AND status != 'abandoned'"
+# The columns of a scorecard or practice row: the listing's, with the digest.
+ROW_COLUMNS = ("id, plan_id, plan_title, mode, candidate, candidate_id, interviewer, "
+               "started_at, ended_at, status, score, max_score, recommendation, source, "
+               "scorecard, completed_at, digest")
+
+
+def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
+    """A session's events, decoded and checked (raises EventError for a damaged one)."""
+    from companion.events import Event, check_record
+
+    rows = conn.execute("SELECT seq, type, t, at, data FROM events WHERE session_id = ? "
+                        "ORDER BY seq", (session_id,)).fetchall()
+    events = [Event(seq, kind, t, from_iso(at), json.loads(data))
+              for seq, kind, t, at, data in rows]
+    for event in events:
+        check_record(event)
+    return events
+
+
+def migrate_7(db: sqlite_utils.Database) -> None:
+    """Flat at any size: the folded candidate and interviewer names, indexed, and each
+    session's digest, worked out now from its log for the sessions already here (a session
+    whose log does not replay keeps none: the readers replay it and say what is wrong). The
+    indexes serve the newest-first page, one candidate, one interviewer's scorecards, the
+    practice sessions and the pending scorecards."""
+    from companion.digest import digest_json
+    from companion.events import EventError, replay
+    from companion.state import SessionError
+
+    conn = db.conn
+    conn.execute("ALTER TABLE sessions ADD COLUMN candidate_key TEXT")
+    conn.execute("ALTER TABLE sessions ADD COLUMN interviewer_key TEXT")
+    conn.execute("ALTER TABLE sessions ADD COLUMN digest TEXT")
+    keys = [(fold_name(candidate), fold_name(interviewer) if interviewer else None, sid)
+            for sid, candidate, interviewer in conn.execute(
+                "SELECT id, candidate, interviewer FROM sessions").fetchall()]
+    conn.executemany("UPDATE sessions SET candidate_key = ?, interviewer_key = ? WHERE id = ?",
+                     keys)
+    digests = []
+    for (sid,) in conn.execute("SELECT id FROM sessions").fetchall():
+        try:
+            digests.append((digest_json(replay(saved_events(conn, sid))), sid))
+        except (EventError, SessionError, ValueError):
+            continue  # left to the readers' replay, which names the damage
+    conn.executemany("UPDATE sessions SET digest = ? WHERE id = ?", digests)
+    conn.execute("CREATE INDEX sessions_candidate_key ON sessions(candidate_key)")
+    conn.execute("CREATE INDEX sessions_interviewer_key ON sessions(interviewer_key, status)")
+    conn.execute("CREATE INDEX sessions_practice ON sessions(started_at) "
+                 "WHERE mode = 'practice'")
+    conn.execute("CREATE INDEX sessions_scorecard ON sessions(scorecard, ended_at)")
+    # How many sessions there are, kept by triggers: `sessions` says how many more than its
+    # page there are without counting 100,000 rows each time. No row when there are none
+    # (a purge of everything leaves every table empty).
+    conn.execute("CREATE TABLE session_count (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                 "n INTEGER NOT NULL)")
+    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions "
+                 "HAVING count(*) > 0")
+    conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
+                 "INSERT OR IGNORE INTO session_count (id, n) VALUES (1, 0); "
+                 "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
+    conn.execute("CREATE TRIGGER session_count_delete AFTER DELETE ON sessions BEGIN "
+                 "UPDATE session_count SET n = n - 1 WHERE id = 1; "
+                 "DELETE FROM session_count WHERE n <= 0; END")
+
+
+def candidate_filter(candidate: str) -> tuple[str, list[Any]]:
+    """The one identity rule in SQL, for `--candidate` (a condition over `sessions`, and its
+    params). A stable id identifies a person: when the text is a stable id some session has,
+    it selects that person's sessions. Otherwise it is a name (compared folded: Unicode
+    casefold, spaces collapsed) and selects the sessions of every person with that name:
+    every session of each stable id that a session of that name has, and the sessions of that
+    name without an id (each its own person: sessions without an id join a person only
+    through a candidate_merged event, which gives them the id). Names and ids are the
+    listing's: as they are now, after renames and merges.
+
+    Three disjoint branches, each an index lookup (candidate_id, candidate_key): the rows of
+    that person, never a walk of every session."""
+    key = fold_name(candidate)
+    known_id = "EXISTS (SELECT 1 FROM sessions q WHERE q.candidate_id = ?)"
+    return ("id IN ("
+            "SELECT a.id FROM sessions a WHERE a.candidate_id = ? "
+            "UNION ALL SELECT b.id FROM sessions b WHERE b.candidate_id IN ("
+            " SELECT p.candidate_id FROM sessions p WHERE p.candidate_key = ?"
+            f" AND p.candidate_id IS NOT NULL) AND NOT {known_id} "
+            "UNION ALL SELECT c.id FROM sessions c WHERE c.candidate_key = ?"
+            f" AND c.candidate_id IS NULL AND NOT {known_id})",
+            [candidate, key, candidate, key, candidate])
+
+
+def scorecard_rows_sql(interviewers: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """The ended interview scorecards with a named interviewer that calibrating
+    `interviewers` (folded names; None: everyone) needs: theirs, and every other one of the
+    candidates they scored (by stable id). Oldest first. A `WHERE` over `sessions s` that a
+    caller can narrow further (a visibility rule) is the query's last part."""
+    scorecard = "s.status = 'ended' AND s.mode != 'practice' AND s.interviewer_key != ''"
+    if interviewers is None:
+        return (f"SELECT {_prefixed('s')} FROM sessions s WHERE {scorecard} "
+                "ORDER BY s.started_at, s.rowid", [])
+    keys = list(dict.fromkeys(interviewers))
+    marks = ", ".join("?" for _ in keys)
+    own = (f"SELECT o.id FROM sessions o WHERE o.interviewer_key IN ({marks}) "
+           "AND o.status = 'ended' AND o.mode != 'practice'")
+    theirs = (f"SELECT t.id FROM sessions t WHERE t.candidate_id IN (SELECT c.candidate_id "
+              f"FROM sessions c WHERE c.id IN ({own}) AND c.candidate_id IS NOT NULL)")
+    return (f"SELECT {_prefixed('s')} FROM sessions s WHERE s.id IN ({own} UNION {theirs}) "
+            f"AND {scorecard} ORDER BY s.started_at, s.rowid", [*keys, *keys])
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in ROW_COLUMNS.split(","))
