@@ -13,7 +13,7 @@ from typing import Any
 from companion.clock import duration, mmss
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
-from companion.export.report import scorecard_words
+from companion.export.report import question_words, scorecard_words
 from companion.textsafe import printable
 
 CSS = """
@@ -264,6 +264,12 @@ def _note(n: dict[str, Any]) -> str:
     return f"<li{cls}>{stamp}<div>{_text(n['text'])}{''.join(tags)}{was}</div></li>"
 
 
+def _paced(q: dict[str, Any]) -> str:
+    """A question's time against its budget, and its rating, as a tag (or nothing)."""
+    words = question_words(q)
+    return f' <span class="tag">{esc(words)}</span>' if words else ""
+
+
 def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
     out = []
     for s in r["sections"]:
@@ -278,10 +284,10 @@ def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
                 f"<li><span class=\"stamp\">asked {duration(q['asked_at_seconds'])}</span>"
                 f"<div>{_text(q['text'])}"
                 + ('<span class="tag edit">ad hoc</span>' if q["ad_hoc"] else "")
-                + "</div></li>" for q in asked)
+                + _paced(q) + "</div></li>" for q in asked)
             items += "".join(
                 f"<li class=\"muted\"><span class=\"stamp\">not asked</span>"
-                f"<div>{_text(q['text'])}</div></li>" for q in not_asked)
+                f"<div>{_text(q['text'])}{_paced(q)}</div></li>" for q in not_asked)
             parts.append(f"<{h_sub}>Questions</{h_sub}><ul class=\"plain\">{items}</ul>")
         if s["signals"]:
             items = "".join(

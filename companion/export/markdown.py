@@ -9,7 +9,7 @@ from typing import Any
 from companion.clock import duration
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
-from companion.export.report import scorecard_words
+from companion.export.report import question_words, scorecard_words
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -115,13 +115,17 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                    f"{duration(s['used_seconds'])} | {s['state']} |")
     out.append("")
     for s in r["sections"]:
-        asked = [q for q in s["questions"] if q["asked"]]
+        asked = [q for q in s["questions"] if q["asked"] or q.get("rating")]
         if not (asked or s["signals"] or s["notes"]):
             continue
         out += [f"{h3} {s['index']}. {esc(s['title'])}", ""]
         for q in asked:
             extra = " (ad hoc)" if q["ad_hoc"] else ""
-            out.append(f"- Asked at {duration(q['asked_at_seconds'])}: {esc(q['text'])}{extra}")
+            paced = question_words(q)
+            extra += f" ({paced})" if paced else ""
+            when = (f"Asked at {duration(q['asked_at_seconds'])}" if q["asked"]
+                    else "Not marked asked")
+            out.append(f"- {when}: {esc(q['text'])}{extra}")
         for sig in s["signals"]:
             sign = "+" if sig["polarity"] == "good" else "−"
             out.append(f"- Signal {sign} {sig['polarity']} at {duration(sig['at_seconds'])}: "
