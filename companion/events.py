@@ -398,6 +398,12 @@ class PromptAsked(_InSection):
 RATINGS: tuple[str, ...] = ("strong", "mixed", "weak")
 
 
+def next_rating(rating: str | None) -> str | None:
+    """The rating one more press gives: strong, mixed, weak, then none again."""
+    cycle: tuple[str | None, ...] = (None, *RATINGS)
+    return cycle[(cycle.index(rating) + 1) % len(cycle)] if rating in cycle else RATINGS[0]
+
+
 @dataclass(slots=True, eq=False, repr=False)
 class QuestionRated(_InSection):
     """How the answer to one question measured up to its look-fors, judged on its own
