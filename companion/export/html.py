@@ -408,6 +408,22 @@ def _matrix(rb: dict[str, Any], conflicts: set[str]) -> str:
             + "".join(rows) + f"</tbody><tfoot><tr><th>Total</th>{totals}</tr></tfoot></table>")
 
 
+def _questions_html(d: dict[str, Any]) -> str:
+    """Per question: its time against its budget and the rating given during the call."""
+    rows = d.get("questions") or []
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{esc(q['interviewer'])}</td><td>{_text(q['text'])}</td>"
+        f"<td class=\"num\">{duration(q['seconds'])}</td>"
+        f"<td class=\"num\">{duration(q['budget_seconds'])}</td>"
+        f"<td>{esc(q['rating'] or '-')}</td></tr>" for q in rows)
+    return ("<h2>Questions <span class=\"muted\">(time against budget, and the rating of "
+            "each answer)</span></h2><table><thead><tr><th>Interviewer</th><th>Question</th>"
+            "<th class=\"num\">Time</th><th class=\"num\">Budget</th><th>Rating</th></tr>"
+            f"</thead><tbody>{body}</tbody></table>")
+
+
 def debrief_html(d: dict[str, Any]) -> str:
     """A whole HTML document for a candidate's debrief, from `debrief()`."""
     cand = d["candidate"]
@@ -474,6 +490,7 @@ def debrief_html(d: dict[str, Any]) -> str:
         if not conflicts and not gaps:
             out.append('<p class="muted">No conflicts and no gaps on this rubric.</p>')
     out.append(_calibration_html(d))
+    out.append(_questions_html(d))
     if d["summaries"]:
         out.append("<h2>Summaries</h2>")
         for s in d["summaries"]:

@@ -274,6 +274,7 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         if not conflicts and not gaps:
             out += ["No conflicts and no gaps on this rubric.", ""]
     out += _calibration_markdown(d)
+    out += _questions_markdown(d)
     if d["summaries"]:
         out += ["## Summaries", ""]
         for s in d["summaries"]:
@@ -284,6 +285,20 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         for r in d["sessions"]:
             out += [session_markdown(r, level=3).rstrip(), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _questions_markdown(d: dict[str, Any]) -> list[str]:
+    """Per question: its time against its budget and the rating given during the call."""
+    rows = d.get("questions") or []
+    if not rows:
+        return []
+    esc = escape_inline
+    out = ["## Questions: time against budget, and the rating of each answer", "",
+           "| Interviewer | Question | Time | Budget | Rating |", "| --- | --- | --- | --- | --- |"]
+    for q in rows:
+        out.append(f"| {esc(q['interviewer'])} | {esc(q['text'])} | {duration(q['seconds'])} "
+                   f"| {duration(q['budget_seconds'])} | {q['rating'] or '-'} |")
+    return [*out, ""]
 
 
 def _seals_markdown(d: dict[str, Any]) -> list[str]:
