@@ -19,9 +19,10 @@ The rules:
 - **Ahead or behind.** The time used so far plus the plan's time for what is left, against
   the plan's total: a closed section counts as the time it took; a section to come as its
   minutes; the current one as its time left, or, once one of its questions is marked
-  asked, the plan's share of its unasked questions plus what the running question has left.
-  (The plan's share: a question's minutes, or an equal part of what the section's minutes
-  leave after them.)
+  asked, the plan's share of its unasked questions plus what the running question has left
+  when that is more. (The plan's share: a question's minutes, or an equal part of what the
+  section's minutes leave after them.) So an overrun shows at once, and time saved counts
+  once the section is left.
 - **Protected end.** When the interview would reach the next protected section later than
   the plan says, at this pace, that section gets only what is left of the plan's total.
 """
@@ -151,16 +152,17 @@ def section_questions(state: SessionState, index: int,
 def _current_left(state: SessionState, index: int, now: float) -> float:
     """The plan's time still needed for the current section (see the module's rules)."""
     section = state.sections[index]
-    planned = section.planned or 0.0
-    used = state.section_used(index, now)
+    clock_left = max(0.0, (section.planned or 0.0) - state.section_used(index, now))
     shares = plan_shares(section)
     order = _asked_order(section)
     if not any(pid in shares for pid, _at in order):
-        return max(0.0, planned - used)
+        return clock_left
     asked = {pid for pid, _at in order}
     left = sum(share for pid, share in shares.items() if pid not in asked)
     running, at = order[-1]
-    return left + max(0.0, shares.get(running, 0.0) - (used - at))
+    took = state.section_used(index, now) - at
+    # A section's slack (minutes no question claims) is spent as planned, not gained.
+    return max(clock_left, left + max(0.0, shares.get(running, 0.0) - took))
 
 
 def _to_come(state: SessionState, index: int) -> bool:

@@ -171,7 +171,8 @@ def _available(plan: Plan, section: Section) -> tuple[float, str]:
     minutes = section.minutes or 0.0
     later: list[str] = []
     for after in plan.sections[index + 1:]:
-        if any(isinstance(p, QuestionRef | TagQuery) for p in after.prompts):
+        # A protected section's time (the candidate's questions) is never borrowed.
+        if after.protected or any(isinstance(p, QuestionRef | TagQuery) for p in after.prompts):
             break
         minutes += after.minutes or 0
         later.append(f"'{after.title}'")
