@@ -1,6 +1,7 @@
 """The practice trend: totals over time, the average per criterion with the weakest named,
-time used against planned per section, reps per plan and per week, and the seeds' rule on
-the last five sessions of a plan ("consistently below 8/12: shorten scope, increase reps")."""
+time used against planned per section, time per question against its budget, reps per plan
+and per week, and the seeds' rule on the last five sessions of a plan ("consistently below
+8/12: shorten scope, increase reps")."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from companion.clock import iso
+from companion.clock import iso, mmss
 from companion.content.library import Library
+from companion.pacing import section_questions
 from companion.session import SessionState
 
 LAST = 5
@@ -50,6 +52,23 @@ class SectionTime:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionPace:
+    """One practice session's questions: time taken against their budgets (the questions
+    asked that have a budget; companion.pacing)."""
+
+    session_id: str
+    plan_id: str
+    date: str
+    questions: int
+    seconds: float
+    budget_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.budget_seconds if self.budget_seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class PlanAdvice:
     """The seeds' rule on the last five sessions of one plan."""
 
@@ -72,6 +91,7 @@ class PracticeStats:
     criteria: list[CriterionAverage] = field(default_factory=list)
     weakest: CriterionAverage | None = None
     section_times: list[SectionTime] = field(default_factory=list)
+    question_pace: list[QuestionPace] = field(default_factory=list)  # oldest first
     reps_per_plan: dict[str, int] = field(default_factory=dict)
     reps_per_week: dict[str, int] = field(default_factory=dict)
     advice: list[PlanAdvice] = field(default_factory=list)
@@ -124,6 +144,7 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> P
         for (plan_id, title), pairs in section_times.items()
     ]
     reps_per_plan = Counter(s.plan.id for s in sessions)
+    question_pace = [row for row in (_question_pace(s) for s in sessions) if row is not None]
     reps_per_week = Counter(_week(s.started_at) for s in sessions)
     advice: list[PlanAdvice] = []
     for plan_id in sorted(reps_per_plan):
@@ -145,10 +166,34 @@ def practice_stats(history: list[SessionState], lib: Library | None = None) -> P
         criteria=sorted(criteria, key=lambda c: c.average),
         weakest=weakest,
         section_times=time_rows,
+        question_pace=question_pace,
         reps_per_plan=dict(sorted(reps_per_plan.items())),
         reps_per_week=dict(sorted(reps_per_week.items())),
         advice=advice,
     )
+
+
+def question_pace_words(rows: list[QuestionPace], last: int = 10) -> str:
+    """The trend of time per question against budget, oldest first, in words: `1.4× 1.1×
+    0.9× budget (last: 3 questions, 12:30 of 10:00)`; '' without any."""
+    if not rows:
+        return ""
+    series = " ".join(f"{row.ratio:.1f}×" for row in rows[-last:])
+    newest = rows[-1]
+    return (f"{series} budget (last: {newest.questions} question"
+            f"{'s' if newest.questions > 1 else ''}, {mmss(newest.seconds)} of "
+            f"{mmss(newest.budget_seconds)})")
+
+
+def _question_pace(state: SessionState) -> QuestionPace | None:
+    paced = [q for index in range(len(state.sections))
+             for q in section_questions(state, index)
+             if q.seconds is not None and q.budget]
+    if not paced:
+        return None
+    return QuestionPace(state.id, state.plan.id, iso(state.started_at), len(paced),
+                        round(sum(q.seconds or 0.0 for q in paced), 1),
+                        round(sum(q.budget or 0.0 for q in paced), 1))
 
 
 def _suggestion(plan_id: str, recent: list[SessionState], lib: Library | None,
