@@ -244,9 +244,10 @@ def _minutes(seconds: float) -> int:
     return int(seconds // MINUTE)
 
 
-def pace_words(p: Pace) -> str:
+def pace_words(p: Pace, compact: bool = False) -> str:
     """The pacing line in words and a glyph, e.g. `▼ 4 min behind · question 3 of 5 min ·
-    2 questions left in 6 min`. Whole minutes only: it changes about once a minute."""
+    2 questions left in 6 min`. Whole minutes only: it changes about once a minute.
+    `compact`: fewer words, for a narrow screen."""
     parts: list[str] = []
     if p.behind is not None:
         off = round(p.behind / MINUTE)
@@ -258,8 +259,9 @@ def pace_words(p: Pace) -> str:
             parts.append(f"{GLYPH_ON_PLAN} on plan")
     if p.protected is not None:
         short = p.protected
-        parts.append(f"⚠ {short.title} will get {_minutes(short.gets)} of its "
-                     f"{short.planned / MINUTE:g} min at this pace")
+        gets, planned = _minutes(short.gets), f"{short.planned / MINUTE:g}"
+        parts.append(f"⚠ {short.title}: {gets} of {planned} min" if compact else
+                     f"⚠ {short.title} will get {gets} of its {planned} min at this pace")
     current = p.current
     if current is not None and current.budget is not None:
         budget = f"{current.budget / MINUTE:.0f} min"

@@ -66,9 +66,11 @@ def _line(app) -> PacingLine:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#pacing", PacingLine)
 
 
-async def test_behind_plan_and_the_protected_end_warn_in_words(paced: Paced) -> None:
+@pytest.mark.parametrize("size", [(160, 36), (80, 24)])
+async def test_behind_plan_and_the_protected_end_warn_in_words(
+        paced: Paced, size: tuple[int, int]) -> None:
     app = paced.app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, LiveScreen)
         assert _line(app).words.startswith("● on plan")
@@ -82,7 +84,10 @@ async def test_behind_plan_and_the_protected_end_warn_in_words(paced: Paced) -> 
         await pilot.pause()
         words = _line(app).words
         assert words.startswith("▼ 2 min behind"), words
-        assert "⚠ Candidate questions will get 0 of its 1 min at this pace" in words
+        if size[0] >= 160:
+            assert "⚠ Candidate questions will get 0 of its 1 min at this pace" in words
+        else:  # the short form on a narrow screen
+            assert "▼ 2 min behind · ⚠ Candidate questions: 0 of 1 min · " in words
         assert "question 2 of 1 min (over)" in words
         assert "1 question left in under 1 min" in words
         assert _line(app).has_class("-warning")

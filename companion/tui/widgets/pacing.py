@@ -29,6 +29,8 @@ class PacingLine(Static):
     def show(self, state: SessionState, now: float, highlighted: str | None = None) -> None:
         p = pace(state, now, highlighted)
         words = pace_words(p)
+        if len(words) > self.size.width - 2:  # a narrow screen: the short form
+            words = pace_words(p, compact=True)
         if words == self.words:
             return
         self.words = words
