@@ -138,3 +138,25 @@ async def test_g_rates_the_highlighted_question_and_a_later_press_wins(paced: Pa
     assert "Not marked asked: Sketch a queue that survives a node failure. (rated strong)" \
         in markdown
     assert report(paced.session.state, paced.session.events)["format_version"] == 4
+
+
+async def test_a_pause_stops_the_question_clock_and_the_plan(paced: Paced) -> None:
+    app = paced.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        paced.clock.advance(30)
+        await pilot.press("escape", "n", "a")  # warm-up 30 s early; the 1-minute question
+        paced.clock.advance(30)
+        await pilot.press("space")  # paused mid-question
+        paced.clock.advance(600)
+        screen.on_tick()
+        await pilot.pause()
+        assert "question 0 of 1 min" in _line(app).words  # ten paused minutes: none count
+        assert _line(app).words.startswith("● on plan")
+        await pilot.press("space")
+        paced.clock.advance(90)  # 2 min on it now, running
+        screen.on_tick()
+        assert "question 2 of 1 min (over)" in _line(app).words
+        assert [r["prompt"] for r in paced.rows("prompt_asked")] == ["t-paced/one-minute"]
+        assert len(paced.rows("section_paused")) == 1
+        assert len(paced.rows("section_resumed")) == 1
