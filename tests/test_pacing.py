@@ -3,11 +3,13 @@ the plan with pauses, the protected end, and the line the live screen shows."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import Recorder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.clock import FakeClock
+from companion.events import Event, EventError, decode, next_rating
 from companion.model import Prompt, SectionPlan, SessionPlan
 from companion.pacing import (
     behind,
@@ -17,7 +19,7 @@ from companion.pacing import (
     protected_shortfall,
     section_questions,
 )
-from companion.session import Session
+from companion.session import Session, SessionError, replay
 
 
 def _plan(*sections: tuple[float, tuple[int | None, ...]], protect_last: bool = True
@@ -149,3 +151,21 @@ def test_budgets_and_times_add_up(minutes: int, questions: list[int | None],
     assert all(q.budget is not None and q.budget >= 0 for q in timed)
     late = behind(state, now)
     assert late is not None and late >= -minutes * 60
+
+
+def test_a_rating_is_checked_and_a_later_one_wins() -> None:
+    session, _clock = _session(_plan((10, (5, 5)), (10, ())))
+    session.rate_question("s0q0", "weak")
+    session.rate_question("s0q0", "strong")
+    assert replay(session.events).sections[0].ratings == {"s0q0": "strong"}
+    session.rate_question("s0q0", None)
+    assert session.state.sections[0].ratings == {}
+    with pytest.raises(SessionError, match="must be one of strong, mixed, weak or null"):
+        session.rate_question("s0q0", "great")
+    with pytest.raises(SessionError, match="question 'nope' is not in section 0"):
+        session.rate_question("nope", "weak")
+    with pytest.raises(EventError, match="field 'rating' must be one of"):
+        decode(Event(9, "question_rated", 1.0, 1.0, {"section": 0, "prompt": "x",
+                                                      "rating": "meh"}))
+    assert [next_rating(r) for r in (None, "strong", "mixed", "weak")] == [
+        "strong", "mixed", "weak", None]
