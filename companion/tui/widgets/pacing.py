@@ -29,7 +29,8 @@ class PacingLine(Static):
     def show(self, state: SessionState, now: float, highlighted: str | None = None) -> None:
         p = pace(state, now, highlighted)
         words = pace_words(p)
-        if len(words) > self.size.width - 2:  # a narrow screen: the short form
+        width = self.size.width or self.app.size.width  # before the first layout: the app's
+        if len(words) > width - 2:  # a narrow screen: the short form
             words = pace_words(p, compact=True)
         if words == self.words:
             return
