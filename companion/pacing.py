@@ -7,7 +7,9 @@ pause counts for nothing here either.
 
 The rules:
 
-- **Budgets.** A question with `minutes` has that budget. The others share equally what
+- **Budgets.** A question with `minutes` has that budget (at most its section's minutes:
+  a question written for a whole exercise in phases is paced by the section it is asked
+  in). The others share equally what
   their section has left, among the questions not asked yet: at the moment a question is
   marked asked its budget is fixed at (section time left - minutes of the other unasked
   questions that have some) / (unasked questions without minutes); in the running section
@@ -79,25 +81,33 @@ def _planned_prompts(section: SectionState) -> list[Prompt]:
     return [p for p in section.prompts if p.source != "ad hoc"]
 
 
+def _own(prompt: Prompt, planned: float | None) -> float:
+    """A question's own minutes in seconds, at most its section's: a bank question written
+    for a whole exercise in phases (30 minutes, asked in a 5-minute "read and clarify"
+    section) is paced by the section it is asked in; the phases after it have their own."""
+    seconds = (prompt.minutes or 0) * MINUTE
+    return seconds if planned is None else min(seconds, planned)
+
+
 def plan_shares(section: SectionState) -> dict[str, float]:
     """The plan's budget of each planned question: its minutes, or an equal part of what
     the section's minutes leave after the questions that have minutes."""
     planned = section.planned
     prompts = _planned_prompts(section)
     if planned is None:
-        return {p.id: p.minutes * MINUTE for p in prompts if p.minutes}
-    explicit = sum(p.minutes * MINUTE for p in prompts if p.minutes)
+        return {p.id: _own(p, None) for p in prompts if p.minutes}
+    explicit = sum(_own(p, planned) for p in prompts if p.minutes)
     shared = [p for p in prompts if not p.minutes]
     share = max(0.0, planned - explicit) / len(shared) if shared else 0.0
-    return {p.id: p.minutes * MINUTE if p.minutes else share for p in prompts}
+    return {p.id: _own(p, planned) if p.minutes else share for p in prompts}
 
 
-def _share(left: float, unasked: list[Prompt], prompt: Prompt) -> float:
+def _share(left: float, unasked: list[Prompt], prompt: Prompt, planned: float | None) -> float:
     """`prompt`'s budget when `left` seconds remain for the `unasked` questions."""
     if prompt.minutes:
-        return prompt.minutes * MINUTE
+        return _own(prompt, planned)
     shared = [p for p in unasked if not p.minutes]
-    rest = left - sum(p.minutes * MINUTE for p in unasked if p.minutes)
+    rest = left - sum(_own(p, planned) for p in unasked if p.minutes)
     return max(0.0, rest / len(shared)) if shared else 0.0
 
 
@@ -123,7 +133,7 @@ def section_questions(state: SessionState, index: int,
         prompt = by_id[pid]
         if pid in planned_ids:
             budgets[pid] = (None if planned is None and not prompt.minutes
-                            else _share((planned or 0.0) - at, unasked, prompt))
+                            else _share((planned or 0.0) - at, unasked, prompt, planned))
             unasked = [p for p in unasked if p.id != pid]
         end = order[position + 1][1] if position + 1 < len(order) else used
         took[pid] = max(0.0, end - at)
@@ -136,7 +146,7 @@ def section_questions(state: SessionState, index: int,
             left -= max(0.0, (budgets.get(running_id) or 0.0) - took[running_id])
         for prompt in unasked:
             budgets[prompt.id] = (None if planned is None and not prompt.minutes
-                                  else _share(left, unasked, prompt))
+                                  else _share(left, unasked, prompt, planned))
     else:
         # A section not running now: what the plan gives the questions never asked.
         shares = plan_shares(section)

@@ -169,3 +169,15 @@ def test_a_rating_is_checked_and_a_later_one_wins() -> None:
                                                       "rating": "meh"}))
     assert [next_rating(r) for r in (None, "strong", "mixed", "weak")] == [
         "strong", "mixed", "weak", None]
+
+
+def test_a_question_longer_than_its_section_is_paced_by_the_section() -> None:
+    """Practice plans ask one 30-minute exercise in a 5-minute "read and clarify" section,
+    then run on through phases: the question's budget there is the section's 5 minutes."""
+    session, clock = _session(_plan((5, (30,)), (25, ()), (5, ())))
+    session.toggle_asked("s0q0")
+    clock.advance(240)
+    first = section_questions(session.state, 0, session.now())[0]
+    assert first.budget == 300.0
+    assert behind(session.state, session.now()) == 0.0
+    assert "question 4 of 5 min" in pace_words(pace(session.state, session.now()))
