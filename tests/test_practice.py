@@ -143,6 +143,9 @@ def test_the_trend_shows_time_per_question_against_its_budget(tmp_path: Path,
             for row in result.question_pace] == [("q900", 900.0, 600.0),
                                                  ("q450", 450.0, 600.0)]
     assert result.to_json()["question_pace"][0]["budget_seconds"] == 600.0
+    from companion.tui.screens.stats import stats_body  # the trend screen says it too
+
+    assert "1.5× 0.8× budget (last: 1 question, 07:30 of 10:00)" in stats_body(result).plain
     store.close()
     text = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "q.db"), "--plans",
                                      str(FIXTURES)]).output
