@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from companion.cli.common import common_options, one_line, open_store, say_matches
+from companion.cli.common import common_options, hidden_now, one_line, open_store, say_matches
 from companion.errors import CompanionError
 from companion.export.formats import FORMATS
 from companion.store.database import (
@@ -89,8 +89,9 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
         try:
             if candidate:
                 say_matches(store, candidate)
+            hidden = hidden_now(ctx, store)
             results = search_results(store, words, candidate=candidate, limit=limit,
-                                     latest=latest)
+                                     latest=latest, exclude=hidden.ids)
         except StoreError as err:
             raise CompanionError(str(err)) from None
     hits = results.hits
@@ -305,6 +306,11 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
                                      "notes for good?", default=False):
                     click.echo("Nothing deleted.")
                     ctx.exit(1)
+            # The panel folder first, like the files: an interrupted purge finds the
+            # sessions again and finishes.
+            from companion.cli.panelgit import erase_from_panel
+
+            panel_words = erase_from_panel(ctx, rows, whole_person=bool(candidate))
             deleted_files, failed_files = delete_kept_files(rows)
             counts = store.purge(ids, wait=wait, after_step=hook)
         except StoreError as err:
@@ -322,6 +328,8 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
     if counts["finished_earlier"]:
         click.echo(f"It also finished {counts['finished_earlier']} erasure(s) an earlier "
                    "purge had left pending.")
+    for line in panel_words:
+        click.echo(line)
     for line in NOT_REACHED:
         click.echo(f"Not reached by purge: {line}.")
     if counts["pending"]:

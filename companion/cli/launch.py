@@ -24,7 +24,7 @@ def create_app(store: Store, clock: Clock, library: Library | None,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
                *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
                read_only: bool = False, note: str = "", screen: str = "",
-               heartbeat: float | None = None) -> CompanionApp:
+               heartbeat: float | None = None, sees_all: bool | None = None) -> CompanionApp:
     """The one app factory, used by the commands and the tests."""
     from companion.lease import HEARTBEAT_S
     from companion.tui.app import CompanionApp, Start
@@ -32,7 +32,16 @@ def create_app(store: Store, clock: Clock, library: Library | None,
     return CompanionApp(store, clock, library,
                         Start(session, draft, think, home_filter, read_only, note, screen),
                         tick=tick, seed=seed,
-                        heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat)
+                        heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat,
+                        sees_all=_sees_all() if sees_all is None else sees_all)
+
+
+def _sees_all() -> bool:
+    """Whether this user is their panel's organiser (companion.panel.reveal)."""
+    from companion.panel.sharing import viewer_sees_all
+    from companion.paths import user_config_dir
+
+    return viewer_sees_all(user_config_dir())
 
 
 def _run(app: CompanionApp) -> None:

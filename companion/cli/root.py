@@ -37,6 +37,7 @@ class CommandGroup(click.Group):
         "import": ("companion.cli.panel", "import_command"),
         "calibration": ("companion.cli.panel", "calibration"),
         "candidates": ("companion.cli.people", "candidates"),
+        "panel": ("companion.cli.panelgit", "panel"),
     }
 
     def invoke(self, ctx: click.Context) -> object:

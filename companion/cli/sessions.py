@@ -11,6 +11,7 @@ import click
 
 from companion.cli.common import (
     common_options,
+    hidden_now,
     load_content,
     one_line,
     open_store,
@@ -55,17 +56,25 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                 refresh(store)
             if candidate:
                 say_matches(store, candidate)
+            # The panel's scorecards this user may not see yet are left out, and counted.
+            hidden = hidden_now(ctx, store)
+            waiting = hidden.words()
             if as_json:
                 # One session a line, each made by SQLite (Store.sessions_json).
                 lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
-                                            pending=pending)
+                                            pending=pending, hide=bool(hidden))
                 if pending:
                     lines.reverse()
                 click.echo(json_safe("[\n" + ",\n".join(lines) + "\n]") if lines else "[]")
+                if waiting:
+                    click.echo(f"note: {waiting}", err=True)
                 return
-            rows = store.sessions(candidate=candidate, status=status, pending=pending)
+            rows = store.sessions(candidate=candidate, status=status, pending=pending,
+                                  hide=bool(hidden))
         except StoreError as err:
             raise CompanionError(str(err)) from None
+        if waiting:
+            click.echo(f"note: {waiting}; they are listed once yours is sealed", err=True)
     if pending:
         rows.reverse()
         if not rows:

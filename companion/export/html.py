@@ -434,6 +434,8 @@ def debrief_html(d: dict[str, Any]) -> str:
     sub = f"{len(d['sessions'])} scorecard(s), {len(d['missing'])} missing"
     if d["practice_left_out"]:
         sub += f", {d['practice_left_out']} practice session(s) left out"
+    if d.get("waiting"):
+        sub += f", {d['waiting']} waiting until yours is sealed (not shown)"
     out.append(f'<p class="sub">{sub}</p>')
     if len(d["candidate_ids"]) > 1:
         ids = ", ".join(esc(i) for i in d["candidate_ids"])

@@ -218,6 +218,9 @@ def debrief_markdown(d: dict[str, Any]) -> str:
             f"- **Missing scorecards:** {len(d['missing'])}"]
     if d["practice_left_out"]:
         out.append(f"- **Practice sessions left out:** {d['practice_left_out']}")
+    if d.get("waiting"):
+        out.append(f"- **Waiting until yours is sealed:** {d['waiting']} scorecard(s) of the "
+                   "panel, not shown")
     if len(d["candidate_ids"]) > 1:
         ids = ", ".join(code(i) for i in d["candidate_ids"])
         out.append(f"- **Warning:** these sessions carry different candidate ids ({ids}): "

@@ -49,8 +49,11 @@ class CompanionApp(App[None]):
 
     def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
                  *, tick: float = 0.5, seed: int | None = None,
-                 heartbeat: float = HEARTBEAT_S) -> None:
+                 heartbeat: float = HEARTBEAT_S, sees_all: bool = False) -> None:
         super().__init__()
+        # The panel's organiser sees every scorecard; anyone else not the panel scorecards
+        # of a candidate they have not sealed a scorecard of yet (companion.panel.reveal).
+        self.sees_all = sees_all
         self.heartbeat = heartbeat
         store.set_busy(UI_BUSY_S)
         self.rng = random.Random(seed)

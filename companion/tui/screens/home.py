@@ -25,6 +25,7 @@ from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.holding import hold_new, open_for_writing, open_read_only
 from companion.model import ARCHETYPES, Plan
 from companion.panel import scorecards
+from companion.panel.reveal import hidden_scorecards
 from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
 from companion.store.database import Store, StoreError
@@ -252,7 +253,10 @@ class HomeScreen(Screen[None]):
             pending_rows = scorecards.pending(self.store)
             open_rows = [r for r in self.store.sessions(limit=50)
                          if r["status"] in ("running", "paused")]
-            recent = [r for r in self.store.sessions(limit=RECENT * 3)
+            # The panel's scorecards this user may not see yet: counted, not listed.
+            hidden = hidden_scorecards(self.store, sees_all=getattr(self.app, "sees_all",
+                                                                     False))
+            recent = [r for r in self.store.sessions(limit=RECENT * 3, hide=bool(hidden))
                       if r["status"] in ("ended", "abandoned")][:RECENT]
             today = scorecards.interviews_today(self.store, self.clock.wall())
         except StoreError as err:
@@ -304,6 +308,10 @@ class HomeScreen(Screen[None]):
                                + (f"{score}  " if score else "") + f"{visible(verdict)}\n")
         if not recent:
             recent_text.append("No finished sessions yet.", style="dim")
+        waiting = hidden.words()
+        if waiting:
+            recent_text.rstrip()
+            recent_text.append(f"\nⓘ {waiting}", style="italic")
         recent_text.rstrip()
         self.query_one("#recent", Static).update(recent_text)
 
