@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from companion.pacing import section_questions
 from companion.state import SessionState
 
 DIGEST_VERSION = 1
@@ -31,7 +32,19 @@ def digest_of(state: SessionState) -> dict[str, Any]:
         "stage": plan.stage,
         "completed_in": state.time_to_complete,
         "pending": state.pending,
+        "pace": _pace(state),
     }
+
+
+def _pace(state: SessionState) -> list[float] | None:
+    """[questions, seconds taken, budget seconds] of the questions asked that have a budget
+    (companion.pacing), for the practice trend; None when none had one."""
+    paced = [q for index in range(len(state.sections))
+             for q in section_questions(state, index) if q.seconds is not None and q.budget]
+    if not paced:
+        return None
+    return [len(paced), round(sum(q.seconds or 0.0 for q in paced), 1),
+            round(sum(q.budget or 0.0 for q in paced), 1)]
 
 
 def digest_json(state: SessionState) -> str:

@@ -37,7 +37,7 @@ from companion.state import (
 
 # The export format: version 1 holds the first 24 event types; each later version adds the
 # types whose SINCE it is. An export says the lowest version that holds all of its events.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 # Session time never goes past this (a year): a larger `t` is a damaged or hostile record,
@@ -252,6 +252,8 @@ class QuestionsDrawn(_InSection):
         target = state.sections[self.section]
         target.prompts = list(self.drawn)
         target.asked.clear()
+        target.asked_used.clear()
+        target.ratings.clear()
 
 
 @dataclass(slots=True, eq=False, repr=False)
@@ -395,11 +397,53 @@ class PromptAsked(_InSection):
     asked: bool = True
 
     def apply(self, state: SessionState, event: Event) -> None:
-        asked = state.sections[self.section].asked
+        section = state.sections[self.section]
         if self.asked:
-            asked[self.prompt] = event.t
+            section.asked[self.prompt] = event.t
+            section.asked_used[self.prompt] = state.section_used(self.section, event.t)
         else:
-            asked.pop(self.prompt, None)
+            section.asked.pop(self.prompt, None)
+            section.asked_used.pop(self.prompt, None)
+
+
+RATINGS: tuple[str, ...] = ("strong", "mixed", "weak")
+
+
+def next_rating(rating: str | None) -> str | None:
+    """The rating one more press gives: strong, mixed, weak, then none again."""
+    cycle: tuple[str | None, ...] = (None, *RATINGS)
+    return cycle[(cycle.index(rating) + 1) % len(cycle)] if rating in cycle else RATINGS[0]
+
+
+@dataclass(slots=True, eq=False, repr=False)
+class QuestionRated(_InSection):
+    """How the answer to one question measured up to its look-fors, judged on its own
+    before the overall score ("mediating assessments"). A later rating replaces it; None
+    clears it."""
+
+    TYPE = "question_rated"
+    SINCE = 4
+    prompt: str = ""
+    rating: str | None = None
+
+    def check(self) -> str | None:
+        if self.rating is not None and self.rating not in RATINGS:
+            return f"field 'rating' must be one of {', '.join(RATINGS)} or null"
+        return super(QuestionRated, self).check()
+
+    def problem(self, state: SessionState) -> str | None:
+        problem = _section_problem(state, self.section)
+        if problem is None and self.prompt not in {
+                p.id for p in state.sections[self.section].prompts}:
+            problem = f"question {self.prompt!r} is not in section {self.section}"
+        return problem
+
+    def apply(self, state: SessionState, event: Event) -> None:
+        ratings = state.sections[self.section].ratings
+        if self.rating is None:
+            ratings.pop(self.prompt, None)
+        else:
+            ratings[self.prompt] = self.rating
 
 
 @dataclass(slots=True, eq=False, repr=False)
@@ -692,7 +736,7 @@ CATALOGUE: dict[str, type[SessionEvent]] = {
         PromptAdded, SignalAdded, SignalToggled, NoteAdded, NoteEdited, NoteRetracted,
         NoteFlagged, ScoreSet, RecommendationSet, SummarySet, PostmortemSet, SessionEnded,
         SessionAbandoned, SectionReopened, CandidateMerged, CandidateRenamed,
-        ScorecardCompleted,
+        ScorecardCompleted, QuestionRated,
     )
 }
 EVENT_TYPES: tuple[str, ...] = tuple(CATALOGUE)
@@ -846,6 +890,7 @@ __all__ = [
     "Event",
     "EventError",
     "ListingRow",
+    "QuestionRated",
     "ScorecardCompleted",
     "SessionError",
     "SessionEvent",

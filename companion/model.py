@@ -148,6 +148,7 @@ class InlinePrompt:
     look_for: tuple[str, ...] = ()
     reviewed: str = ""  # a fairness review note, as on a question
     where: Where | None = None
+    minutes: int | None = None  # its budget; without one it shares the section's minutes
 
 
 PromptSpec = QuestionRef | TagQuery | InlinePrompt
@@ -175,6 +176,8 @@ class Section:
     prompts: tuple[PromptSpec, ...] = ()
     signals: str | None = None
     where: Where | None = None
+    # Earlier sections must not eat into it (the candidate's questions): pacing warns.
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,7 @@ class Prompt:
     criteria: tuple[str, ...] = ()
     source: str = ""
     examples: tuple[str, ...] = ()  # a 0, a 1 and a 2 answer, for calibration (or none)
+    minutes: int | None = None  # its budget (companion.pacing shares the rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +252,7 @@ class SectionPlan:
     guidance: str = ""
     prompts: tuple[Prompt, ...] = ()
     signals: SignalSet | None = None
+    protected: bool = False  # see Section.protected
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +274,15 @@ class SessionPlan:
         return sum(s.minutes or 0 for s in self.sections)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        # Pacing fields only where set: a plan without them snapshots as it did before.
+        for section in data["sections"]:
+            if not section["protected"]:
+                del section["protected"]
+            for prompt in section["prompts"]:
+                if prompt["minutes"] is None:
+                    del prompt["minutes"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionPlan:
@@ -298,7 +311,16 @@ def prompt_from_dict(data: dict[str, Any]) -> Prompt:
         criteria=tuple(data.get("criteria", ())),
         source=data.get("source", ""),
         examples=tuple(data.get("examples", ())),
+        minutes=_minutes(data.get("minutes")),
     )
+
+
+def _minutes(value: Any) -> int | None:
+    """A snapshot's question minutes: a positive whole number, else none (a damaged or
+    hand-made snapshot falls back to the equal share)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 def _signal_set_from_dict(data: dict[str, Any]) -> SignalSet:
@@ -318,6 +340,7 @@ def _section_from_dict(data: dict[str, Any]) -> SectionPlan:
         guidance=data.get("guidance", ""),
         prompts=tuple(prompt_from_dict(p) for p in data.get("prompts", ())),
         signals=_signal_set_from_dict(signals) if signals else None,
+        protected=data.get("protected") is True,
     )
 
 

@@ -31,6 +31,7 @@ from companion.events import (
     PostmortemSet,
     PromptAdded,
     PromptAsked,
+    QuestionRated,
     QuestionsDrawn,
     RecommendationSet,
     ScorecardCompleted,
@@ -272,6 +273,10 @@ class Session:
         self.append(PromptAsked(section=section, prompt=prompt_id, asked=asked))
         return asked
 
+    def rate_question(self, prompt_id: str, rating: str | None) -> None:
+        """Rate the answer to a question of the current section (None clears it)."""
+        self.append(QuestionRated(section=self.state.current, prompt=prompt_id, rating=rating))
+
     def add_prompt(self, text: str) -> Prompt:
         self.append(PromptAdded(section=self.state.current, text=text))
         return self.state.section.prompts[-1]
@@ -399,5 +404,7 @@ def _prompt_dict(prompt: Prompt) -> dict[str, Any]:
     }
     if prompt.examples:  # only when there are some: older events stay byte for byte the same
         data["examples"] = list(prompt.examples)
+    if prompt.minutes is not None:  # likewise
+        data["minutes"] = prompt.minutes
     return data
 

@@ -52,6 +52,9 @@ class SectionState:
     skipped: bool = False
     prompts: list[Prompt] = field(default_factory=list)
     asked: dict[str, float] = field(default_factory=dict)  # prompt id -> t
+    # prompt id -> section time when marked asked (pauses not counted): time per question
+    asked_used: dict[str, float] = field(default_factory=dict)
+    ratings: dict[str, str] = field(default_factory=dict)  # prompt id -> strong/mixed/weak
     extra_good: list[Signal] = field(default_factory=list)
     extra_bad: list[Signal] = field(default_factory=list)
     ticked: dict[str, float] = field(default_factory=dict)  # signal id -> t

@@ -238,3 +238,22 @@ def test_export_candidate_errors(db: Path, tmp_path: Path) -> None:
                   sink=store.sink("p1"))
     result = run("--db", str(tmp_path / "practice.db"), "export", "--candidate", "pat")
     assert result.exit_code == 2 and "only practice sessions" in result.stderr
+
+
+def test_the_debrief_shows_each_question_against_its_budget_and_its_rating() -> None:
+    clock = FakeClock()
+    session = Session.start(make_plan(), clock, Recorder(), session_id="rat00001",
+                            candidate="Sam Lee", interviewer="Ada")
+    session.toggle_asked("q1")
+    clock.advance(200)  # the intro's 5 minutes shared by two questions: 2:30 each
+    session.rate_question("q1", "mixed")
+    session.toggle_asked("q2")
+    clock.advance(30)
+    session.end()
+    d = debrief([report(session.state, session.events)])
+    assert [(q["id"], q["seconds"], q["budget_seconds"], q["rating"])
+            for q in d["questions"]] == [("q1", 200.0, 150.0, "mixed"),
+                                         ("q2", 30.0, 100.0, None)]
+    markdown = debrief_markdown(d)
+    assert "| Ada | Tell me about a project. | 03:20 | 02:30 | mixed |" in markdown
+    assert "02:30</td><td>mixed</td>" in debrief_html(d)

@@ -52,8 +52,10 @@ def test_the_metadata_is_read_from_the_classes() -> None:
     assert {"summary_set", "postmortem_set", "score_set", "recommendation_set",
             "candidate_merged", "candidate_renamed", "scorecard_completed"} == AFTER_END_TYPES
     assert types_of(1) == set(CATALOGUE) - {"section_reopened", "candidate_merged",
-                                            "candidate_renamed", "scorecard_completed"}
+                                            "candidate_renamed", "scorecard_completed",
+                                            "question_rated"}
     assert types_of(2) == types_of(1) | {"section_reopened"}
+    assert types_of(4) == types_of(3) | {"question_rated"}
     assert types_of(FORMAT_VERSION) == set(CATALOGUE)
 
 

@@ -265,6 +265,14 @@ def test_csv_one_row_per_event_round_trips(db: Path) -> None:
     text = session_csv(r)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert tuple(rows[0]) == COLUMNS
+    # One row per event, then one row of type `question` (no seq) per question asked.
+    seq = COLUMNS.index("seq")
+    questions = [row for row in rows[1:] if not row[seq]]
+    asked = [q for s in r["sections"] for q in s["questions"] if q["asked"]]
+    assert [row[COLUMNS.index("type")] for row in questions] == ["question"] * len(asked)
+    assert questions and all(row[COLUMNS.index("value")].startswith("took ")
+                             for row in questions)
+    rows = [row for row in rows if row[seq] or row is rows[0]]
     assert len(rows) - 1 == len(r["events"])
     records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
     assert {rec["session_id"] for rec in records} == {SID}

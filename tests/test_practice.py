@@ -122,6 +122,37 @@ def test_trend_arithmetic_and_advice(tmp_path: Path, lib: Library) -> None:
     assert times["section"] == "Answer" and times["average_used_seconds"] == 400
 
 
+def test_the_trend_shows_time_per_question_against_its_budget(tmp_path: Path,
+                                                             lib: Library) -> None:
+    """The same budgets pace practice: one question in a 10-minute section has all 10; the
+    trend lists each session's time per question against it, oldest first."""
+    store = Store(tmp_path / "q.db")
+    clock = FakeClock()
+    rng = random.Random(5)
+    for seconds in (900, 450):
+        plan = practice_plan(lib, store, "t-practice", candidate="me", rng=rng)
+        sid = f"q{seconds}"
+        session = Session.start(plan, clock, store.sink(sid), session_id=sid, candidate="me")
+        session.toggle_asked(session.state.section.prompts[0].id)
+        clock.advance(seconds)
+        session.next_section()
+        session.end()
+        clock.advance(86_400)
+    result = practice_stats(practice_history(store, "me"), lib)
+    assert [(row.session_id, row.seconds, row.budget_seconds)
+            for row in result.question_pace] == [("q900", 900.0, 600.0),
+                                                 ("q450", 450.0, 600.0)]
+    assert result.to_json()["question_pace"][0]["budget_seconds"] == 600.0
+    from companion.tui.screens.stats import stats_body  # the trend screen says it too
+
+    assert "1.5× 0.8× budget (last: 1 question, 07:30 of 10:00)" in stats_body(result).plain
+    store.close()
+    text = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "q.db"), "--plans",
+                                     str(FIXTURES)]).output
+    assert ("Time per question, against its budget (oldest first): 1.5× 0.8× budget "
+            "(last: 1 question, 07:30 of 10:00)") in text
+
+
 def test_empty_stats() -> None:
     result = practice_stats([], None).to_json()
     assert result["sessions"] == 0 and result["advice"] == [] and result["weakest"] is None

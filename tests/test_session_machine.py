@@ -128,6 +128,12 @@ class SessionMachine(RuleBasedStateMachine):
         prompts = self.session.state.section.prompts
         self.session.toggle_asked(data.draw(st.sampled_from(prompts)).id)
 
+    @precondition(lambda self: self.open and bool(self.session.state.section.prompts))
+    @rule(data=st.data(), rating=st.sampled_from([None, "strong", "mixed", "weak"]))
+    def rate_question(self, data: st.DataObject, rating: str | None) -> None:
+        prompts = self.session.state.section.prompts
+        self.session.rate_question(data.draw(st.sampled_from(prompts)).id, rating)
+
     @precondition(lambda self: self.open)
     @rule(text=TEXT)
     def add_prompt(self, text: str) -> None:

@@ -332,6 +332,8 @@ def _check_stats_filters(store: Store, lib: Library, plan_id: str | None,
 
 
 def stats_text(result: PracticeStats) -> str:
+    from companion.practice.stats import question_pace_words
+
     if not result.sessions:
         return ("No practice yet. Start with `companion practice` (pick a plan) or "
                 "`companion practice practice-coding`; your trend shows here after a few.")
@@ -352,6 +354,9 @@ def stats_text(result: PracticeStats) -> str:
         planned_text = f"{row.planned_seconds / 60:g} min" if row.planned_seconds else "untimed"
         lines.append(f"  {row.plan_id} / {one_line(row.section)}: "
                      f"{row.average_used_seconds / 60:.1f} min used of {planned_text}")
+    paced = question_pace_words(result.question_pace)
+    if paced:
+        lines.append(f"Time per question, against its budget (oldest first): {paced}")
     for entry in result.advice:
         verdict = "below" if entry.below else "at or above"
         lines.append(f"{entry.plan_id}: average {entry.average:.1f}/{entry.max} over "

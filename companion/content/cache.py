@@ -31,8 +31,8 @@ from companion.content.safefile import read_regular
 from companion.files import write_atomic
 from companion.paths import private_dir
 
-FORMAT = 6  # 4: questions and inline prompts know their line; 5: texts as typed, checked types;
-# 6: worked examples, scripts, agendas and kit attachments
+FORMAT = 7  # 4: questions and inline prompts know their line; 5: texts as typed, checked types;
+# 6: worked examples, scripts, agendas and kit attachments; 7: inline minutes, protected sections
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (model.Where, model.Question, model.Bank, model.Signal, model.SignalSet,

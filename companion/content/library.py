@@ -635,13 +635,15 @@ def _read_prompt(r: _Reader, item: Any, line: int, refs: list[_Ref]) -> PromptSp
         )
         refs.append(_Ref("query", query.bank, r.where(r.line(p, "query")), query))
         return query
-    r.keys(p, "the prompt", ("text",), ("follow_ups", "look_for", "reviewed"))
+    r.keys(p, "the prompt", ("text",), ("follow_ups", "look_for", "reviewed", "minutes"))
+    minutes = r.number(p, "minutes", "the prompt", whole=True, positive=True, most=MAX_MINUTES)
     return InlinePrompt(
         text=r.text(p, "text", "the prompt"),
         follow_ups=r.texts(p, "follow_ups", "the prompt"),
         look_for=r.texts(p, "look_for", "the prompt"),
         reviewed=r.text(p, "reviewed", "the prompt"),
         where=r.where(line),
+        minutes=int(minutes) if minutes is not None else None,
     )
 
 
@@ -660,10 +662,14 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
         if s is None:
             continue
         what = f"section '{_named(s, 'title')}'"
-        r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals"))
+        r.keys(s, what, ("title",), ("minutes", "guidance", "prompts", "signals", "protected"))
         minutes = r.number(s, "minutes", what, positive=True, most=MAX_MINUTES)
         if s.get("minutes") is None and mode != "checklist":
             r.fail(line, f"{what} has no 'minutes'; only checklist plans may leave them out")
+        protected = r.flag(s, "protected", what)
+        if protected and s.get("minutes") is None:
+            r.fail(r.line(s, "protected"), f"{what} is protected but has no 'minutes': "
+                   "pacing protects a section's time; give it minutes or remove 'protected'")
         listed = s.get("prompts")
         prompts = [
             p for p in (
@@ -685,6 +691,7 @@ def _read_plan(r: _Reader, m: LMap, refs: list[_Ref]) -> Plan:
                 prompts=tuple(prompts),
                 signals=signals,
                 where=r.where(line),
+                protected=protected,
             )
         )
     if "sections" in m and not sections and isinstance(m["sections"], LList):
@@ -1169,6 +1176,7 @@ def _prompt_of(bank: Bank, q: Question) -> Prompt:
         criteria=q.criteria,
         source=bank.id,
         examples=q.examples,
+        minutes=q.minutes,
     )
 
 
@@ -1268,12 +1276,12 @@ def resolve_plan(
             else:
                 prompts.append(
                     Prompt(f"inline-{len(sections) + 1}-{index + 1}", spec.text,
-                           spec.follow_ups, spec.look_for)
+                           spec.follow_ups, spec.look_for, minutes=spec.minutes)
                 )
         signal_set = lib.signal_sets.get(section.signals) if section.signals else None
         sections.append(
             SectionPlan(section.title, section.minutes, section.guidance, tuple(prompts),
-                        signal_set)
+                        signal_set, protected=section.protected)
         )
     return SessionPlan(
         id=plan.id,

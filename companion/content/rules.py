@@ -7,6 +7,7 @@ a `path:line: message` naming what is wrong and what to do:
 - a section whose questions take more minutes than the section has (a query counts as its
   `count` longest matching questions: the worst case for any role and level);
 - a question without minutes in a timed interview plan;
+- `protected: true` on a plan's first section (nothing comes before it to overrun into it);
 - a question a plan uses that names none of its plan's rubric's criteria;
 - a fixed question whose level tags leave out a level the plan is for;
 - interview guidance that asks the interviewer to pick among the section's questions;
@@ -46,6 +47,7 @@ def content_warnings(lib: Library) -> list[Problem]:
             warnings.extend(_picking(plan, section))
             warnings.extend(_inline_fairness(section))
         warnings.extend(_scripts(plan))
+        warnings.extend(_protected(plan))
     for bank in lib.banks.values():
         warnings.extend(_examples(bank))
         for question in bank.questions:
@@ -123,6 +125,10 @@ def _minutes(lib: Library, plan: Plan, section: Section) -> Iterator[Problem]:
             if question is not None and question.minutes:
                 total += question.minutes
                 parts.append(f"{spec.bank}/{spec.question} {question.minutes}")
+        elif isinstance(spec, InlinePrompt) and spec.minutes:
+            total += spec.minutes
+            line = f" at line {spec.where.line}" if spec.where else ""
+            parts.append(f"the inline prompt{line} {spec.minutes}")
         elif isinstance(spec, TagQuery) and (bank := lib.banks.get(spec.bank)) is not None:
             longest = sorted((q.minutes or 0 for q in _matching(bank, spec, None, None)),
                              reverse=True)[: spec.count]
@@ -145,6 +151,18 @@ def _minutes(lib: Library, plan: Plan, section: Section) -> Iterator[Problem]:
                 f"{_name(bank, question)}, which has no minutes; add `minutes:` to its tags"))
 
 
+def _protected(plan: Plan) -> Iterator[Problem]:
+    """`protected: true` guards a section's time against the sections before it (pacing
+    warns when they overrun into it): on the first section nothing can."""
+    first = plan.sections[0] if plan.sections else None
+    if first is not None and first.protected:
+        where = _at(first, plan)
+        yield Problem(where.path, where.line, (
+            f"section '{first.title}' is protected, but it is the plan's first section: no "
+            "earlier section can overrun into it; put `protected: true` on the closing "
+            "section (the candidate's questions) instead"))
+
+
 def _available(plan: Plan, section: Section) -> tuple[float, str]:
     """A section's minutes, and those of the sections right after it that ask no bank
     question of their own: one exercise in phases (requirements, design, failures) runs on
@@ -153,7 +171,8 @@ def _available(plan: Plan, section: Section) -> tuple[float, str]:
     minutes = section.minutes or 0.0
     later: list[str] = []
     for after in plan.sections[index + 1:]:
-        if any(isinstance(p, QuestionRef | TagQuery) for p in after.prompts):
+        # A protected section's time (the candidate's questions) is never borrowed.
+        if after.protected or any(isinstance(p, QuestionRef | TagQuery) for p in after.prompts):
             break
         minutes += after.minutes or 0
         later.append(f"'{after.title}'")

@@ -18,6 +18,7 @@ import unicodedata
 from typing import Any
 
 from companion.events import adhoc_id
+from companion.export.report import question_words
 from companion.textsafe import json_safe, printable
 
 COLUMNS = (
@@ -136,6 +137,9 @@ def _row(r: dict[str, Any], e: dict[str, Any], note_section: dict[int, int],
         row.update(criterion=data.get("criterion", ""),
                    score="" if data.get("score") is None else data["score"],
                    evidence=data.get("evidence", ""))
+    if kind == "question_rated" and isinstance(section, int):
+        row["text"] = prompts.get((section, data.get("prompt", "")), "")
+        row["value"] = data.get("rating") or "cleared"
     if kind == "recommendation_set":
         row["value"] = data.get("value") or "skipped"
     if kind in ("session_reopened",):
@@ -171,9 +175,39 @@ def session_csv(r: dict[str, Any]) -> str:
         elif seal and e["seq"] > seal["covers"]:
             row["value"] = "amended after seal"
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    for row in _question_rows(r):
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     if seal:
         writer.writerow({k: safe_cell(v) for k, v in _seal_row(r, seal).items()})
     return out.getvalue()
+
+
+def _question_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """After the events, a row of type `question` (no seq) per question asked or rated:
+    when it was asked in `session_seconds`, its time against its budget and its rating in
+    `value` (in words), and the exact figures in `data_json`."""
+    rows = []
+    for s in r["sections"]:
+        for q in s["questions"]:
+            if not (q["asked"] or q["rating"]):
+                continue
+            figures = {"prompt": q["id"], "seconds": q["seconds"],
+                       "budget_seconds": q["budget_seconds"], "rating": q["rating"]}
+            rows.append({
+                "session_id": r["session_id"],
+                "candidate": r["candidate"]["name"],
+                "candidate_id": r["candidate"]["id"] or "",
+                "plan_id": r["plan"]["id"],
+                "type": "question",
+                "session_seconds": q["asked_at_seconds"] if q["asked"] else "",
+                "section_index": s["index"],
+                "section_title": s["title"],
+                "text": q["text"],
+                "value": question_words(q),
+                "data_json": json_safe(json.dumps(figures, ensure_ascii=False, sort_keys=True,
+                                                  allow_nan=False)),
+            })
+    return rows
 
 
 def _seal_row(r: dict[str, Any], seal: dict[str, Any]) -> dict[str, Any]:

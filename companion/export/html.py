@@ -14,7 +14,7 @@ from companion.clock import duration, mmss
 from companion.export.amendments import latest_words
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
-from companion.export.report import scorecard_words
+from companion.export.report import question_words, scorecard_words
 from companion.textsafe import printable
 
 CSS = """
@@ -269,6 +269,12 @@ def _note(n: dict[str, Any]) -> str:
     return f"<li{cls}>{stamp}<div>{_text(n['text'])}{''.join(tags)}{was}</div></li>"
 
 
+def _paced(q: dict[str, Any]) -> str:
+    """A question's time against its budget, and its rating, as a tag (or nothing)."""
+    words = question_words(q)
+    return f' <span class="tag">{esc(words)}</span>' if words else ""
+
+
 def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
     out = []
     for s in r["sections"]:
@@ -283,10 +289,10 @@ def _sections(r: dict[str, Any], h: str, h_sub: str) -> str:
                 f"<li><span class=\"stamp\">asked {duration(q['asked_at_seconds'])}</span>"
                 f"<div>{_text(q['text'])}"
                 + ('<span class="tag edit">ad hoc</span>' if q["ad_hoc"] else "")
-                + "</div></li>" for q in asked)
+                + _paced(q) + "</div></li>" for q in asked)
             items += "".join(
                 f"<li class=\"muted\"><span class=\"stamp\">not asked</span>"
-                f"<div>{_text(q['text'])}</div></li>" for q in not_asked)
+                f"<div>{_text(q['text'])}{_paced(q)}</div></li>" for q in not_asked)
             parts.append(f"<{h_sub}>Questions</{h_sub}><ul class=\"plain\">{items}</ul>")
         if s["signals"]:
             items = "".join(
@@ -425,6 +431,22 @@ def _matrix(rb: dict[str, Any], conflicts: set[str]) -> str:
             + "".join(rows) + f"</tbody><tfoot><tr><th>Total</th>{totals}</tr></tfoot></table>")
 
 
+def _questions_html(d: dict[str, Any]) -> str:
+    """Per question: its time against its budget and the rating given during the call."""
+    rows = d.get("questions") or []
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{esc(q['interviewer'])}</td><td>{_text(q['text'])}</td>"
+        f"<td class=\"num\">{duration(q['seconds'])}</td>"
+        f"<td class=\"num\">{duration(q['budget_seconds'])}</td>"
+        f"<td>{esc(q['rating'] or '-')}</td></tr>" for q in rows)
+    return ("<h2>Questions <span class=\"muted\">(time against budget, and the rating of "
+            "each answer)</span></h2><table><thead><tr><th>Interviewer</th><th>Question</th>"
+            "<th class=\"num\">Time</th><th class=\"num\">Budget</th><th>Rating</th></tr>"
+            f"</thead><tbody>{body}</tbody></table>")
+
+
 def debrief_html(d: dict[str, Any]) -> str:
     """A whole HTML document for a candidate's debrief, from `debrief()`."""
     cand = d["candidate"]
@@ -493,6 +515,7 @@ def debrief_html(d: dict[str, Any]) -> str:
         if not conflicts and not gaps:
             out.append('<p class="muted">No conflicts and no gaps on this rubric.</p>')
     out.append(_calibration_html(d))
+    out.append(_questions_html(d))
     if d["summaries"]:
         out.append("<h2>Summaries</h2>")
         for s in d["summaries"]:

@@ -10,7 +10,7 @@ from companion.clock import duration
 from companion.export.amendments import latest_words
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
-from companion.export.report import scorecard_words
+from companion.export.report import question_words, scorecard_words
 from companion.textsafe import visible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -121,13 +121,17 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                    f"{duration(s['used_seconds'])} | {s['state']} |")
     out.append("")
     for s in r["sections"]:
-        asked = [q for q in s["questions"] if q["asked"]]
+        asked = [q for q in s["questions"] if q["asked"] or q.get("rating")]
         if not (asked or s["signals"] or s["notes"]):
             continue
         out += [f"{h3} {s['index']}. {esc(s['title'])}", ""]
         for q in asked:
             extra = " (ad hoc)" if q["ad_hoc"] else ""
-            out.append(f"- Asked at {duration(q['asked_at_seconds'])}: {esc(q['text'])}{extra}")
+            paced = question_words(q)
+            extra += f" ({paced})" if paced else ""
+            when = (f"Asked at {duration(q['asked_at_seconds'])}" if q["asked"]
+                    else "Not marked asked")
+            out.append(f"- {when}: {esc(q['text'])}{extra}")
         for sig in s["signals"]:
             sign = "+" if sig["polarity"] == "good" else "−"
             out.append(f"- Signal {sign} {sig['polarity']} at {duration(sig['at_seconds'])}: "
@@ -297,6 +301,7 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         if not conflicts and not gaps:
             out += ["No conflicts and no gaps on this rubric.", ""]
     out += _calibration_markdown(d)
+    out += _questions_markdown(d)
     if d["summaries"]:
         out += ["## Summaries", ""]
         for s in d["summaries"]:
@@ -307,6 +312,20 @@ def debrief_markdown(d: dict[str, Any]) -> str:
         for r in d["sessions"]:
             out += [session_markdown(r, level=3).rstrip(), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _questions_markdown(d: dict[str, Any]) -> list[str]:
+    """Per question: its time against its budget and the rating given during the call."""
+    rows = d.get("questions") or []
+    if not rows:
+        return []
+    esc = escape_inline
+    out = ["## Questions: time against budget, and the rating of each answer", "",
+           "| Interviewer | Question | Time | Budget | Rating |", "| --- | --- | --- | --- | --- |"]
+    for q in rows:
+        out.append(f"| {esc(q['interviewer'])} | {esc(q['text'])} | {duration(q['seconds'])} "
+                   f"| {duration(q['budget_seconds'])} | {q['rating'] or '-'} |")
+    return [*out, ""]
 
 
 def _seals_markdown(d: dict[str, Any]) -> list[str]:

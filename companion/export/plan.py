@@ -43,11 +43,14 @@ def plan_markdown(plan: SessionPlan, role: str | None = None, level: str | None 
         out += ["*Practice: questions are drawn at random when the session starts; "
                 "these are examples.*", ""]
     for number, section in enumerate(plan.sections, 1):
-        out += [f"## {number}. {esc(section.title)} ({_minutes(section.minutes)})", ""]
+        guard = ", protected: the earlier sections may not take its time" if (
+            section.protected) else ""
+        out += [f"## {number}. {esc(section.title)} ({_minutes(section.minutes)}{guard})", ""]
         if section.guidance:
             out += [f"> {esc(section.guidance)}", ""]
         for prompt in section.prompts:
-            out.append(f"- **{esc(prompt.text)}**")
+            budget = f" ({prompt.minutes} min)" if prompt.minutes else ""
+            out.append(f"- **{esc(prompt.text)}**{budget}")
             out += [f"  - Follow-up: {esc(f)}" for f in prompt.follow_ups]
             out += [f"  - Look for: {esc(item)}" for item in prompt.look_for]
             out += [f"  - Example of a {score}: {esc(text)}"

@@ -12,11 +12,16 @@ from companion.clock import iso
 from companion.events import format_version_of
 from companion.export.amendments import amendments
 from companion.export.sealview import describe
+from companion.pacing import section_questions, took_words
 from companion.session import Event, SessionState
 
 
 def _seconds(value: float) -> float:
     return round(value, 1)
+
+
+def _maybe(value: float | None) -> float | None:
+    return None if value is None else _seconds(value)
 
 
 def report(state: SessionState, events: list[Event] | None = None,
@@ -29,6 +34,7 @@ def report(state: SessionState, events: list[Event] | None = None,
     sections = []
     for index, section in enumerate(state.sections):
         prompts = {p.id: p for p in section.prompts}
+        paced = {q.prompt.id: q for q in section_questions(state, index)}
         signal_names = {s.id: ("good", s.text) for s in section.good}
         signal_names |= {s.id: ("bad", s.text) for s in section.bad}
         sections.append({
@@ -48,6 +54,9 @@ def report(state: SessionState, events: list[Event] | None = None,
                     if p.id in section.asked else None,
                     "ad_hoc": p.source == "ad hoc",
                     "criteria": list(p.criteria),
+                    "seconds": _maybe(paced[p.id].seconds),
+                    "budget_seconds": _maybe(paced[p.id].budget),
+                    "rating": paced[p.id].rating,
                 }
                 for p in prompts.values()
             ],
@@ -146,6 +155,15 @@ def _scorecard(state: SessionState) -> dict[str, Any]:
         "completed_at": iso(state.completed_at) if state.completed_at else None,
         "seconds_to_complete": None if done is None else round(done, 1),
     }}
+
+
+def question_words(q: dict[str, Any]) -> str:
+    """A question's pace and rating in words, for the exports: `took 03:20 of 05:00 ·
+    rated strong` ('' when there is neither)."""
+    parts = [took_words(q.get("seconds"), q.get("budget_seconds"))]
+    if q.get("rating"):
+        parts.append(f"rated {q['rating']}")
+    return " · ".join(p for p in parts if p)
 
 
 def scorecard_words(r: dict[str, Any]) -> str | None:

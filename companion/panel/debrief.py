@@ -140,10 +140,23 @@ def debrief(reports: list[dict[str, Any]], *,
             {**_column(r), "recommendation": _recommendation(r), "mode": r["mode"]}
             for r in ended
         ],
+        "questions": _questions(ended),
         "summaries": [{**_column(r), "summary": r["summary"] or ""} for r in ended],
         "seals": [_seal_row(r) for r in kept],
         "calibration": _calibration(ended, history),
     }
+
+
+def _questions(ended: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each question asked or rated, per scorecard: its time against its budget and how the
+    interviewer rated the answer during the call (judged on its own, before the score)."""
+    return [
+        {**_column(r), "section": s["title"], "id": q["id"], "text": q["text"],
+         "seconds": q.get("seconds"), "budget_seconds": q.get("budget_seconds"),
+         "rating": q.get("rating")}
+        for r in ended for s in r["sections"] for q in s["questions"]
+        if q["asked"] or q.get("rating")
+    ]
 
 
 def _seal_row(r: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The practice trend: totals over time, the average per criterion with the weakest named,
-time used against planned per section, reps per plan and per week, and the seeds' rule on
-the last five sessions of a plan ("consistently below 8/12: shorten scope, increase reps")."""
+time used against planned per section, time per question against its budget, reps per plan
+and per week, and the seeds' rule on the last five sessions of a plan ("consistently below
+8/12: shorten scope, increase reps")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from companion.clock import from_iso, iso
+from companion.clock import from_iso, iso, mmss
 
 if TYPE_CHECKING:  # the trend reads rows: no content, no replay on its way (~60 ms)
     from companion.content.library import Library
@@ -35,6 +36,8 @@ class PracticeRecord:
     sections: list[list[Any]]  # [title, planned seconds or None, seconds used, visited]
     minutes: float
     stage: str
+    # [questions, seconds taken, budget seconds] of the questions with a budget, or None.
+    pace: list[float] | None = None
 
     @property
     def total(self) -> int:
@@ -44,7 +47,8 @@ class PracticeRecord:
     def of(cls, session_id: str, plan_id: str, started_at: float,
            digest: dict[str, Any]) -> PracticeRecord:
         return cls(session_id, plan_id, started_at, dict(digest["scores"]), digest["rubric"],
-                   digest["sections"], digest["minutes"], digest["stage"])
+                   digest["sections"], digest["minutes"], digest["stage"],
+                   digest.get("pace"))
 
 
 def record_of(state: SessionState) -> PracticeRecord:
@@ -107,6 +111,23 @@ class SectionTime:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionPace:
+    """One practice session's questions: time taken against their budgets (the questions
+    asked that have a budget; companion.pacing)."""
+
+    session_id: str
+    plan_id: str
+    date: str
+    questions: int
+    seconds: float
+    budget_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.budget_seconds if self.budget_seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class PlanAdvice:
     """The seeds' rule on the last five sessions of one plan."""
 
@@ -129,6 +150,7 @@ class PracticeStats:
     criteria: list[CriterionAverage] = field(default_factory=list)
     weakest: CriterionAverage | None = None
     section_times: list[SectionTime] = field(default_factory=list)
+    question_pace: list[QuestionPace] = field(default_factory=list)  # oldest first
     reps_per_plan: dict[str, int] = field(default_factory=dict)
     reps_per_week: dict[str, int] = field(default_factory=dict)
     advice: list[PlanAdvice] = field(default_factory=list)
@@ -191,6 +213,7 @@ def practice_stats(history: Sequence[SessionState | PracticeRecord],
         for (plan_id, title), pairs in section_times.items()
     ]
     reps_per_plan = Counter(s.plan_id for s in sessions)
+    question_pace = [row for row in (_question_pace(s) for s in sessions) if row is not None]
     reps_per_week = Counter(_week(s.started_at) for s in sessions)
     advice: list[PlanAdvice] = []
     for plan_id in sorted(reps_per_plan):
@@ -212,10 +235,33 @@ def practice_stats(history: Sequence[SessionState | PracticeRecord],
         criteria=sorted(criteria, key=lambda c: c.average),
         weakest=weakest,
         section_times=time_rows,
+        question_pace=question_pace,
         reps_per_plan=dict(sorted(reps_per_plan.items())),
         reps_per_week=dict(sorted(reps_per_week.items())),
         advice=advice,
     )
+
+
+def question_pace_words(rows: list[QuestionPace], last: int = 10) -> str:
+    """The trend of time per question against budget, oldest first, in words: `1.4× 1.1×
+    0.9× budget (last: 3 questions, 12:30 of 10:00)`; '' without any."""
+    if not rows:
+        return ""
+    series = " ".join(f"{row.ratio:.1f}×" for row in rows[-last:])
+    newest = rows[-1]
+    return (f"{series} budget (last: {newest.questions} question"
+            f"{'s' if newest.questions > 1 else ''}, {mmss(newest.seconds)} of "
+            f"{mmss(newest.budget_seconds)})")
+
+
+def _question_pace(record: PracticeRecord) -> QuestionPace | None:
+    """From the digest's `pace` (companion.digest: the questions asked that have a budget,
+    their seconds and budgets summed); None when none had one."""
+    if not record.pace:
+        return None
+    questions, seconds, budget = record.pace
+    return QuestionPace(record.session_id, record.plan_id, iso(record.started_at),
+                        int(questions), float(seconds), float(budget))
 
 
 def _suggestion(plan_id: str, recent: list[PracticeRecord], lib: Library | None,

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss, span
-from companion.events import SectionReopened
+from companion.events import SectionReopened, next_rating
 from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
 from companion.store.database import LeaseLost, Store, StoreError
@@ -32,6 +32,7 @@ from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
 from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
+from companion.tui.widgets.pacing import PacingLine
 from companion.tui.widgets.panes import (
     BANK_SIZE,
     SIGNAL_KEYS,
@@ -125,6 +126,8 @@ class LiveScreen(LiveLayout, Screen[None]):
            show=False),
         _b("a", "toggle_asked", "Mark asked", "Mark the highlighted question asked (or not)",
            show=False),
+        _b("g", "rate_question", "Rate answer", "Rate the answer to the highlighted "
+           "question against its look-fors: strong, mixed, weak, then none", show=False),
         _b("q", "add_question", "Add question", "Add an ad-hoc question to this section",
            show=False),
         _b("plus", "add_signal('good')", "Add good signal", "Add an ad-hoc good signal",
@@ -231,6 +234,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         self.set_class(self.practice, "-practice")
         yield Static(id="title", markup=False)
         yield TimerBar(self.session, id="timer")
+        yield PacingLine(id="pacing")
         yield Static(id="away", markup=False)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
@@ -332,6 +336,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         self.query_one("#title", Static).update(title)
         self.query_one("#timer", TimerBar).refresh()
         self.query_one("#sections", SectionList).show(state, now)
+        self._show_pacing(now)
         guidance = state.section.plan.guidance
         self.query_one("#guidance", Static).update(f"» {visible(guidance)}" if guidance else "")
         self._show_prompts()
@@ -364,6 +369,11 @@ class LiveScreen(LiveLayout, Screen[None]):
             self._cursor_shown = (self.state.current, self.cursor)
             self.call_after_refresh(self.scroll_to_cursor)
 
+    def _show_pacing(self, now: float) -> None:
+        prompts = self.state.section.prompts
+        highlighted = prompts[self.cursor].id if prompts else None
+        self.query_one("#pacing", PacingLine).show(self.state, now, highlighted)
+
     def _show_mode(self) -> None:
         notice = self.notice
         if self._unsaved:
@@ -395,6 +405,7 @@ class LiveScreen(LiveLayout, Screen[None]):
                 self._do(self.session.start_running)
         timer.tick()
         self.query_one("#sections", SectionList).show(state, now)  # its mm:ss follow the clock
+        self._show_pacing(now)
         current = phase(state.section_left(state.current, now),
                         state.sections[state.current].planned)
         if current != self._last_phase:
@@ -662,6 +673,19 @@ class LiveScreen(LiveLayout, Screen[None]):
         prompts = self.state.section.prompts
         if prompts:
             self._do(self.session.toggle_asked, prompts[self.cursor].id)
+
+    def action_rate_question(self) -> None:
+        prompts = self.state.section.prompts
+        if not prompts:
+            self._say("No question to rate in this section.")
+            return
+        prompt = prompts[self.cursor]
+        rating = next_rating(self.state.section.ratings.get(prompt.id))
+        before = len(self.session.events)
+        self._do(self.session.rate_question, prompt.id, rating)
+        if len(self.session.events) > before:  # saved (a refusal was told already)
+            self._say(f"Answer rated {rating} (g again changes it)." if rating
+                      else "Rating cleared.")
 
     @on(Row.Toggled, "PromptRow")
     def prompt_clicked(self, event: Row.Toggled) -> None:

@@ -365,8 +365,11 @@ def _hints(state: SessionState, criterion: Criterion | None) -> Text:
     if criterion is not None:
         for index, section in enumerate(state.sections):
             for prompt in section.prompts:
-                if criterion.id in prompt.criteria and prompt.id in section.asked:
+                rating = section.ratings.get(prompt.id)
+                if criterion.id in prompt.criteria and (prompt.id in section.asked or rating):
                     text.append(f"  ? {index + 1}. ", style="dim")
+                    if rating:  # the answer judged on its own, during the call
+                        text.append(f"[rated {rating}] ", style="bold")
                     text.append_text(plain(prompt.text))
                     text.append("\n")
                     for score, example in enumerate(prompt.examples):

@@ -14,7 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from companion.content.library import Library
-from companion.practice.stats import PracticeStats, practice_records, practice_stats
+from companion.practice.stats import (
+    PracticeStats,
+    practice_records,
+    practice_stats,
+    question_pace_words,
+)
 from companion.store.database import Store, StoreError
 from companion.tui.text import plain
 
@@ -55,6 +60,10 @@ def stats_body(result: PracticeStats) -> Text:
         text.append(f"  {row.plan_id} / ")
         text.append_text(plain(row.section))
         text.append(f": {row.average_used_seconds / 60:.1f} min of {plan_text}\n")
+    paced = question_pace_words(result.question_pace)
+    if paced:
+        text.append("\nTime per question, against its budget (oldest first)\n", style="bold")
+        text.append(f"  {paced}\n")
     text.append("\nReps per week: " + ", ".join(
         f"{week} {count}" for week, count in result.reps_per_week.items()))
     return text

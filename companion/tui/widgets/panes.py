@@ -179,6 +179,8 @@ class PromptPane(_RowsPane):
                 text.append(f"  {word} {mmss(section.asked[prompt.id])}", style="dim italic")
             if prompt.source == "ad hoc":
                 text.append("  (ad hoc)", style="dim italic")
+            if prompt.id in section.ratings:
+                text.append(f"  rated {section.ratings[prompt.id]}", style="bold italic")
             if here:
                 count = len(prompt.follow_ups) if follow_ups is None else follow_ups.get(
                     prompt.id, 0)
