@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-STARTED = datetime.now(timezone.utc).replace(microsecond=0)
+STARTED = datetime.now(UTC).replace(microsecond=0)
 SWITCHES: dict[str, str] = {}  # set by the interviewer through /__switch
 
 
