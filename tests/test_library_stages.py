@@ -84,7 +84,8 @@ MY_PLANS = (
 # The rubric that fits each kind of interview; coding and design keep "interviewer".
 # The review of 1 December: design rounds score no ownership ("design"); the pair programming
 # round scores the code reached ("coding-pairing"); the mid-level leadership round is scored at
-# an engineer's scope ("engineer-leadership"). Coding rounds keep "interviewer".
+# an engineer's scope ("engineer-leadership"). Coding rounds keep "interviewer". The take-home
+# review reads code without the candidate, so it scores the code ("takehome-review").
 STAGE_RUBRICS = {"recruiter-screen": "recruiter-screen", "behavioral": "behavioral",
                  "hiring-manager": "hiring-manager", "technical-discussion": "deep-dive",
                  "system-design": "design", "technical-screen": "design",
@@ -94,7 +95,7 @@ LOOP_RUBRICS: dict[str, str | None] = {
     "backend-pair-programming": "coding-pairing", "backend-deep-dive": "deep-dive",
     "backend-leadership": "engineer-leadership", "backend-coffee-chat": None,
     "backend-system-design": "design", "backend-agentic-ai-design": "design",
-    "backend-takehome-review": "design",
+    "backend-takehome-review": "takehome-review",
 }
 
 

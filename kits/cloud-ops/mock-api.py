@@ -1,9 +1,15 @@
 """Local mock of the cloud provider's API for the cloud operations pairing interview.
 
 Run it before the call with any Python 3.9+ (standard library only):
-    python3 mock-api.py            # serves http://127.0.0.1:8700
+    python3 mock-api.py                          # serves http://127.0.0.1:8700
+    python3 mock-api.py --host 0.0.0.0 --port 8700   # reachable from other machines
 The data is the same on every run and for every candidate: three projects, 5,000 resources,
-about one in six without an `owner` label. Give the candidate the base URL and mock-api.md.
+about one in six without an `owner` label. Where it runs: on a machine the candidate's code
+can reach (`--host 0.0.0.0` on a shared development host; give the candidate its address),
+or, simplest, send the candidate this file at the start of the call to run on their own
+machine (then the address is http://127.0.0.1:8700). The endpoints are listed in the
+candidate's brief, pairing-task.md. Restart it between candidates, so that every candidate
+meets the same slow and failing calls.
 
 Endpoints (JSON):
   GET  /projects
@@ -13,6 +19,7 @@ Endpoints (JSON):
 More than 10 calls in any second: 429 with a Retry-After header (seconds).
 Every 97th labels read is slow (3 s); every 211th answers 503. Both are fixed, not random.
 """
+import argparse
 import json
 import random
 import threading
@@ -116,5 +123,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    print("mock cloud API on http://127.0.0.1:8700")
-    ThreadingHTTPServer(("127.0.0.1", 8700), Handler).serve_forever()
+    parser = argparse.ArgumentParser(description="The cloud operations pairing's mock API.")
+    parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="0.0.0.0 to let the candidate's machine reach it")
+    args = parser.parse_args()
+    print(f"mock cloud API on http://{args.host}:{args.port}")
+    ThreadingHTTPServer((args.host, args.port), Handler).serve_forever()
