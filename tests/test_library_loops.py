@@ -4,6 +4,7 @@ scorecard, reference checks, the offer call and the candidate messages."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import pytest
@@ -338,3 +339,75 @@ def test_the_debrief_and_the_docs_define_must_haves_the_same_way(lib: Library) -
                     .read_text(encoding="utf-8").split())
     assert "**Must-haves** are the role's written requirements" in docs
     assert "A low score with evidence is not a gap" in docs
+
+
+# --- No question asked twice in a loop ------------------------------------------------------
+
+# The roles and levels each loop is run for, as its description says.
+LOOP_RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mid-backend-loop": (("backend",), ("mid",)),
+    "junior-backend-loop": (("backend",), ("junior",)),
+    "senior-backend-loop": (("backend",), ("senior", "staff")),
+    "mle-loop": (("mle",), ("senior",)),
+    "data-engineer-loop": (("data-engineering",), ("mid", "senior", "staff")),
+    "data-scientist-loop": (("data-science",), ("mid", "senior", "staff")),
+    "sre-loop": (("sre",), ("mid", "senior")),
+    "product-engineering-loop": (("backend", "frontend", "sre"), ("mid", "senior")),
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_every_loop_has_its_roles_and_levels_listed(lib: Library) -> None:
+    assert set(lib.loops) == set(LOOP_RUNS)
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
+def test_no_question_is_asked_twice_in_a_loop(lib: Library, loop_id: str) -> None:
+    """Every stage's plan resolved for the loop's role and level: no bank question twice,
+    and no two questions of different plans with near-identical text. (Short inline prompts,
+    such as the candidate's questions, are left out: they are meant to look alike.)"""
+    roles, levels = LOOP_RUNS[loop_id]
+    for role in roles:
+        for level in levels:
+            asked: list[tuple[str, str, str]] = []
+            for plan_id in lib.loops[loop_id].plans:
+                for section in resolve_plan(lib, plan_id, role, level).sections:
+                    asked += [(plan_id, p.id, _words(p.text)) for p in section.prompts]
+            banked = [pid for _, pid, _ in asked if not pid.startswith("inline-")]
+            twice = sorted({pid for pid in banked if banked.count(pid) > 1})
+            assert not twice, f"{loop_id} ({role}, {level}) asks {twice} twice"
+            long = [a for a in asked if len(a[2]) >= 80]
+            for i, (plan_a, id_a, text_a) in enumerate(long):
+                for plan_b, id_b, text_b in long[i + 1:]:
+                    if plan_a == plan_b:
+                        continue
+                    ratio = difflib.SequenceMatcher(None, text_a, text_b).ratio()
+                    assert ratio < 0.8, (f"{loop_id} ({role}, {level}): {plan_a} {id_a} and "
+                                         f"{plan_b} {id_b} ask nearly the same ({ratio:.2f})")
+
+
+@pytest.mark.parametrize(("loop_id", "role", "level", "avoid"), [
+    # The technical screen's role questions are not the on-site case's topics again.
+    ("mle-loop", "mle", "senior", "role-fundamentals/mle-precision-drift"),
+    ("data-engineer-loop", "data-engineering", "mid", "role-fundamentals/de-page-view-model"),
+    ("data-scientist-loop", "data-science", "mid",
+     "role-fundamentals/ds-checkout-test-duration"),
+    ("data-scientist-loop", "data-science", "senior",
+     "role-fundamentals/ds-clicks-up-revenue-down"),
+])
+def test_technical_screen_does_not_ask_the_on_site_case_again(
+        lib: Library, loop_id: str, role: str, level: str, avoid: str) -> None:
+    asked = {p.id for s in resolve_plan(lib, "stage-technical-screen", role, level).sections
+             for p in s.prompts}
+    assert avoid not in asked
+    assert sum(p.startswith("role-fundamentals/") for p in asked) == 2
+
+
+def test_data_engineering_screen_asks_about_cost(lib: Library) -> None:
+    for level in ("mid", "senior", "staff"):
+        asked = {p.id for s in resolve_plan(lib, "stage-technical-screen", "data-engineering",
+                                            level).sections for p in s.prompts}
+        assert "role-fundamentals/de-warehouse-bill-doubled" in asked, level
