@@ -411,3 +411,29 @@ def test_data_engineering_screen_asks_about_cost(lib: Library) -> None:
         asked = {p.id for s in resolve_plan(lib, "stage-technical-screen", "data-engineering",
                                             level).sections for p in s.prompts}
         assert "role-fundamentals/de-warehouse-bill-doubled" in asked, level
+
+
+@pytest.mark.parametrize(("plan_id", "levels"), [
+    ("ds-experiment-case", ("Mid", "Senior", "Staff")),
+    ("sre-incident-response", ("Mid", "Senior", "Staff")),
+    ("mle-production-readiness", ("Mid", "Senior", "Staff")),
+    ("de-sql-modeling", ("Mid", "Senior", "Staff")),
+    ("team-interview-product", ("Mid", "Senior", "Staff")),
+    ("senior-technical-leadership", ("Senior", "Staff")),
+])
+def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: str,
+                                                        levels: tuple[str, ...]) -> None:
+    """One bar per level, as pairing-45 has: every scored section says what a Mid, Senior
+    or Staff answer shows, names the criterion, and gives the scoring rule."""
+    plan = lib.plans[plan_id]
+    scored = [s for s in plan.sections
+              if s.title not in ("Introductions", "Candidate questions")]
+    assert scored
+    for section in scored:
+        lines = [section.guidance] + [f for p in section.prompts if hasattr(p, "look_for")
+                                      for f in p.look_for]
+        text = " ".join(lines)
+        assert "is a 2" in section.guidance and "a 0" in section.guidance, section.title
+        for level in levels:
+            assert re.search(rf"\b{level}\b[^.:]*\([a-z -]+\)|By level \([a-z ]+\)", text, re.I), (
+                section.title, level)
