@@ -437,3 +437,19 @@ def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: s
         for level in levels:
             assert re.search(rf"\b{level}\b[^.:]*\([a-z -]+\)|By level \([a-z ]+\)", text, re.I), (
                 section.title, level)
+
+
+# Written at a mid-level engineer's scope and run as they are for a senior candidate of the
+# product engineering loop (the coffee chat is not scored).
+LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-leadership"),
+                    ("product-engineering-loop", "backend-coffee-chat")}
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
+def test_every_plan_of_a_loop_is_for_the_levels_the_loop_is_run_at(lib: Library,
+                                                                   loop_id: str) -> None:
+    _, levels = LOOP_RUNS[loop_id]
+    for plan_id in lib.loops[loop_id].plans:
+        named = set(lib.plans[plan_id].tags) & {"junior", "mid", "senior", "staff"}
+        if named and (loop_id, plan_id) not in LEVEL_EXCEPTIONS:
+            assert set(levels) <= named, f"{loop_id}: {plan_id} is for {sorted(named)} only"
