@@ -453,3 +453,27 @@ def test_every_plan_of_a_loop_is_for_the_levels_the_loop_is_run_at(lib: Library,
         named = set(lib.plans[plan_id].tags) & {"junior", "mid", "senior", "staff"}
         if named and (loop_id, plan_id) not in LEVEL_EXCEPTIONS:
             assert set(levels) <= named, f"{loop_id}: {plan_id} is for {sorted(named)} only"
+
+
+INTERNAL = re.compile(r"\bseed\b|\bseeds\b|\bthe source (gives|allows|says)\b|formats\.md",
+                      re.IGNORECASE)
+
+
+def test_descriptions_and_guidance_speak_to_the_interviewer(lib: Library) -> None:
+    """No references to the library's own sources or docs in what an interviewer reads."""
+    texts = [(f"loop {loop.id}", loop.description) for loop in lib.loops.values()]
+    for plan in lib.plans.values():
+        texts += [(f"plan {plan.id}", plan.title), (f"plan {plan.id}", plan.description)]
+        texts += [(f"plan {plan.id}: {s.title}", s.guidance) for s in plan.sections]
+    texts += [(f"bank {bank.id}", bank.description) for bank in lib.banks.values()]
+    found = [(where, m.group(0)) for where, text in texts
+             if text and (m := INTERNAL.search(text))]
+    assert not found, found
+
+
+def test_de_sql_modeling_promises_only_what_its_loop_asks(lib: Library) -> None:
+    plan = lib.plans["de-sql-modeling"]
+    assert "cost" not in plan.title.lower()
+    assert "technical screen" in plan.description
+    assert "Coding assistants are allowed; say when you use one." in " ".join(
+        plan.opening.split())
