@@ -477,3 +477,23 @@ def test_de_sql_modeling_promises_only_what_its_loop_asks(lib: Library) -> None:
     assert "technical screen" in plan.description
     assert "Coding assistants are allowed; say when you use one." in " ".join(
         plan.opening.split())
+
+
+@pytest.mark.parametrize(("plan_id", "bank_id"), [
+    ("stage-system-design", "stage-system-design"),
+    ("system-design-45", "guide-architecture"),
+    ("guide-architecture", "guide-architecture"),
+])
+def test_design_facts_sit_on_the_problem_not_in_the_guidance(lib: Library, plan_id: str,
+                                                             bank_id: str) -> None:
+    """The interviewer reads only the drawn problem's facts mid-call, not a dozen problems'."""
+    plan = lib.plans[plan_id]
+    assert all(len(s.guidance) < 400 for s in plan.sections), plan_id
+    with_facts = [q for q in lib.banks[bank_id].questions
+                  if any(f.startswith("Facts to give only when asked: ") for f in q.look_for)]
+    assert len(with_facts) >= 8
+    for role in ("backend", "data-engineering", "mle", "sre", "data-science"):
+        for section in resolve_plan(lib, plan_id, role, "mid").sections:
+            for prompt in section.prompts:
+                facts = [f for f in prompt.look_for if f.startswith("Facts to give")]
+                assert len(facts) <= 1 and all(len(f) < 400 for f in facts), prompt.id
