@@ -103,6 +103,7 @@ def test_each_interview_plan_names_a_rubric_that_fits_and_the_coffee_chat_none()
         "guide-cto-leadership": "leadership", "guide-code-walkthrough": "discussion",
         "stage-system-design": "design", "stage-onsite-coding": "coding-pairing",
         "team-interview-product": "product-collaboration", "de-sql-modeling": "case",
+        "ds-ambiguity-to-plan": "case-influence",
     }
     assert {plan: lib.plans[plan].rubric for plan in expected} == expected
     assert lib.plans["backend-coffee-chat"].rubric is None

@@ -579,3 +579,30 @@ def test_the_takehome_walkthrough_ships_the_take_home_it_walks_through() -> None
     guidance = " ".join(" ".join(s.guidance.split()) for s in plan.sections)
     assert "the form is format=csv, on the list of all items" in guidance
     assert "Fact sheet" in guidance and "five edge cases" in guidance
+
+
+_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+@pytest.mark.parametrize("plan_id", sorted(p.id for p in LIB.plans.values()
+                                           if p.mode == "interview" and p.opening))
+def test_an_opening_that_lists_its_parts_matches_the_sections(plan_id: str) -> None:
+    """'in five parts: introductions (5 minutes), SQL (20), ...' names as many parts as
+    the plan has sections, with the sections' minutes in order."""
+    plan = LIB.plans[plan_id]
+    opening = " ".join(plan.opening.split())
+    found = re.search(r"in (\w+) parts: (.*?)\.(?: |$)", opening)
+    if found is None:
+        return
+    minutes = [int(m) for m in re.findall(r"\((\d+)", found.group(2))]
+    assert _COUNT[found.group(1)] == len(plan.sections), found.group(0)
+    assert minutes == [s.minutes for s in plan.sections], found.group(0)
+
+
+@pytest.mark.parametrize(("plan_id", "part"), [
+    ("mle-production-readiness", "monitoring and failure (15)"),
+    ("guide-ai-breadth-screen", "deployment (10)"),
+    ("guide-frontend-live-coding", "test their implementation (10)"),
+])
+def test_openings_name_the_parts_as_the_sections_do(plan_id: str, part: str) -> None:
+    assert part in " ".join(LIB.plans[plan_id].opening.split())

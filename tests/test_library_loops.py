@@ -4,6 +4,7 @@ scorecard, reference checks, the offer call and the candidate messages."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import pytest
@@ -312,7 +313,8 @@ def test_each_loop_checks_the_must_haves_before_any_interview(lib: Library, loop
     loop = lib.loops[loop_id]
     description = " ".join(loop.description.split())
     assert "Must-haves are the role's written requirements" in description
-    assert "docs/formats.md" in description and "no gaps" in description
+    # Said in the interviewer's words, not as a pointer to the docs.
+    assert "docs/formats.md" not in description and "is a gap" in description
     rubrics = [lib.plans[p].rubric for p in loop.plans]
     first_check = next(i for i, r in enumerate(rubrics) if r in MUST_HAVE_CRITERIA)
     scored = [i for i, r in enumerate(rubrics) if r and r not in MUST_HAVE_CRITERIA]
@@ -338,3 +340,161 @@ def test_the_debrief_and_the_docs_define_must_haves_the_same_way(lib: Library) -
                     .read_text(encoding="utf-8").split())
     assert "**Must-haves** are the role's written requirements" in docs
     assert "A low score with evidence is not a gap" in docs
+
+
+# --- No question asked twice in a loop ------------------------------------------------------
+
+# The roles and levels each loop is run for, as its description says.
+LOOP_RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mid-backend-loop": (("backend",), ("mid",)),
+    "junior-backend-loop": (("backend",), ("junior",)),
+    "senior-backend-loop": (("backend",), ("senior", "staff")),
+    "mle-loop": (("mle",), ("senior",)),
+    "data-engineer-loop": (("data-engineering",), ("mid", "senior", "staff")),
+    "data-scientist-loop": (("data-science",), ("mid", "senior", "staff")),
+    "sre-loop": (("sre",), ("mid", "senior")),
+    "product-engineering-loop": (("backend", "frontend", "sre"), ("mid", "senior")),
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_every_loop_has_its_roles_and_levels_listed(lib: Library) -> None:
+    assert set(lib.loops) == set(LOOP_RUNS)
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
+def test_no_question_is_asked_twice_in_a_loop(lib: Library, loop_id: str) -> None:
+    """Every stage's plan resolved for the loop's role and level: no bank question twice,
+    and no two questions of different plans with near-identical text. (Short inline prompts,
+    such as the candidate's questions, are left out: they are meant to look alike.)"""
+    roles, levels = LOOP_RUNS[loop_id]
+    for role in roles:
+        for level in levels:
+            asked: list[tuple[str, str, str]] = []
+            for plan_id in lib.loops[loop_id].plans:
+                for section in resolve_plan(lib, plan_id, role, level).sections:
+                    asked += [(plan_id, p.id, _words(p.text)) for p in section.prompts]
+            banked = [pid for _, pid, _ in asked if not pid.startswith("inline-")]
+            twice = sorted({pid for pid in banked if banked.count(pid) > 1})
+            assert not twice, f"{loop_id} ({role}, {level}) asks {twice} twice"
+            long = [a for a in asked if len(a[2]) >= 80]
+            for i, (plan_a, id_a, text_a) in enumerate(long):
+                for plan_b, id_b, text_b in long[i + 1:]:
+                    if plan_a == plan_b:
+                        continue
+                    ratio = difflib.SequenceMatcher(None, text_a, text_b).ratio()
+                    assert ratio < 0.8, (f"{loop_id} ({role}, {level}): {plan_a} {id_a} and "
+                                         f"{plan_b} {id_b} ask nearly the same ({ratio:.2f})")
+
+
+@pytest.mark.parametrize(("loop_id", "role", "level", "avoid"), [
+    # The technical screen's role questions are not the on-site case's topics again.
+    ("mle-loop", "mle", "senior", "role-fundamentals/mle-precision-drift"),
+    ("data-engineer-loop", "data-engineering", "mid", "role-fundamentals/de-page-view-model"),
+    ("data-scientist-loop", "data-science", "mid",
+     "role-fundamentals/ds-checkout-test-duration"),
+    ("data-scientist-loop", "data-science", "senior",
+     "role-fundamentals/ds-clicks-up-revenue-down"),
+])
+def test_technical_screen_does_not_ask_the_on_site_case_again(
+        lib: Library, loop_id: str, role: str, level: str, avoid: str) -> None:
+    asked = {p.id for s in resolve_plan(lib, "stage-technical-screen", role, level).sections
+             for p in s.prompts}
+    assert avoid not in asked
+    assert sum(p.startswith("role-fundamentals/") for p in asked) == 2
+
+
+def test_data_engineering_screen_asks_about_cost(lib: Library) -> None:
+    for level in ("mid", "senior", "staff"):
+        asked = {p.id for s in resolve_plan(lib, "stage-technical-screen", "data-engineering",
+                                            level).sections for p in s.prompts}
+        assert "role-fundamentals/de-warehouse-bill-doubled" in asked, level
+
+
+@pytest.mark.parametrize(("plan_id", "levels"), [
+    ("ds-experiment-case", ("Mid", "Senior", "Staff")),
+    ("sre-incident-response", ("Mid", "Senior", "Staff")),
+    ("mle-production-readiness", ("Mid", "Senior", "Staff")),
+    ("de-sql-modeling", ("Mid", "Senior", "Staff")),
+    ("team-interview-product", ("Mid", "Senior", "Staff")),
+    ("senior-technical-leadership", ("Senior", "Staff")),
+])
+def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: str,
+                                                        levels: tuple[str, ...]) -> None:
+    """One bar per level, as pairing-45 has: every scored section says what a Mid, Senior
+    or Staff answer shows, names the criterion, and gives the scoring rule."""
+    plan = lib.plans[plan_id]
+    scored = [s for s in plan.sections
+              if s.title not in ("Introductions", "Candidate questions")]
+    assert scored
+    for section in scored:
+        lines = [section.guidance] + [f for p in section.prompts if hasattr(p, "look_for")
+                                      for f in p.look_for]
+        text = " ".join(lines)
+        assert "is a 2" in section.guidance and "a 0" in section.guidance, section.title
+        for level in levels:
+            assert re.search(rf"\b{level}\b[^.:]*\([a-z -]+\)|By level \([a-z ]+\)", text, re.I), (
+                section.title, level)
+
+
+# Written at a mid-level engineer's scope and run as they are for a senior candidate of the
+# product engineering loop (the coffee chat is not scored).
+LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-leadership"),
+                    ("product-engineering-loop", "backend-coffee-chat")}
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
+def test_every_plan_of_a_loop_is_for_the_levels_the_loop_is_run_at(lib: Library,
+                                                                   loop_id: str) -> None:
+    _, levels = LOOP_RUNS[loop_id]
+    for plan_id in lib.loops[loop_id].plans:
+        named = set(lib.plans[plan_id].tags) & {"junior", "mid", "senior", "staff"}
+        if named and (loop_id, plan_id) not in LEVEL_EXCEPTIONS:
+            assert set(levels) <= named, f"{loop_id}: {plan_id} is for {sorted(named)} only"
+
+
+INTERNAL = re.compile(r"\bseed\b|\bseeds\b|\bthe source (gives|allows|says)\b|formats\.md",
+                      re.IGNORECASE)
+
+
+def test_descriptions_and_guidance_speak_to_the_interviewer(lib: Library) -> None:
+    """No references to the library's own sources or docs in what an interviewer reads."""
+    texts = [(f"loop {loop.id}", loop.description) for loop in lib.loops.values()]
+    for plan in lib.plans.values():
+        texts += [(f"plan {plan.id}", plan.title), (f"plan {plan.id}", plan.description)]
+        texts += [(f"plan {plan.id}: {s.title}", s.guidance) for s in plan.sections]
+    texts += [(f"bank {bank.id}", bank.description) for bank in lib.banks.values()]
+    found = [(where, m.group(0)) for where, text in texts
+             if text and (m := INTERNAL.search(text))]
+    assert not found, found
+
+
+def test_de_sql_modeling_promises_only_what_its_loop_asks(lib: Library) -> None:
+    plan = lib.plans["de-sql-modeling"]
+    assert "cost" not in plan.title.lower()
+    assert "technical screen" in plan.description
+    assert "Coding assistants are allowed; say when you use one." in " ".join(
+        plan.opening.split())
+
+
+@pytest.mark.parametrize(("plan_id", "bank_id"), [
+    ("stage-system-design", "stage-system-design"),
+    ("system-design-45", "guide-architecture"),
+    ("guide-architecture", "guide-architecture"),
+])
+def test_design_facts_sit_on_the_problem_not_in_the_guidance(lib: Library, plan_id: str,
+                                                             bank_id: str) -> None:
+    """The interviewer reads only the drawn problem's facts mid-call, not a dozen problems'."""
+    plan = lib.plans[plan_id]
+    assert all(len(s.guidance) < 400 for s in plan.sections), plan_id
+    with_facts = [q for q in lib.banks[bank_id].questions
+                  if any(f.startswith("Facts to give only when asked: ") for f in q.look_for)]
+    assert len(with_facts) >= 8
+    for role in ("backend", "data-engineering", "mle", "sre", "data-science"):
+        for section in resolve_plan(lib, plan_id, role, "mid").sections:
+            for prompt in section.prompts:
+                facts = [f for f in prompt.look_for if f.startswith("Facts to give")]
+                assert len(facts) <= 1 and all(len(f) < 400 for f in facts), prompt.id
