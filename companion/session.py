@@ -99,18 +99,27 @@ def replay(events: Iterable[Event]) -> SessionState:
 
 # --- Back-dating ------------------------------------------------------------------------
 
-# At most six digits: a longer number is text, never an int too long to read or to turn into
-# a float (the session clamps a back-date to its start anyway).
-_BACKDATE = re.compile(r"^\s*-(\d{1,6})(s|m)?\s+(.*)$", re.DOTALL)
+# A back-date always names its unit: `-15s`, `-2m` or `-1m30s`, then a space and the note. A
+# bare leading number (`-1 returned when unreachable`) is text. At most six digits a number:
+# a longer one is text, never an int too long to read (the session clamps a back-date to the
+# section start anyway). A backslash before a back-date (`\-15s text`) keeps it as text.
+_BACKDATE = re.compile(r"^\s*-(?:(\d{1,6})m(?:(\d{1,6})s)?|(\d{1,6})s)\s+(.*)$", re.DOTALL)
+BACKDATE_SYNTAX = "-15s text, -2m text or -1m30s text"
 
 
 def parse_note(text: str) -> tuple[str, float]:
-    """`-15 text` or `-15s text` back-dates a note by 15 seconds, `-2m text` by two minutes."""
+    """`-15s text` back-dates a note by 15 seconds, `-2m text` by two minutes, `-1m30s text`
+    by 90 seconds. Anything else is the note as typed, except that a backslash before a
+    back-date (`\\-15s text`) is dropped and the rest kept as text."""
+    body = text.lstrip()
+    if body.startswith("\\") and _BACKDATE.match(body[1:]) and parse_note(body[1:])[1]:
+        return text[:len(text) - len(body)] + body[1:], 0.0
     match = _BACKDATE.match(text)
-    if not match or not match.group(3).strip():
+    if not match or not match.group(4).strip():
         return text, 0.0
-    amount = int(match.group(1)) * (60 if match.group(2) == "m" else 1)
-    return match.group(3), float(amount)
+    minutes, seconds, alone = match.group(1), match.group(2), match.group(3)
+    amount = int(alone) if alone else int(minutes) * 60 + int(seconds or 0)
+    return match.group(4), float(amount)
 
 
 def new_session_id() -> str:

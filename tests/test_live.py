@@ -98,7 +98,7 @@ async def test_backdated_and_flagged_notes(live: Live) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         note = app.screen.query_one("#note", Input)
         live.clock.advance(60)
-        note.value = "-15 said they would cache it"
+        note.value = "-15s said they would cache it"
         await pilot.press("enter")
         note.value = "key moment"
         await pilot.press("ctrl+f")
@@ -287,7 +287,7 @@ async def test_help_lists_every_key(live: Live) -> None:
 
         text = str(app.screen.query_one(Static).render())
         for word in ("Tick or untick signal", "Pause or resume", "Back-date", "Retract",
-                     "-15 text"):
+                     "-15s text"):
             assert word in text
         await pilot.press("escape")
         assert isinstance(app.screen, LiveScreen)

@@ -4,9 +4,12 @@ the purity of replay, failed writes, and reopening after a quit or crash."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 from helpers import Recorder, make_plan, start
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.clock import FakeClock
 from companion.model import Prompt
@@ -151,10 +154,18 @@ def test_back_dated_notes(clock: FakeClock) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("-15 text", ("text", 15.0)),
+        ("-15 text", ("-15 text", 0.0)),  # no unit: text (issue 22)
+        ("-1 returned when unreachable", ("-1 returned when unreachable", 0.0)),
         ("-15s text", ("text", 15.0)),
         ("-2m text", ("text", 120.0)),
-        ("  -30 spaced  out", ("spaced  out", 30.0)),
+        ("-1m30s text", ("text", 90.0)),
+        ("-2m5 text", ("-2m5 text", 0.0)),
+        ("-30s15m text", ("-30s15m text", 0.0)),
+        ("\\-15s said -15s", ("-15s said -15s", 0.0)),  # the escape
+        ("  \\-2m x", ("  -2m x", 0.0)),
+        ("\\-15 stays", ("\\-15 stays", 0.0)),  # nothing to escape: as typed
+        ("\\ backslash", ("\\ backslash", 0.0)),
+        ("  -30s spaced  out", ("spaced  out", 30.0)),
         ("-15", ("-15", 0.0)),
         ("-15   ", ("-15   ", 0.0)),
         ("-2m", ("-2m", 0.0)),
@@ -162,11 +173,36 @@ def test_back_dated_notes(clock: FakeClock) -> None:
         ("- 15 not a number", ("- 15 not a number", 0.0)),
         ("-15x text", ("-15x text", 0.0)),
         ("15 text", ("15 text", 0.0)),
-        ("-5 multi\nline", ("multi\nline", 5.0)),
+        ("-5s multi\nline", ("multi\nline", 5.0)),
+        ("-5 multi\nline", ("-5 multi\nline", 0.0)),
     ],
 )
 def test_parse_note(text: str, expected: tuple[str, float]) -> None:
     assert parse_note(text) == expected
+
+
+# The back-date grammar, written out again independently of the code: a unit is required.
+_GRAMMAR = re.compile(r"\s*-(\d{1,6}m(\d{1,6}s)?|\d{1,6}s)\s+\S.*", re.DOTALL)
+
+
+@given(st.text(alphabet=st.sampled_from("-0123456789msh \\xé\n"), max_size=14)
+       | st.text(max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_a_note_outside_the_back_date_grammar_is_saved_as_typed(text: str) -> None:
+    """Nothing typed is lost: a leading number without a unit, a stray dash, a unit alone,
+    any text at all stays the note, word for word, unless it is a back-date (or its escape)."""
+    saved, back = parse_note(text)
+    body = text.lstrip()
+    if _GRAMMAR.fullmatch(text):
+        head, rest = re.split(r"\s+", body, maxsplit=1)
+        assert saved == rest
+        minutes, _, seconds = head[1:].rstrip("s").partition("m")
+        expected = int(minutes) * 60 + int(seconds or 0) if "m" in head else int(minutes)
+        assert back == expected
+    elif body.startswith("\\") and _GRAMMAR.fullmatch(body[1:]):
+        assert (saved, back) == (text.replace("\\", "", 1), 0.0)
+    else:
+        assert (saved, back) == (text, 0.0)
 
 
 def test_note_edits_and_retractions(clock: FakeClock) -> None:

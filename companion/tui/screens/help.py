@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 NOTE_SYNTAX = """Notes
   Enter saves the note line as a note, stamped with the session and section time.
-  -15 text   back-dates the note by 15 seconds (-2m text: two minutes); ^L does the same.
+  -15s text  back-dates the note by 15 seconds (-2m text: two minutes, -1m30s text: 90 s);
+             ^L does the same. The unit is required: "-1 returned when unreachable" is saved
+             as typed; \\-15s text keeps a back-date as text. It stops at the section start.
   ^F saves the line as a flagged key moment (★); with an empty line it flags the last note.
   The note line's draft is saved every half second, so a crash loses at most that.
 

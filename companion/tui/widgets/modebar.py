@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-TYPING_HELP = "Enter save · -15 text back-dates · ^F flag · ^N next · ^T pause · Esc keys · F1"
+TYPING_HELP = "Enter save · -15s text back-dates · ^F flag · ^N next · ^T pause · Esc keys · F1"
 PRACTICE_HELP = ("scratch area: your notes, kept as you type · F2 follow-up · ^O redraw · "
                  "^R score · Esc keys · F1")
 COMMAND_HELP = ("1-0 tick · j/k a ask · n/p/s section · space pause · q + - add · "
