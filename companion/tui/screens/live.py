@@ -45,6 +45,17 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
+# Command mode goes back to typing after this long without a key (session clock).
+COMMAND_IDLE_S = 10.0
+# Command-mode actions that change what was said or where the session is: after them the
+# next key most likely starts a note, so the mode goes back to typing (a burst of letters
+# typed by mistake then moves at most once, and `z` undoes that). Looking around (j/k, the
+# scroll keys), ticks, asked, pause and ratings keep command mode; so does any other action
+# unless it opens a dialog or a screen, which always comes back to typing.
+BACK_TO_TYPING_AFTER = frozenset({
+    "next_section", "previous_section", "skip_section", "reopen_section", "edit_note",
+    "retract_note", "flag", "typing_mode",
+})
 # What a read-only view may still do: look around, never write.
 READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit"})
 
@@ -191,6 +202,8 @@ class LiveScreen(Screen[None]):
         self._unsaved: list[UnsavedNote] = []
         self._unsaved_reason = ""
         self._tick_history: list[tuple[int, str]] = []
+        self._last_key_at = session.clock.monotonic()
+        self._type_on_resume = False
         self.retired = False  # see retire()
 
     # --- building -----------------------------------------------------------------------
@@ -330,12 +343,17 @@ class LiveScreen(Screen[None]):
             count = len(self._unsaved)
             # Short enough for 60 columns; the notification says the rest.
             notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
+        typing_in = (None if self.typing or self.read_only or self.time_up
+                     else self._command_idle_left())
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
-                                              notice, self.practice)
+                                              notice, self.practice, typing_in)
 
     def on_screen_resume(self) -> None:
         if not self.read_only and self.drafts.get(SCREEN):
             self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
+        if self._type_on_resume and not self.read_only:
+            self._type_on_resume = False
+            self.call_after_refresh(self.action_typing_mode)
 
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
@@ -363,6 +381,13 @@ class LiveScreen(Screen[None]):
             self._last_phase = current
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
+        if not self.typing and not self.read_only and not self.time_up and (
+                self.app.screen is self and self.think_until is None):
+            if self._command_idle_left() <= 0:
+                self.action_typing_mode()
+                self._say(f"Back to typing: {COMMAND_IDLE_S:g} s without a key.")
+            else:
+                self._show_mode()  # the countdown to typing
         if self._unsaved:
             self._write_unsaved()
         self._flush_draft()
@@ -390,7 +415,8 @@ class LiveScreen(Screen[None]):
         self._show_mode()
         self.app.bell()
 
-    def on_key(self, event: Key) -> None:
+    async def on_key(self, event: Key) -> None:
+        self._last_key_at = self.session.clock.monotonic()
         if self.time_up and self.practice:
             event.stop()
             event.prevent_default()
@@ -401,6 +427,42 @@ class LiveScreen(Screen[None]):
                 self.action_typing_mode()
             else:
                 self.action_rubric()
+            return
+        if self.typing or self.read_only:
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key, ())
+        if bindings:
+            # A command key, acted on here (not left to bubble up as a binding) so that
+            # the mode can follow the action: see BACK_TO_TYPING_AFTER.
+            event.stop()
+            event.prevent_default()
+            await self._command(bindings[0].action)
+        elif event.is_printable and event.character and not self.note.disabled:
+            # Not a command key: the user is typing. Back to the note line, with the
+            # letter, so nothing typed is lost.
+            event.stop()
+            event.prevent_default()
+            self.action_typing_mode()
+            self._type_into_note(event.character)
+            self._say(f"'{event.character}' is not a command key: back to typing.")
+
+    async def _command(self, action: str) -> None:
+        stack = len(self.app.screen_stack)
+        await self.run_action(action)
+        name = action.split("(")[0]
+        if len(self.app.screen_stack) > stack:
+            self._type_on_resume = True  # a dialog or screen opened: typing when it closes
+        elif name in BACK_TO_TYPING_AFTER and not self.read_only:
+            self.action_typing_mode()
+
+    def _type_into_note(self, character: str) -> None:
+        if isinstance(self.note, Input):
+            self.note.insert_text_at_cursor(character)
+        else:
+            self.note.insert(character)
+
+    def _command_idle_left(self) -> float:
+        return COMMAND_IDLE_S - (self.session.clock.monotonic() - self._last_key_at)
 
     def _flush_draft(self) -> None:
         if not self._draft_dirty or self.read_only:
@@ -426,6 +488,7 @@ class LiveScreen(Screen[None]):
         self.call_after_refresh(self._show_mode)
 
     def action_command_mode(self) -> None:
+        self._last_key_at = self.session.clock.monotonic()
         self.set_focus(None)
         self._show_mode()
 
@@ -552,18 +615,32 @@ class LiveScreen(Screen[None]):
         if self.state.finished:
             return
         was_last = self.state.current == len(self.state.sections) - 1
-        self._do(self.session.next_section)
+        if self._do(self.session.next_section) is None:
+            return
         if was_last:
             self._say("That was the last section: the timer stopped. r or ^R scores the "
-                      "rubric.")
+                      "rubric; Esc z reopens it.")
+        else:
+            self._say_moved("ended")
 
     def action_previous_section(self) -> None:
-        if self._do(self.session.previous_section) is False:
+        moved = self._do(self.session.previous_section)
+        if moved is False:
             self._say("Already at the first section.")
+        elif moved:
+            self._say_moved("left")
 
     def action_skip_section(self) -> None:
-        if not self.state.finished:
-            self._do(self.session.next_section, True)
+        if not self.state.finished and self._do(self.session.next_section, True) is not None:
+            self._say_moved("skipped")
+
+    def _say_moved(self, how: str) -> None:
+        """Every section move says where it went and how to undo it (a key typed in
+        command mode by mistake is one `z` away from undone)."""
+        state = self.state
+        left = state.left if state.left is not None else state.current
+        self._say(f"Section {left + 1} {how}; now {state.current + 1} "
+                  f"({visible(state.section.plan.title)}). Esc z undoes it.")
 
     def action_reopen_section(self) -> None:
         target = section_to_reopen(self.state)

@@ -1,0 +1,166 @@
+"""The live screen's command mode cannot bite (issue 22): which actions keep it, which go back
+to typing, a letter that is not a command key lands in the note line, and ten seconds
+without a key go back to typing (the fake clock, no sleep). Checked on the widgets and in
+the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_live import FIXTURES, Live, _export
+from textual.widgets import Input
+
+from companion.cli.config import Config
+from companion.clock import FakeClock
+from companion.content.library import Library, resolve_plan
+from companion.session import Session
+from companion.store.database import Store
+from companion.tui.screens.live import COMMAND_IDLE_S, LiveScreen
+from companion.tui.widgets.modebar import ModeBar
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    lib = Config(plans=[FIXTURES], config_dir=FIXTURES / "no-user-config").library()
+    assert not lib.problems
+    return lib
+
+
+@pytest.fixture
+def live(tmp_path: Path, library: Library) -> Iterator[Live]:
+    store = Store(tmp_path / "live.db")
+    clock = FakeClock()
+    plan = resolve_plan(library, "t-live", "backend")
+    session = Session.start(plan, clock, store.sink("s1"), session_id="s1", candidate="Sam",
+                            role="backend")
+    yield Live(store, clock, session, library)
+    store.close()
+
+
+def _screen(app) -> LiveScreen:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, LiveScreen)
+    return screen
+
+
+def _unbound_letter(screen: LiveScreen) -> str:
+    """A letter no binding of the screen or the app takes (whatever keys others add)."""
+    bound = set(screen.active_bindings)
+    return next(c for c in "vVGHYTLOMDBgZ" if c not in bound)
+
+
+async def test_the_mode_bar_says_the_mode_in_words_and_colour(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.screen.query_one(ModeBar)
+        assert "TYPING" in _export(app) and not bar.has_class("-command")
+        await pilot.press("escape")
+        text = _export(app)
+        assert "⌘ COMMAND · keys act" in text and "TYPING" not in text
+        assert f"typing in {COMMAND_IDLE_S:g}s" in text
+        assert bar.has_class("-command"), "a background of its own, beside the words"
+        assert "z undoes" in text
+
+
+async def test_a_letter_that_is_not_a_command_goes_into_the_note(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        letter = _unbound_letter(screen)
+        await pilot.press("escape", letter, "e", "s")
+        note = screen.query_one("#note", Input)
+        assert app.focused is note
+        assert note.value == f"{letter}es", "the letter and the ones after it are the note"
+        await pilot.press("enter")
+    assert [r["text"] for r in live.rows("note_added")] == [f"{letter}es"]
+    assert live.rows("section_skipped") == [] and live.rows("note_edited") == []
+
+
+async def test_ticks_navigation_asked_and_pause_keep_command_mode(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _screen(app)
+        await pilot.press("escape", "n")  # to Design, which has signals; back to typing
+        assert screen.typing
+        await pilot.press("escape", "1", "2", "u", "j", "k", "a", "space", "space")
+        assert not screen.typing, "still in command mode"
+        state = live.session.state
+        assert list(state.section.ticked) == ["clarifies"]
+        assert list(state.section.asked) == ["t-design/rate-limiter"]
+        assert state.running
+    assert [(r["signal"], r["on"]) for r in live.rows("signal_toggled")] == [
+        ("clarifies", True), ("baseline", True), ("baseline", False)]
+
+
+@pytest.mark.parametrize(("keys", "event"), [
+    (("x",), "note_retracted"),
+    (("f",), "note_flagged"),
+    (("n",), "section_started"),
+    (("s",), "section_skipped"),
+])
+async def test_an_edit_a_retraction_or_a_move_goes_back_to_typing(
+        live: Live, keys: tuple[str, ...], event: str) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        screen.query_one("#note", Input).value = "a note"
+        await pilot.press("enter", "escape", *keys)
+        assert screen.typing
+        assert app.focused is screen.query_one("#note")
+    assert live.rows(event)
+
+
+@pytest.mark.parametrize("key", ["e", "q", "plus", "minus", "question_mark"])
+async def test_a_dialog_closes_into_typing(live: Live, key: str) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        screen.query_one("#note", Input).value = "a note"
+        await pilot.press("enter", "escape", key)
+        assert app.screen is not screen, "a dialog is open"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.focused is screen.query_one("#note")
+
+
+async def test_ten_seconds_without_a_key_go_back_to_typing(live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = _screen(app)
+        await pilot.press("escape")
+        live.clock.advance(COMMAND_IDLE_S - 1)
+        screen.on_tick()
+        await pilot.pause()
+        assert not screen.typing
+        assert "typing in 1s" in _export(app)
+        await pilot.press("j")  # a key starts the ten seconds again
+        live.clock.advance(COMMAND_IDLE_S - 1)
+        screen.on_tick()
+        assert not screen.typing
+        live.clock.advance(1.5)
+        screen.on_tick()
+        await pilot.pause()
+        assert screen.typing and app.focused is screen.query_one("#note")
+        text = _export(app)
+        assert "TYPING" in text and "Back to typing: 10 s without" in text
+
+
+async def test_words_typed_in_command_mode_move_at_most_once(live: Live) -> None:
+    """The bite of issue 22: "prs" typed in command mode. The first letter that is a
+    move acts (and says how to undo it); the rest are the note line's."""
+    app = live.app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = _screen(app)
+        await pilot.press("escape", "n")  # in Design now
+        await pilot.press("escape", "p", "r", "s")
+        await pilot.pause()
+        assert live.session.state.current == 0
+        assert screen.query_one("#note", Input).value == "rs"
+        assert isinstance(app.screen, LiveScreen), "r did not open the rubric"
+        assert "Esc z undoes it" in _export(app)
+        await pilot.press("escape", "z")
+        assert live.session.state.current == 1
+    assert [r["section"] for r in live.rows("section_reopened")] == [1]
