@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from companion.clock import Clock
@@ -228,18 +229,17 @@ class CompanionApp(App[None]):
         self.push_screen(StatsScreen(self.store, self.library, candidate))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette lists every action of the current screen, with its key."""
+        """The palette lists every action of the current screen and its widgets that may
+        run there, with its key (companion.tui.keymap.screen_bindings)."""
+        from companion.tui.keymap import screen_bindings
+
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for binding in getattr(screen, "BINDINGS", []):
-            if not isinstance(binding, Binding) or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
+        for node, binding, keys in screen_bindings(screen):
+            shown = ", ".join(self.get_key_display(Binding(key, "")) for key in keys)
             yield SystemCommand(
-                f"{binding.description} ({key})",
+                f"{binding.description} ({shown})",
                 binding.tooltip or binding.description,
-                _runner(screen, binding.action),
+                _runner(node, binding.action),
             )
 
     async def action_quit(self) -> None:
@@ -255,9 +255,9 @@ class CompanionApp(App[None]):
         self.exit(message=problem)
 
 
-def _runner(screen: Screen[Any], action: str):  # type: ignore[no-untyped-def]
+def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
     async def run() -> None:
-        await screen.run_action(action)
+        await node.app.run_action(action, node)
 
     return run
 

@@ -67,7 +67,15 @@ class NoteLine(SafeInput):
     become one note, and a note followed at once by ^N could land in the next section.)
     The bindings stay declared for the footer, the help and the palette."""
 
-    BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *TYPING_BINDINGS,
+        # A one-line field has no use for up and down: they move the highlighted question,
+        # as in command mode (Input would otherwise take them, doing nothing).
+        Binding("up", "screen.cursor(-1)", "Previous question", show=False,
+                tooltip="Highlight the previous question", id="typing.cursor_up"),
+        Binding("down", "screen.cursor(1)", "Next question", show=False,
+                tooltip="Highlight the next question", id="typing.cursor_down"),
+    ]
     _IN_ORDER: ClassVar[dict[str, str]] = {
         binding.key: binding.action.removeprefix("screen.")
         for binding in TYPING_BINDINGS if isinstance(binding, Binding)
