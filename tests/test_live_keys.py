@@ -164,3 +164,39 @@ async def test_words_typed_in_command_mode_move_at_most_once(live: Live) -> None
         await pilot.press("escape", "z")
         assert live.session.state.current == 1
     assert [r["section"] for r in live.rows("section_reopened")] == [1]
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)])
+async def test_a_dialog_is_an_overlay_the_timer_and_question_stay_readable(
+        live: Live, size: tuple[int, int]) -> None:
+    app = live.app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        text = _export(app)
+        assert "Ad-hoc question for this section" in text
+        assert "05:00 left" in text, "the timer shows behind the dialog"
+        assert "Tell me about a system you own." in text, "so does the current question"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_long_dialog_title_wraps_at_a_word(tmp_path: Path, library: Library,
+                                                   size: tuple[int, int]) -> None:
+    from companion.tui.screens.text_prompt import TextPrompt
+
+    store = Store(tmp_path / "t.db")
+    clock = FakeClock()
+    plan = resolve_plan(library, "t-live", "backend")
+    session = Session.start(plan, clock, store.sink("s2"), session_id="s2", candidate="Sam")
+    app = Live(store, clock, session, library).app()
+    title = ("Evidence for Communicates trade-offs clearly = 2: what did you see or hear "
+             "that shows it, in the candidate's own words?")
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(TextPrompt(title))
+        await pilot.pause()
+        label = app.screen.query_one("#prompt-title")
+        assert label.size.height >= 2, "the title wraps onto more lines"
+        lines = [line.strip(" │╭╮╰╯─") for line in _export(app).splitlines()]
+        words = " ".join(line for line in lines if line and line in title).split()
+        assert words == title.split(), "every word whole, none cut"
+    store.close()

@@ -55,6 +55,9 @@ async def test_up_and_k_on_the_first_criterion_keep_it_focused(tmp_path: Path) -
         assert isinstance(app.focused, CriterionRow), "focus comes back to a criterion"
         # Digits score it; evidence goes into the evidence dialog, never read as keys.
         await pilot.press("2")
+        shown = _shown(app)
+        assert "Evidence hints" in shown, "the hints stay in sight while the evidence is typed"
+        assert "what did you see or hear?" in shown, "the whole title, wrapped"
         dialog = app.screen.query_one("#text", Input)
         dialog.value = "cached the hot keys"
         await pilot.press("enter")

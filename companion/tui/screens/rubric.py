@@ -290,7 +290,8 @@ class RubricScreen(Screen[None]):
         kept = self.drafts.get(field) if self.drafts else ""
         self.app.push_screen(
             TextPrompt(f"Evidence for {criterion.title} = {level}: what did you see or hear?",
-                       kept or evidence, keep=self.drafts.keep(field) if self.drafts else None),
+                       kept or evidence, keep=self.drafts.keep(field) if self.drafts else None,
+                       context=_hints(self.session.state, criterion)),
             self.drafts.then_clear(field, got) if self.drafts else got,
         )
 
