@@ -339,14 +339,26 @@ class Session:
         if not text.strip():
             raise SessionError("an empty note is not saved")
         section = self.state.current if section is None else section
-        offset = self.state.section_used(section, self.now())
-        self.append(NoteAdded(text=text, section=section, back=back, flagged=flagged,
-                              section_offset=round(offset, 3)))
-        return self.state.notes[-1]
+        now = self.now()
+        offset = self.state.section_used(section, now)
+        # The back-date as applied (it stops at the section start) is what is written.
+        _t, back = self.state.back_dated(section, now, back)
+        event = self.append(NoteAdded(text=text, section=section, back=round(back, 3),
+                                      flagged=flagged, section_offset=round(offset, 3)))
+        note = self.state.note(event.seq)
+        if note is None:  # replay appends every note_added: this cannot be
+            raise SessionError(f"note {event.seq} was saved but is not in the state")
+        return note
+
+    def clock_now(self) -> float:
+        """The interview clock now (pauses excluded): what the timer's total shows."""
+        return self.state.clock(self.now())
 
     def last_note(self) -> Note | None:
+        """The note typed last (notes are listed in time order; a back-dated one can sit
+        before others)."""
         notes = self.state.live_notes()
-        return notes[-1] if notes else None
+        return max(notes, key=lambda n: n.id) if notes else None
 
     def edit_note(self, note_id: int, text: str) -> None:
         if not text.strip():

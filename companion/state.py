@@ -103,6 +103,7 @@ class SessionState:
     reopened: int = 0
     away: float = 0.0  # the wall-clock gap offered at the latest reopen
     events: int = 0
+    visit_clock: float = 0.0  # the interview clock when the current section was entered
 
     # --- time ---
     @property
@@ -121,6 +122,21 @@ class SessionState:
 
     def total_used(self, now: float | None = None) -> float:
         return sum(self.section_used(i, now) for i in range(len(self.sections)))
+
+    def clock(self, now: float | None = None) -> float:
+        """The interview clock: the time the sections have run, pauses excluded (the timer's
+        total). Every stamp the screen and the exports show (notes, asked, ticked) is on
+        this clock, so a note typed during a pause carries the time the clock stopped at."""
+        return self.total_used(now)
+
+    def back_dated(self, section: int, now: float, back: float) -> tuple[float, float]:
+        """(the note's clock time, the back-date applied) for a note typed at session time
+        `now`: back-dating stops at the start of the current visit of its section, and at
+        the session start for a note of an earlier section (saved late)."""
+        clock = self.clock(now)
+        floor = self.visit_clock if section == self.current else 0.0
+        applied = max(0.0, min(back, clock - floor))
+        return clock - applied, applied
 
     @property
     def planned_total(self) -> float:
@@ -210,6 +226,7 @@ def go_to(state: SessionState, index: int, t: float) -> None:
         state.left = state.current  # where an undo (section_reopened) returns to
     state.closed_last = False
     state.current = index
+    state.visit_clock = state.clock(t)
     state.sections[index].visited = True
     start_run(state, t)
 

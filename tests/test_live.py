@@ -106,10 +106,10 @@ async def test_backdated_and_flagged_notes(live: Live) -> None:
         note.value = "late one"
         await pilot.press("enter")
         notes = live.session.state.notes
-        assert [(n.text, n.back, n.flagged) for n in notes] == [
+        assert [(n.text, n.back, n.flagged) for n in notes] == [  # in time order
             ("said they would cache it", 15.0, False),
-            ("key moment", 0.0, True),
             ("late one", 15.0, False),
+            ("key moment", 0.0, True),
         ]
         assert notes[0].t == pytest.approx(45)
         assert [r["flagged"] for r in live.rows("note_added")] == [False, True, False]

@@ -13,6 +13,7 @@ from test_live import FIXTURES, Live, _export
 from textual.widgets import Input
 
 from companion.cli.config import Config
+from companion.cli.launch import create_app
 from companion.clock import FakeClock
 from companion.content.library import Library, resolve_plan
 from companion.session import Session
@@ -200,3 +201,73 @@ async def test_a_long_dialog_title_wraps_at_a_word(tmp_path: Path, library: Libr
         words = " ".join(line for line in lines if line and line in title).split()
         assert words == title.split(), "every word whole, none cut"
     store.close()
+
+
+async def test_note_stamps_and_the_timer_agree_across_a_pause(live: Live) -> None:
+    """The issue's case: a total of 01:45 with the newest note stamped 01:54. Stamps are on
+    the timer's clock, which stops while paused."""
+    app = live.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = _screen(app)
+        live.clock.advance(60)
+        await pilot.press("ctrl+t")  # pause at 01:00
+        live.clock.advance(9)
+        await pilot.press("ctrl+t")  # resume: 9 s paused
+        live.clock.advance(45)
+        screen.query_one("#note", Input).value = "the newest note"
+        await pilot.press("enter")
+        screen.on_tick()
+        await pilot.pause()
+        text = _export(app)
+        assert "total 01:45/30:00" in text
+        assert "✓ saved 01:45: the newest note" in text and "01:54" not in text
+    assert live.session.state.notes[-1].t == pytest.approx(105)
+
+
+async def test_a_back_date_stops_at_the_section_start_and_notes_stay_in_order(
+        live: Live) -> None:
+    app = live.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = _screen(app)
+        live.clock.advance(100)
+        await pilot.press("ctrl+n")  # Design starts at 01:40
+        note = screen.query_one("#note", Input)
+        live.clock.advance(20)
+        note.value = "first in Design"
+        await pilot.press("enter")
+        live.clock.advance(10)
+        note.value = "-5m what they said as the section began"
+        await pilot.press("enter")
+        await pilot.pause()
+        notes = live.session.state.live_notes(1)
+        assert [(n.text, n.t, n.back) for n in notes] == [
+            ("what they said as the section began", 100.0, 30.0),
+            ("first in Design", 120.0, 0.0),
+        ]
+        shown = str(screen.query_one("#notes").render())
+        assert shown.index("01:40") < shown.index("02:00"), "listed in time order"
+    assert [r["back"] for r in live.rows("note_added")] == [0.0, 30.0]
+
+
+@pytest.mark.parametrize(("answer", "used"), [("y", 60 + 65 + 30), ("n", 60 + 30)])
+async def test_resuming_after_a_reopen_asks_whether_to_count_the_time_away(
+        live: Live, answer: str, used: float) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        live.clock.advance(60)
+        await pilot.press("ctrl+q")
+    live.clock.advance(65)
+    reopened = Session.reopen(live.store.events("s1"), live.clock, live.store.sink("s1"),
+                              away=65.0)
+    app = create_app(live.store, live.clock, live.library, reopened, tick=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Reopened after 1m 05s away" in _export(app)
+        await pilot.press("ctrl+t")
+        assert "count the 1m 05s away into this section?" in _export(app)
+        await pilot.press(answer)
+        await pilot.pause()
+        assert reopened.state.running
+        live.clock.advance(30)
+        assert reopened.state.section_used(0, reopened.now()) == pytest.approx(used)
+    gaps = [r["seconds"] for r in live.rows("gap_added")]
+    assert gaps == ([65.0] if answer == "y" else [])

@@ -136,6 +136,26 @@ def test_next_section_at_the_end_stops_the_timer(clock: FakeClock) -> None:
 # --- notes ----------------------------------------------------------------------------------
 
 
+def test_stamps_are_on_the_timers_clock_pauses_excluded(clock: FakeClock) -> None:
+    """One rule for time (issue 22): a note, a tick and an asked question are stamped with
+    the interview clock, the timer's total, which stops while paused."""
+    s = start(clock)
+    clock.advance(60)
+    s.pause()
+    clock.advance(54)  # paused: the clock stays at 01:00
+    during = s.add_note("typed during the pause")
+    assert during.t == 60 == s.clock_now() == s.state.total_used(s.now())
+    s.resume()
+    clock.advance(45)
+    after = s.add_note("after the pause")
+    assert after.t == 105 == s.state.total_used(s.now()), "01:45, as the timer's total"
+    back = s.add_note("back-dated", back=30)
+    assert back.t == 75
+    assert [n.text for n in s.state.notes] == [
+        "typed during the pause", "back-dated", "after the pause"]
+    assert replay(s.events).notes == s.state.notes, "replay gives the same stamps"
+
+
 def test_back_dated_notes(clock: FakeClock) -> None:
     s = start(clock)
     clock.advance(100)
@@ -146,7 +166,11 @@ def test_back_dated_notes(clock: FakeClock) -> None:
     assert note.t == 125 and note.section_offset == 25 and note.section == 1
     assert note.at == clock.wall() - 15
     far = s.add_note("way back", back=600)
-    assert far.t == 0 and far.section_offset == 0  # never below 0
+    # A back-date stops at the start of the section (100 s), not at the session's 00:00.
+    assert far.t == 100 and far.section_offset == 0 and far.back == 40
+    assert s.events[-1].data["back"] == 40, "the back-date applied is what is written"
+    assert [n.text for n in s.state.notes] == ["way back", "said something"], "time order"
+    assert s.last_note() is far, "the last note is the one typed last"
     plain = s.add_note("now")
     assert plain.t == 140 and plain.section_offset == 40
 

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss, span
 from companion.events import SectionReopened
+from companion.lease import HEARTBEAT_S
 from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
 from companion.store.database import LeaseLost, Store, StoreError
@@ -328,8 +329,9 @@ class LiveScreen(Screen[None]):
             f"✓ saved {mmss(last.t)}: {visible(last.text[:300])}" if last else "No notes yet.")
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
-            away.update(f"‖ Reopened after {span(state.away)} away. "
-                        "Esc then A counts that time into this section; ^T resumes without it.")
+            away.update(f"‖ Reopened after {span(state.away)} away (give or take "
+                        f"{HEARTBEAT_S:g} s). ^T resumes and asks whether to count it in; "
+                        "Esc A counts it in now.")
             away.add_class("-shown")
         else:
             away.remove_class("-shown")
@@ -553,7 +555,7 @@ class LiveScreen(Screen[None]):
         if not raw.strip():
             return False
         text, back = parse_note(raw)
-        note = UnsavedNote(text, back or self.backdate, flagged, self.session.now(),
+        note = UnsavedNote(text, back or self.backdate, flagged, self.session.clock_now(),
                            self.state.current)
         note_line.value = ""
         self.backdate = 0.0
@@ -574,7 +576,7 @@ class LiveScreen(Screen[None]):
         """Save one note as typed then; a write the database refuses queues it."""
         # A note saved late (it waited for the database) keeps the moment it was typed: its
         # back-date grows by the wait. Saved at once, it is stamped now, as typed.
-        late = self.session.now() - note.typed_at if note in self._unsaved else 0.0
+        late = self.session.clock_now() - note.typed_at if note in self._unsaved else 0.0
         try:
             self.session.add_note(note.text, note.back + late, note.flagged, note.section)
         except SessionError as err:
@@ -661,6 +663,23 @@ class LiveScreen(Screen[None]):
 
     def action_toggle_pause(self) -> None:
         if self.state.finished:
+            return
+        gap = self.state.away
+        if gap > 0 and not self.state.running:
+            # Resuming after a reopen: the time away is counted in or not, as the user says
+            # (it used to lapse without a word).
+            def chosen(count: bool | None) -> None:
+                if count:
+                    self._do(self.session.add_gap)
+                    self._say(f"Added {span(gap)} to this section.")
+                self._do(self.session.resume)
+
+            from companion.tui.screens.confirm import Confirm
+
+            self.app.push_screen(Confirm(
+                f"Resume: count the {span(gap)} away into this section?",
+                "y counts it, then resumes · n resumes without it (measured from the last "
+                f"heartbeat, to within {HEARTBEAT_S:g} s)"), chosen)
             return
         self._do(self.session.toggle_pause)
 
@@ -854,7 +873,7 @@ class UnsavedNote:
     text: str
     back: float
     flagged: bool
-    typed_at: float  # session time when Enter was pressed
+    typed_at: float  # the interview clock when Enter was pressed
     section: int
 
 
