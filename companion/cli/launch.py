@@ -35,6 +35,26 @@ def create_app(store: Store, clock: Clock, library: Library | None,
                         heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat)
 
 
+def has_terminal() -> bool:
+    """A terminal on stdin and stdout: the full-screen app needs both."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def need_a_terminal(what: str, store: Store | None = None) -> None:
+    """Refuse, before anything is written, to open the full-screen app without a terminal
+    (from a script, a pipe, `</dev/null`): exit 2 with what to do instead."""
+    if has_terminal():
+        return
+    if store is not None:
+        store.close()
+    raise CompanionError(
+        f"{what} opens the full-screen app, which needs a terminal on stdin and stdout; "
+        "run it in a terminal. Commands that print (plans, sessions, export, search, stats, "
+        "validate) work without one.")
+
+
 def _run(app: CompanionApp) -> None:
     try:
         app.run()
@@ -47,6 +67,7 @@ def _run(app: CompanionApp) -> None:
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
             level: str, interviewer: str, library: Library | None = None,
             think: float = 0.0, archetype: str = "") -> None:
+    need_a_terminal(f"`companion {'practice' if plan.mode == 'practice' else 'run'}`", store)
     clock = RealClock()
     session_id = new_session_id()
     try:
@@ -66,6 +87,7 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
 
 def run_resume(store: Store, session_id: str, library: Library | None = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
+    need_a_terminal("`companion resume`", store)
     clock = RealClock()
     try:
         # Read-only asked for: look, take no lease and write nothing (no reopen either).
@@ -130,6 +152,7 @@ def _farewell(session: Session, store: Store) -> None:
 
 
 def open_home(config: Config, library: Library) -> None:
+    need_a_terminal("`companion` with no command")
     try:
         store = Store(config.db_path)
     except StoreError as err:
@@ -142,5 +165,6 @@ def open_home(config: Config, library: Library) -> None:
 
 def open_practice_home(store: Store, library: Library) -> None:
     """The home screen with the plan list narrowed to practice plans."""
+    need_a_terminal("`companion practice`", store)
     with store:
         _run(create_app(store, RealClock(), library, home_filter="practice"))
