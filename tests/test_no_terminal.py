@@ -55,3 +55,23 @@ def test_commands_that_print_work_without_a_terminal(tmp_path: Path) -> None:
     proc = _companion(tmp_path / "c.db", "plans")
     assert proc.returncode == 0, proc.stderr
     assert "t-live" in proc.stdout
+
+
+async def test_content_problems_found_at_start_are_shown_in_the_app(tmp_path: Path) -> None:
+    import html
+    import re
+
+    from companion.cli.config import Config
+    from companion.cli.launch import create_app
+
+    bad = Path(__file__).parent / "fixtures" / "content" / "bad"
+    library = Config(plans=[FIXTURES, bad], config_dir=tmp_path / "none").library()
+    assert library.problems
+    with Store(tmp_path / "c.db") as store:
+        app = create_app(store, FakeClock(), library, tick=10_000)
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await pilot.pause()
+            texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
+            shown = html.unescape("".join(texts)).replace("\xa0", " ")
+            assert "content problem" in shown and "companion validate" in shown
+            assert "bad-plan" in shown

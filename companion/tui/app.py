@@ -22,6 +22,7 @@ from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
 from companion.store.database import LeaseLost, Store, StoreError
+from companion.textsafe import visible
 from companion.tui.drafts import Drafts
 from companion.tui.navigation import Navigator
 
@@ -75,11 +76,24 @@ class CompanionApp(App[None]):
         self.set_interval(self.heartbeat, self.beat)
         if self.start.note:
             self.notify(self.start.note, severity="warning", timeout=10, markup=False)
+        self._tell_content_problems()
         session = self.start.session
         if session is not None and not self.start.read_only and not session.state.finished:
             # Back to the after-call screen the session was on when it was left.
             self.open_after_call(session, self.start.screen)
         self._catch_signals()
+
+    def _tell_content_problems(self) -> None:
+        """Content files left out at start (printed on stderr too, but hidden behind the
+        full screen until it closes): said in the app, with what to run."""
+        problems = self.library.problems if self.library is not None else []
+        if not problems:
+            return
+        first = problems[0]
+        where = visible(f"{first.path}:{first.line}" if first.line else first.path)
+        self.notify(f"{len(problems)} content problem(s): those files were left out "
+                    f"(first: {where}). Run `companion validate` to see every one.",
+                    title="Content problems", severity="error", timeout=30, markup=False)
 
     # --- one holder per session (companion.lease) ------------------------------------------
 
