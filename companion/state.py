@@ -135,7 +135,9 @@ class SessionState:
         the session start for a note of an earlier section (saved late)."""
         clock = self.clock(now)
         floor = self.visit_clock if section == self.current else 0.0
-        applied = max(0.0, min(back, clock - floor))
+        room = max(0.0, clock - floor)
+        # Stopped at the start: by whole seconds, as typed (never "⟲-2.765s").
+        applied = back if back <= room else float(int(room))
         return clock - applied, applied
 
     @property

@@ -134,7 +134,7 @@ async def test_command_mode_ticks_signals_and_marks_questions(live: Live) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+n")  # the Design section has signals and questions
         await pilot.press("escape")
-        assert app.focused is None
+        assert not app.screen.typing and app.screen.command  # type: ignore[attr-defined]
         assert "COMMAND" in _export(app)
         await pilot.press("1", "3", "a", "j", "a")
         section = live.session.state.section

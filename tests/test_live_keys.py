@@ -271,3 +271,15 @@ async def test_resuming_after_a_reopen_asks_whether_to_count_the_time_away(
         assert reopened.state.section_used(0, reopened.now()) == pytest.approx(used)
     gaps = [r["seconds"] for r in live.rows("gap_added")]
     assert gaps == ([65.0] if answer == "y" else [])
+
+
+@pytest.mark.parametrize("key", ["f1", "ctrl+p"])
+async def test_help_by_f1_or_the_palette_also_closes_into_typing(live: Live, key: str) -> None:
+    app = live.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        await pilot.press("escape", key)
+        assert app.screen is not screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.typing

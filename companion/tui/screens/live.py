@@ -87,6 +87,9 @@ class NoteLine(SafeInput):
         self._commit = commit
 
     async def _on_key(self, event: Key) -> None:
+        screen = self.screen
+        if isinstance(screen, LiveScreen) and await screen.command_key(event):
+            return
         if event.key == "enter" or event.key in self._IN_ORDER:
             event.stop()
             event.prevent_default()
@@ -213,6 +216,10 @@ class LiveScreen(Screen[None]):
         self._tick_history: list[tuple[int, str]] = []
         self._last_key_at = session.clock.monotonic()
         self._type_on_resume = False
+        # Command mode keeps the focus on the note line, which hands each key to
+        # command_key() as it arrives: keys act in the order typed, and the switch back to
+        # typing (a letter that is not a command key) loses nothing, even in a burst.
+        self.command = False
         self.retired = False  # see retire()
 
     # --- building -----------------------------------------------------------------------
@@ -261,7 +268,7 @@ class LiveScreen(Screen[None]):
 
     @property
     def typing(self) -> bool:
-        return self.focused is self.note
+        return self.focused is self.note and not self.command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.read_only and action not in READ_ONLY_ACTIONS:
@@ -358,6 +365,12 @@ class LiveScreen(Screen[None]):
         self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
                                               notice, self.practice, typing_in)
 
+    def on_screen_suspend(self) -> None:
+        # Whatever opened over command mode (a dialog, help by F1, the palette, the
+        # rubric), the screen comes back typing.
+        if not self.typing and not self.read_only and not self.time_up:
+            self._type_on_resume = True
+
     def on_screen_resume(self) -> None:
         if not self.read_only and self.drafts.get(SCREEN):
             self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
@@ -418,6 +431,7 @@ class LiveScreen(Screen[None]):
         """Practice has a hard stop: the screen says so, the overrun keeps counting for the
         record, and the next key moves on: to the next section, or after the last to scoring."""
         self.time_up = True
+        self.command = False
         self.set_focus(None)
         last = self.state.current == len(self.state.sections) - 1
         self.notice = ("TIME IS UP: the overrun is being counted. Press any key to "
@@ -499,11 +513,42 @@ class LiveScreen(Screen[None]):
 
     def action_command_mode(self) -> None:
         self._last_key_at = self.session.clock.monotonic()
-        self.set_focus(None)
+        if self.read_only or self.note.disabled:
+            self.set_focus(None)
+        else:
+            self.command = True
+            self.set_focus(self.note)  # at once, not after a refresh: see command_key
         self._show_mode()
 
     def action_typing_mode(self) -> None:
-        self.note.focus()
+        self.command = False
+        if not self.note.disabled and self.note.display:
+            self.set_focus(self.note)
+        self._show_mode()
+
+    async def command_key(self, event: Key) -> bool:
+        """A key that reached the note line (or the practice scratch area) in command mode:
+        True when it was a command and has acted. A letter that is not a command key goes
+        back to typing and into the line, in order with the keys around it."""
+        if not self.command:
+            return False
+        self._last_key_at = self.session.clock.monotonic()
+        bindings = self._bindings.key_to_bindings.get(event.key, ())
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            await self._command(bindings[0].action)
+            return True
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_typing_mode()
+            return True
+        if event.is_printable and event.character:
+            self.command = False  # the widget types the letter itself
+            self._show_mode()
+            self._say(f"'{event.character}' is not a command key: back to typing.")
+        return False
 
     def key_enter(self) -> None:
         if not self.typing:
