@@ -154,3 +154,22 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert "odd-name" in load_library_cached(sources, cache).plans
     assert "odd-name" in load_library_cached(sources, cache).plans  # and from the cache
+
+
+def test_any_file_under_kits_is_in_the_key_and_odd_entries_do_not_break_it(
+        tmp_path: Path) -> None:
+    from companion.content.cache import _key
+
+    sources = _copy(tmp_path)
+    kits = tmp_path / "kits" / "deep" / "er"
+    kits.mkdir(parents=True)
+    (tmp_path / "kits" / "gone").symlink_to(tmp_path / "nowhere")  # a broken link
+    (tmp_path / "kits" / "loop").symlink_to(tmp_path / "kits")  # a linked folder: not entered
+    before = _key(sources)
+    (kits / "data.csv").write_text("a,b\n")
+    after = _key(sources)
+    assert after != before and str(kits / "data.csv") in after
+    assert "loop" not in after and "gone" not in after
+    (kits / "data.csv").write_text("a,c\n")  # same size: the change time still moves
+    os.utime(kits / "data.csv", ns=(0, 0))
+    assert _key(sources) != after

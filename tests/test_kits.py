@@ -45,14 +45,22 @@ SPOKEN = {
     "system-design-45": "the design brief is the question, read out",
     "team-interview-product": "the product manager reads the brief written in the prompt",
 }
+# Generic plans for the team's own material; the library's own material has its own plans.
+GENERIC = {
+    "guide-takehome-walkthrough": "the team's own take-home; the library's take-homes have "
+                                  "their own walkthrough plans, which ship their briefs",
+}
 
 
 def test_every_plan_that_refers_to_material_ships_it() -> None:
-    referring = {pid for pid in LIB.plans if MATERIAL.search(_plan_text(pid))} - set(SPOKEN)
+    referring = ({pid for pid in LIB.plans if MATERIAL.search(_plan_text(pid))}
+                 - set(SPOKEN) - set(GENERIC))
     assert {"backend-takehome-review", "guide-api-client-pairing",
             "guide-delivery-troubleshooting", "guide-frontend-live-coding"} <= referring
     without = sorted(pid for pid in referring if not LIB.plans[pid].kit)
     assert not without, f"these plans refer to material they do not ship: {without}"
+    for pid in GENERIC:
+        assert "generic" in LIB.plans[pid].description.lower(), pid
     for plan in LIB.plans.values():
         for attachment in plan.kit:
             path = Path(attachment.path)
@@ -460,3 +468,30 @@ def test_the_frontend_mock_answers_as_its_description_says() -> None:
     assert module.respond("/api/items/it-209")[1]["description"] == ""
     assert module.respond("/api/items/it-210")[1]["author"]["avatar_url"] is None
     assert module.respond("/api/items/nope")[0] == 404
+
+
+@pytest.mark.parametrize(("plan_id", "provided"), [
+    ("guide-code-walkthrough", "provided library"),
+    ("guide-appsec-walkthrough", "provided application"),
+])
+def test_walkthroughs_of_own_code_are_fair_and_safe(plan_id: str, provided: str) -> None:
+    """Candidates may bring their own code: the brief says never an employer's confidential
+    code, offers the provided alternative, and says both are assessed the same; the
+    interviewer's guidance says the same."""
+    plan = LIB.plans[plan_id]
+    assert plan.brief is not None
+    brief = " ".join(Path(plan.brief.path).read_text(encoding="utf-8").split()).lower()
+    assert "confidential" in brief and "employer" in brief
+    assert provided in brief and "the default" in brief
+    assert "scored on the same things" in brief and "not a disadvantage" in brief
+    guidance = " ".join(plan.sections[0].guidance.split()).lower()
+    assert "never ask for a copy" in guidance and "same criteria" in guidance
+    assert "confidential" in " ".join(plan.description.split()).lower()
+
+
+def test_the_ai_eval_brief_states_its_deadline_and_what_happens_then() -> None:
+    plan = LIB.plans["guide-ai-eval-review"]
+    assert plan.brief is not None
+    brief = " ".join(Path(plan.brief.path).read_text(encoding="utf-8").split())
+    assert "7 calendar days" in brief and "At the end of the 7 days, send what you have" in brief
+    assert "within 5 working days" in brief and "7 calendar days" in plan.description

@@ -299,3 +299,42 @@ def test_message_templates_are_shown_for_every_decline() -> None:
                   "The role is filled or closed", "Hold", "feedback, in four parts"):
         assert title in result.stdout, title
     assert result.stdout.count("\\(first name\\)") >= 6
+
+
+# --- Must-haves: one meaning in the docs, the loops, the rubrics and the debrief ------------
+
+
+MUST_HAVE_CRITERIA = {"resume-screen": "must-have-evidence", "recruiter-screen": "must-haves"}
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOPS))
+def test_each_loop_checks_the_must_haves_before_any_interview(lib: Library, loop_id: str) -> None:
+    loop = lib.loops[loop_id]
+    description = " ".join(loop.description.split())
+    assert "Must-haves are the role's written requirements" in description
+    assert "docs/formats.md" in description and "no gaps" in description
+    rubrics = [lib.plans[p].rubric for p in loop.plans]
+    first_check = next(i for i, r in enumerate(rubrics) if r in MUST_HAVE_CRITERIA)
+    scored = [i for i, r in enumerate(rubrics) if r and r not in MUST_HAVE_CRITERIA]
+    assert first_check < min(scored), f"{loop_id}: an interview comes before the must-haves"
+    for rubric_id, criterion in MUST_HAVE_CRITERIA.items():
+        assert criterion in {c.id for c in lib.rubrics[rubric_id].criteria}
+    assert "stage-debrief" in loop.plans
+    screen = next(p for p in loop.plans if lib.plans[p].rubric == "recruiter-screen")
+    asked = [lib.banks[p.id.partition("/")[0]].question(p.id.partition("/")[2])
+             for s in resolve_plan(lib, screen, role=None, level=None).sections
+             for p in s.prompts if "/" in p.id]
+    assert any(q is not None and "must-haves" in q.criteria for q in asked), screen
+
+
+def test_the_debrief_and_the_docs_define_must_haves_the_same_way(lib: Library) -> None:
+    from pathlib import Path
+
+    agenda = " ".join(" ".join(lib.plans["stage-debrief"].agenda).split())
+    assert "Must-haves (the role's written requirements)" in agenda
+    assert "Every gap in the export" in agenda and "no written evidence" in agenda
+    assert "evidence at 1 or above" not in agenda  # the old rule, which the export cannot check
+    docs = " ".join((Path(__file__).resolve().parent.parent / "docs" / "formats.md")
+                    .read_text(encoding="utf-8").split())
+    assert "**Must-haves** are the role's written requirements" in docs
+    assert "A low score with evidence is not a gap" in docs

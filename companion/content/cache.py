@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from companion import __version__, model
-from companion.content.library import Library, Source, kit_files, listing, load_library
+from companion.content.library import Library, Source, kit_file_stats, listing, load_library
 from companion.content.located import Problem
 from companion.content.safefile import read_regular
 from companion.files import write_atomic
@@ -204,9 +204,12 @@ def _key(sources: list[Source]) -> str:
         files, unreadable = listing(source)
         entries.append([source.label, [str(d) for d in source.dirs],
                         [str(p) for p in unreadable]])
-        for path in [*files, *kit_files(source)]:  # a plan's attachments are checked on load
-            st = os.stat(path)
-            entries.append([str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
+        named = {str(path) for path in files}
+        stats = [(str(path), os.stat(path)) for path in files]
+        # A plan's attachments are checked on load (the content files among them once).
+        stats += [item for item in kit_file_stats(source) if item[0] not in named]
+        for name, st in stats:
+            entries.append([name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev,
                             st.st_ctime_ns])
     return json.dumps(entries, ensure_ascii=False)
 

@@ -12,9 +12,10 @@ on one at a time, in the order of mock-behaviour.md, from a second terminal:
     curl localhost:8080/_mock/switches                        # what is on
     curl -X POST localhost:8080/_mock/reset                   # between candidates
 
-Switches: labels, retry-5xx, rate-limit-429, timeouts-hangs, etag-cache, token-refresh,
-parallel-details. Failures are counted, not random (every 20th request is a 503, every 50th
-hangs), so every candidate meets exactly the same conditions.
+The 60-minute plan uses four switches: labels, retry-5xx, rate-limit-429, timeouts-hangs.
+Three more (etag-cache, token-refresh, parallel-details) serve further steps of the bank that
+the plan does not ask; leave them off. Failures are counted, not random (every 20th request
+is a 503, every 50th hangs), so every candidate meets exactly the same conditions.
 """
 
 from __future__ import annotations
