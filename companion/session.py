@@ -195,13 +195,17 @@ class Session:
 
     @classmethod
     def reopen(cls, events: list[Event], clock: Clock, sink: Sink,
-               away: float | _Unset | None = UNSET) -> Session:
+               away: float | _Unset | None = UNSET, ran: float = 0.0) -> Session:
         """Open a session after a quit or crash: it comes back paused, with the time away
         offered: `away` as measured from the last heartbeat (companion.lease), None when it
         cannot be known (a wall clock that went back), or by default the wall-clock time
-        since the last event."""
+        since the last event. `ran`: how long a running session went on after its last
+        event (until its last heartbeat): the interview went on, so its section counts it,
+        and the clock reads as it did when the app died."""
         session = cls(events, clock, sink)
         if not session.state.finished:
+            if session.state.running and ran > 0:
+                session._t_base += ran
             if isinstance(away, _Unset):
                 away = clock.wall() - session.state.last_at
             gap = 0.0 if away is None else max(0.0, away)
