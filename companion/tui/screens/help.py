@@ -24,7 +24,7 @@ NOTE_SYNTAX = """Notes
 Modes
   ✎ TYPING: the note line has focus. Letters go to the note; ctrl and F keys act.
   ⌘ COMMAND (Esc): single keys act; the mode line says so on its own colour. Ticks, j/k,
-    a, u and space keep it. Back to typing: Enter or i; a section move, an edit, a
+    a, u, A, w and space keep it. Back to typing: Enter or i; a section move, an edit, a
     retraction or a flag; anything that opens a dialog (on closing it); 10 s without a key;
     and a letter that is not a command key, which goes into the note line (nothing typed
     is lost). z undoes the last next, skip or previous (Esc z from typing).
