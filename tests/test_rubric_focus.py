@@ -73,7 +73,7 @@ async def test_up_and_k_on_the_first_criterion_keep_it_focused(tmp_path: Path) -
 async def test_practice_shows_where_the_focus_is_and_the_post_mortem_as_written(
         tmp_path: Path) -> None:
     store, session, app = _app(tmp_path, "t-practice")
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await pilot.press("ctrl+r")
         screen = app.screen
         assert isinstance(screen, RubricScreen)
@@ -82,7 +82,8 @@ async def test_practice_shows_where_the_focus_is_and_the_post_mortem_as_written(
         assert "Post-mortem: not written yet (needed for a 2)" in text
         assert "WRITING" not in text
         area = screen.query_one("#postmortem", TextArea)
-        area.focus()
+        await pilot.press("tab")  # from criterion 1 straight to the post-mortem
+        assert app.focused is area
         await pilot.pause()
         text = _shown(app)
         assert "▶ Post-mortem: WRITING" in text and "▶ 1." not in text
@@ -90,10 +91,13 @@ async def test_practice_shows_where_the_focus_is_and_the_post_mortem_as_written(
         assert screen._flush_postmortem()
         await pilot.pause()
         assert "Post-mortem: written" in _shown(app)
-        await pilot.press("shift+tab")
+        await pilot.press("tab")  # and back to the criterion it came from
         await pilot.pause()
-        assert isinstance(app.focused, CriterionRow)
+        assert app.focused is screen.query(CriterionRow).first()
         assert "WRITING" not in _shown(app)
+        await pilot.press("m")  # a letter that does nothing on a criterion says so
+        await pilot.pause()
+        assert "post-mortem." in _shown(app) and "score it" in _shown(app)
     assert session.state.postmortem == "What went well: numbers first."
     assert [e.type for e in store.events("r1")].count("postmortem_set") == 1
     store.close()

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -219,6 +220,25 @@ class RubricScreen(Screen[None]):
         target = rows[max(0, min(len(rows) - 1, index + step))] if index >= 0 else (
             self._last_row or rows[0])
         target.focus()
+
+    def on_key(self, event: Key) -> None:
+        """Tab goes between the criteria and the post-mortem (not criterion to criterion:
+        j/k do that), and a letter that does nothing on a criterion says where text goes,
+        instead of vanishing."""
+        area = self.query(AutosaveArea)
+        if event.key in ("tab", "shift+tab") and area:
+            event.stop()
+            event.prevent_default()
+            if isinstance(self.focused, AutosaveArea):
+                rows = list(self.query(CriterionRow))
+                if rows:
+                    (self._last_row if self._last_row in rows else rows[0]).focus()
+            else:
+                area.first().focus()
+        elif (isinstance(self.focused, CriterionRow) and event.is_printable
+              and event.key not in self._bindings.key_to_bindings):
+            self._say("On a criterion, 0 1 2 score it and Enter writes the evidence"
+                      + ("; Tab goes to the post-mortem." if area else "."))
 
     def on_descendant_blur(self) -> None:
         self.call_after_refresh(self._keep_focus)
