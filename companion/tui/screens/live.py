@@ -362,8 +362,11 @@ class LiveScreen(Screen[None]):
             notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
         typing_in = (None if self.typing or self.read_only or self.time_up
                      else self._command_idle_left())
-        self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
-                                              notice, self.practice, typing_in)
+        bars = self.query("#mode")
+        if not bars:
+            return  # not composed yet, or torn down (the app moved on to another stack)
+        bars.first(ModeBar).show(self.typing, self.backdate, self.bell, notice,
+                                 self.practice, typing_in)
 
     def on_screen_suspend(self) -> None:
         # Whatever opened over command mode (a dialog, help by F1, the palette, the
@@ -376,7 +379,7 @@ class LiveScreen(Screen[None]):
             self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
         if self._type_on_resume and not self.read_only:
             self._type_on_resume = False
-            self.call_after_refresh(self.action_typing_mode)
+            self.action_typing_mode()
 
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
