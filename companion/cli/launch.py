@@ -87,8 +87,22 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
 
 def run_resume(store: Store, session_id: str, library: Library | None = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
-    need_a_terminal("`companion resume`", store)
     clock = RealClock()
+    if not has_terminal():
+        # Held elsewhere: that is the first thing to know (and a terminal the second).
+        from companion.lease import is_stale
+
+        try:
+            lease = store.lease(session_id)
+        except StoreError as err:
+            store.close()
+            raise CompanionError(str(err)) from None
+        if lease is not None and not is_stale(lease, clock):
+            store.close()
+            raise CompanionError(f"session {session_id} is open in another terminal: held by "
+                                 f"{lease.words()}. In a terminal, open it with --read-only, "
+                                 "or take it over with --take-over")
+        need_a_terminal("`companion resume`", store)
     try:
         # Read-only asked for: look, take no lease and write nothing (no reopen either).
         opened = (Opened(None) if read_only
