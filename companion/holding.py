@@ -74,3 +74,45 @@ def _refuse(event: Event, summary: ListingRow) -> None:
 def open_read_only(store: Store, session_id: str, clock: Clock) -> Session:
     """The session as it is now, to look at: any write is refused."""
     return Session(store.events(session_id), clock, _refuse)
+
+
+class NotAmendable(StoreError):
+    """A session that cannot be amended here (the message says why and what to do)."""
+
+
+def amend_problem(row: dict[str, object] | None, session_id: str) -> str | None:
+    """Why this session (its listing row) cannot be amended in this database, or None."""
+    if row is None:
+        return f"no session {session_id}; `companion sessions` lists them"
+    source = str(row.get("source") or "local")
+    if source != "local":
+        who = source.removeprefix("import:") or "another interviewer"
+        return (f"session {session_id} was imported from {who}: it is their scorecard, and "
+                "only they can amend it (in their own companion, then export it again)")
+    status = row.get("status")
+    if status == "abandoned":
+        return f"session {session_id} was abandoned: there is no scorecard to amend"
+    if status != "ended":
+        return (f"session {session_id} has not ended ({status}): resume it with "
+                f"`companion resume {session_id}`")
+    return None
+
+
+def open_to_amend(store: Store, session_id: str, clock: Clock, *, take_over: bool = False,
+                  current: Session | None = None) -> Opened:
+    """An ended session of this database, held (its lease taken) to change its scores,
+    recommendation, summary or post-mortem after the end. Raises NotAmendable. `current`:
+    the session as this process has it open, kept when this process holds it already
+    (nobody else can have written to it)."""
+    problem = amend_problem(store.session(session_id), session_id)
+    if problem:
+        raise NotAmendable(problem)
+    if session_id in store.held:  # this process holds it already (the summary screen)
+        if current is not None and current.id == session_id:
+            return Opened(current)
+        return Opened(Session(store.events(session_id), clock, store.sink(session_id)))
+    held_by = store.take_lease(new_lease(session_id, clock),
+                               stale=lambda lease: is_stale(lease, clock), take_over=take_over)
+    if held_by is not None:
+        return Opened(None, held_by)
+    return Opened(Session(store.events(session_id), clock, store.sink(session_id)))

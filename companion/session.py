@@ -385,19 +385,34 @@ class Session:
         crit = next(c for c in rubric.criteria if c.id == criterion)
         if crit.needs_postmortem and score == 2 and not self.state.postmortem.strip():
             raise SessionError(f"'{crit.title}' can score 2 only once a post-mortem is written")
+        current = self.state.scores.get(criterion)
+        if self._unchanged(current is None if score is None else (
+                current is not None and (current.score, current.evidence) == (score, evidence))):
+            return
         self.append(ScoreSet(criterion=criterion, score=score, evidence=evidence))
 
     def set_recommendation(self, value: str | None) -> None:
         scale = self.state.plan.recommendation_scale
         if value is not None and value not in scale:
             raise SessionError(f"recommendation must be one of: {', '.join(scale)}")
+        state = self.state
+        if self._unchanged(state.recommendation == value and (
+                value is not None or state.recommendation_skipped)):
+            return
         self.append(RecommendationSet(value=value))
 
     def set_summary(self, text: str) -> None:
-        self.append(SummarySet(text=text))
+        if not self._unchanged(self.state.summary == text):
+            self.append(SummarySet(text=text))
 
     def set_postmortem(self, text: str) -> None:
-        self.append(PostmortemSet(text=text))
+        if not self._unchanged(self.state.postmortem == text):
+            self.append(PostmortemSet(text=text))
+
+    def _unchanged(self, same: bool) -> bool:
+        """After the end every write is an amendment on record (docs/exports.md): one that
+        changes nothing is not written."""
+        return same and self.state.finished
 
     def end(self) -> None:
         """End the session (once: ending an ended one, as finishing a pending scorecard

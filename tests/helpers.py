@@ -162,3 +162,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = N
     result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
+
+
+def recent_text(screen: Any) -> str:
+    """Home's Recent list as it reads, one session a line (Textual imported here only)."""
+    from textual.widgets import OptionList
+
+    recent = screen.query_one("#recent", OptionList)
+    return "\n".join(str(recent.get_option_at_index(i).prompt)
+                     for i in range(recent.option_count))

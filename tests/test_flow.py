@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import recent_text
 from textual.widgets import Input, OptionList, TextArea
 
 from companion.cli.config import Config
@@ -32,6 +33,7 @@ def library() -> Library:
     return lib
 
 
+
 def shown(app) -> str:  # type: ignore[no-untyped-def]
     texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
     return html.unescape("".join(texts)).replace("\xa0", " ")
@@ -49,7 +51,7 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
     app = create_app(store, clock, library, tick=10_000)
     async with app.run_test(size=size) as pilot:
         assert isinstance(app.screen, HomeScreen)
-        assert "No finished sessions yet" in str(app.screen.query_one("#recent").render())
+        assert "No finished sessions yet" in recent_text(app.screen)
         home = app.screen
         home.query_one("#filter", Input).value = "test design"
         await pilot.pause()
@@ -91,11 +93,11 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
         assert f"companion export {sid}" in text
         await pilot.press("h")
         assert isinstance(app.screen, HomeScreen)
-        recent = str(app.screen.query_one("#recent").render())
+        recent = recent_text(app.screen)
         # Against anchoring: the last candidate's scores are one key away, not on screen.
         assert "Ada Example" in recent and "scored" in recent and "3/4" not in recent
         await pilot.press("f2")
-        recent = str(app.screen.query_one("#recent").render())
+        recent = recent_text(app.screen)
         assert "Ada Example" in recent and "3/4" in recent and "yes" in recent
     types = event_types(store, sid)
     assert types[0] == "session_started"
@@ -234,7 +236,7 @@ async def test_run_opens_on_the_live_screen_and_leaves_it_behind(tmp_path: Path,
         first = app.screen
         assert isinstance(first, LiveScreen) and app.screen_stack == [first]
         await end_and_go_home(pilot)
-        assert first.retired and "C" in str(app.screen.query_one("#recent").render())
+        assert first.retired and "C" in recent_text(app.screen)
         home = app.screen
         home.query_one("#filter", Input).value = "test design"
         await pilot.pause()

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import recent_text
 from textual.widgets import Input, OptionList, TextArea
 
 from companion.cli.config import Config
@@ -32,6 +33,7 @@ def library() -> Library:
     lib = Config(config_dir=FIXTURES / "none", plans=[FIXTURES]).library()
     assert not lib.problems
     return lib
+
 
 
 def shown(app) -> str:  # type: ignore[no-untyped-def]
@@ -151,17 +153,17 @@ async def test_earlier_interviews_show_as_scored_and_four_a_day_suggest_a_pause(
     app = create_app(store, clock, library, tick=10_000)
     async with app.run_test(size=(120, 60)) as pilot:
         home = app.screen
-        recent = str(home.query_one("#recent").render())
+        recent = recent_text(home)
         assert "Person 3" in recent and "scored" in recent
         assert "3/4" not in recent and "yes" not in recent
         note = home.query_one("#pause-note")
         assert note.display and "4 interviews today" in str(note.render())
         await pilot.press("f2")
-        recent = str(home.query_one("#recent").render())
+        recent = recent_text(home)
         assert "3/4" in recent and "yes" in recent
         assert "Scores" in shown(app)  # the key is in the footer
         await pilot.press("f2")
-        assert "3/4" not in str(home.query_one("#recent").render())
+        assert "3/4" not in recent_text(home)
     store.close()
 
 

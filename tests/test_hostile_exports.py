@@ -278,6 +278,8 @@ def test_every_format_on_stdout_has_no_raw_escape(tmp_path: Path) -> None:
         assert_no_raw_controls(result.stdout, crlf=fmt == "csv")
         if fmt == "json":
             assert "\\u001b]0;pwned\\u0007" in result.stdout
+        elif FORMATS[fmt].ats:  # an ATS shape holds no name (the ATS has the candidate)
+            assert "\ufffdisolate\ufffd" in result.stdout.replace("\\ufffd", "\ufffd")
         else:
             assert "\u241b" in result.stdout and "pwned\u2407" in result.stdout  # ␛ ␇
     debrief_md = run("--db", str(db), "export", "--candidate", "Sam \x1b]0;pwned\x07 Lee")

@@ -234,11 +234,13 @@ def test_amendment_after_sealing(store: Store) -> None:
     assert r["seal"]["amendments"] == [{"seq": r["seal"]["covers"] + 1, "type": "summary_set",
                                         "at": iso(clock.wall()), "what": "summary rewritten"}]
     md = session_markdown(r)
-    assert "## Summary (amended after sealing)" in md
+    words = f"amended {iso(clock.wall())[11:16]} UTC, 1 h after the end, after the seal"
+    assert r["amendments"][0]["words"] == words
+    assert f"## Summary ({words})" in md
     assert "**Amended after sealing** (not covered by the seal): summary rewritten" in md
-    assert "amended after sealing" in session_html(r)
+    assert words in session_html(r)
     rows = list(csv.DictReader(io.StringIO(session_csv(r), newline="")))
-    assert rows[-2]["type"] == "summary_set" and rows[-2]["value"] == "amended after seal"
+    assert rows[-2]["type"] == "summary_set" and rows[-2]["value"] == words
     assert rows[-1]["type"] == "seal" and rows[-1]["value"].startswith("sha256:")
     jsonschema.Draft202012Validator(SCHEMA).validate(r)
     # What may follow the end may follow the seal, as an amendment (a pending scorecard
@@ -259,7 +261,8 @@ def test_exports_show_the_seal_and_say_what_it_protects(store: Store) -> None:
     seal_session(store, "ada00001", clock, None)
     r = sealed_report(store, "ada00001")
     jsonschema.Draft202012Validator(SCHEMA).validate(r)
-    assert list(r) == [k for k in SCHEMA["properties"] if k != "archetype"]  # none chosen
+    assert list(r) == [k for k in SCHEMA["properties"]
+                       if k not in ("archetype", "amendments")]  # none chosen, none made
     assert r["seal"]["digest"] in session_markdown(r)
     assert "only detects accidental edits" in session_markdown(r)
     assert "only detects accidental edits" in session_html(r)

@@ -21,9 +21,11 @@ from companion.textsafe import one_line, printable
 
 if TYPE_CHECKING:
     from companion.content.library import Library
+    from companion.panel.reveal import Hidden
 
-__all__ = ["common_options", "config_of", "load_content", "matched_words", "one_line",
-           "open_store", "print_problems", "resolve_session_id", "say_matches", "write_private"]
+__all__ = ["common_options", "config_of", "hidden_now", "load_content", "matched_words",
+           "one_line", "open_store", "panel_config_dir", "print_problems",
+           "resolve_session_id", "say_matches", "sees_all", "write_private"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,3 +169,30 @@ def write_private(path: Path, text: str, force: bool) -> None:
                   else "")
         raise CompanionError(f"cannot write {path}: {err.strerror or err}; {kept}."
                              f"{advice}") from None
+
+
+# --- the panel's display rule (companion.panel.reveal) -------------------------------------------
+
+
+def panel_config_dir(ctx: click.Context) -> Path:
+    from companion.paths import user_config_dir
+
+    return config_of(ctx).config_dir or user_config_dir()
+
+
+def sees_all(ctx: click.Context) -> bool:
+    """Whether this user is the organiser of their panel (and sees every scorecard)."""
+    from companion.panel.sharing import viewer_sees_all
+
+    return viewer_sees_all(panel_config_dir(ctx))
+
+
+def hidden_now(ctx: click.Context, store: Store) -> Hidden:
+    """The panel scorecards this user may not see yet: every command that shows sessions
+    leaves them out and counts them (companion.panel.reveal)."""
+    from companion.panel.reveal import hidden_scorecards
+
+    try:
+        return hidden_scorecards(store, sees_all=sees_all(ctx))
+    except StoreError as err:
+        raise CompanionError(str(err)) from None

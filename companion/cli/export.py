@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from companion.cli.common import common_options, one_line, open_store, say_matches
+from companion.cli.common import common_options, hidden_now, one_line, open_store, say_matches
 from companion.errors import CompanionError
 from companion.export.formats import FORMATS
 from companion.store.database import (
@@ -39,8 +39,9 @@ MAX_DAYS = 36_500  # a hundred years
               help="Debrief: every interview session of this candidate (name, any case, or "
                    "stable id) side by side, instead of one session.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
-              help="md (default), json, csv or html; the debrief: md or html. Without it, "
-                   "taken from the -o file's extension.")
+              help="md (default), json, csv, html or text; greenhouse, lever or ashby for "
+                   "an applicant-tracking system (docs/exports.md); the debrief: md or html. "
+                   "Without it, taken from the -o file's extension.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (created with mode 0600) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
@@ -89,8 +90,9 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, candidate:
         try:
             if candidate:
                 say_matches(store, candidate)
+            hidden = hidden_now(ctx, store)
             results = search_results(store, words, candidate=candidate, limit=limit,
-                                     latest=latest)
+                                     latest=latest, exclude=hidden.ids)
         except StoreError as err:
             raise CompanionError(str(err)) from None
     hits = results.hits
@@ -305,6 +307,11 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
                                      "notes for good?", default=False):
                     click.echo("Nothing deleted.")
                     ctx.exit(1)
+            # The panel folder first, like the files: an interrupted purge finds the
+            # sessions again and finishes.
+            from companion.cli.panelgit import erase_from_panel
+
+            panel_words = erase_from_panel(ctx, rows, whole_person=bool(candidate))
             deleted_files, failed_files = delete_kept_files(rows)
             counts = store.purge(ids, wait=wait, after_step=hook)
         except StoreError as err:
@@ -322,6 +329,8 @@ def purge(ctx: click.Context, days: int | None, candidate: str | None,
     if counts["finished_earlier"]:
         click.echo(f"It also finished {counts['finished_earlier']} erasure(s) an earlier "
                    "purge had left pending.")
+    for line in panel_words:
+        click.echo(line)
     for line in NOT_REACHED:
         click.echo(f"Not reached by purge: {line}.")
     if counts["pending"]:

@@ -11,7 +11,13 @@ from companion.cli.config import Config
 from companion.clock import Clock, RealClock
 from companion.content.library import Library
 from companion.errors import CompanionError
-from companion.holding import Opened, hold_new, open_for_writing, open_read_only
+from companion.holding import (
+    Opened,
+    hold_new,
+    open_for_writing,
+    open_read_only,
+    open_to_amend,
+)
 from companion.model import SessionPlan
 from companion.session import Session, new_session_id
 from companion.store.database import Store, StoreError
@@ -24,15 +30,27 @@ def create_app(store: Store, clock: Clock, library: Library | None,
                session: Session | None = None, draft: str = "", tick: float = 0.5,
                *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
                read_only: bool = False, note: str = "", screen: str = "",
-               heartbeat: float | None = None) -> CompanionApp:
-    """The one app factory, used by the commands and the tests."""
+               heartbeat: float | None = None, sees_all: bool | None = None,
+               amend: bool = False) -> CompanionApp:
+    """The one app factory, used by the commands and the tests. `amend`: `session` has
+    ended and is held; the app opens on its summary with the rubric over it."""
     from companion.lease import HEARTBEAT_S
     from companion.tui.app import CompanionApp, Start
 
     return CompanionApp(store, clock, library,
-                        Start(session, draft, think, home_filter, read_only, note, screen),
+                        Start(session, draft, think, home_filter, read_only, note, screen,
+                              amend),
                         tick=tick, seed=seed,
-                        heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat)
+                        heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat,
+                        sees_all=_sees_all() if sees_all is None else sees_all)
+
+
+def _sees_all() -> bool:
+    """Whether this user is their panel's organiser (companion.panel.reveal)."""
+    from companion.panel.sharing import viewer_sees_all
+    from companion.paths import user_config_dir
+
+    return viewer_sees_all(user_config_dir())
 
 
 def has_terminal() -> bool:
@@ -134,20 +152,47 @@ def run_resume(store: Store, session_id: str, library: Library | None = None, *,
             _farewell(session, store)
 
 
-def _ask_held(session_id: str, words: str) -> str:
+def run_amend(store: Store, session_id: str, library: Library | None = None, *,
+              take_over: bool = False) -> None:
+    """`companion amend`: the ended session held (asked first when another terminal holds
+    it), then its after-call screens."""
+    clock = RealClock()
+    try:
+        opened = open_to_amend(store, session_id, clock, take_over=take_over)
+        if opened.held_by is not None:
+            choice = _ask_held(session_id, opened.held_by.words(), read_only=False)
+            if choice != "t":
+                store.close()
+                click.echo(f"Left session {session_id} to the other terminal.")
+                return
+            opened = open_to_amend(store, session_id, clock, take_over=True)
+        session = opened.session
+        assert session is not None
+        screen = store.draft(session_id, "screen")
+    except StoreError as err:
+        store.close()
+        raise CompanionError(str(err)) from None
+    with store:
+        _run(create_app(store, clock, library, session, screen=screen, amend=True))
+        _farewell(session, store)
+
+
+def _ask_held(session_id: str, words: str, *, read_only: bool = True) -> str:
     """r, t or q: what to do with a session another terminal holds."""
     import sys
 
     question = (f"Session {session_id} is open in another terminal: held by {words}.\n"
-                "  r  open it read-only (no note line; the other terminal keeps it)\n"
-                "  t  take it over (the other terminal turns read-only)\n"
+                + ("  r  open it read-only (no note line; the other terminal keeps it)\n"
+                   if read_only else "")
+                + "  t  take it over (the other terminal turns read-only)\n"
                 "  q  quit")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        how = "Open it with --read-only, or take" if read_only else "Take"
         raise CompanionError(f"session {session_id} is open in another terminal: held by "
-                             f"{words}. Open it with --read-only, or take it over with "
-                             "--take-over")
+                             f"{words}. {how} it over with --take-over")
     click.echo(question)
-    return str(click.prompt("Choice", type=click.Choice(["r", "t", "q"]), default="q"))
+    choices = ["r", "t", "q"] if read_only else ["t", "q"]
+    return str(click.prompt("Choice", type=click.Choice(choices), default="q"))
 
 
 def _farewell(session: Session, store: Store) -> None:

@@ -17,6 +17,7 @@ import click
 from companion.cli.common import (
     common_options,
     config_of,
+    hidden_now,
     one_line,
     open_store,
     resolve_session_id,
@@ -31,7 +32,7 @@ from companion.textsafe import json_safe
 # --- the team key -----------------------------------------------------------------------------
 
 
-def _team_key(ctx: click.Context, *, quiet: bool = False) -> bytes | None:
+def load_team_key(ctx: click.Context, *, quiet: bool = False) -> bytes | None:
     from companion.panel.seal import SealError, key_warning, load_key
 
     config_dir = config_of(ctx).config_dir
@@ -98,6 +99,52 @@ def key_path_command(ctx: click.Context) -> None:
         click.echo(f"(key id {key_id(found)})", err=True)
 
 
+@key.command("fingerprint")
+@common_options
+@click.pass_context
+def key_fingerprint(ctx: click.Context) -> None:
+    """Print the team key's fingerprint, for members to compare out of band (read it to each
+    other on a call): the same fingerprint, the same key."""
+    from companion.panel.seal import fingerprint, key_id, key_path
+
+    found = load_team_key(ctx)
+    if found is None:
+        raise CompanionError(f"no team key at {key_path(config_of(ctx).config_dir)}; "
+                             "`companion key init` makes one, or put the team's file there")
+    click.echo(f"fingerprint {fingerprint(found)}  (key id {key_id(found)})")
+    older = getattr(found, "older", {})
+    if older:
+        click.echo(f"older keys kept by rotations (their seals still verify): "
+                   f"{', '.join(sorted(older))}")
+
+
+@key.command("rotate")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Install this new team key file (the one a member who "
+                                   "rotated shared), instead of making a new one.")
+@common_options
+@click.pass_context
+def key_rotate(ctx: click.Context, from_file: Path | None) -> None:
+    """Replace the team key with a new one, keeping the old one so that seals made with it
+    still verify. One member rotates and shares the new file out of band; the others run
+    `companion key rotate --from FILE`."""
+    from companion.panel.seal import SealError, fingerprint, key_path, read_key_file, rotate_key
+
+    config_dir = config_of(ctx).config_dir
+    try:
+        new = read_key_file(from_file) if from_file is not None else None
+        old_id, new_id = rotate_key(config_dir, new)
+        current = read_key_file(key_path(config_dir))
+    except SealError as err:
+        raise CompanionError(str(err)) from None
+    click.echo(f"the team key is now {new_id} (fingerprint {fingerprint(current)}); the old "
+               f"key {old_id} is kept, so its seals still verify.")
+    if from_file is None:
+        click.echo(f"Share {key_path(config_dir)} with the panel out of band; each of them "
+                   "runs `companion key rotate --from FILE` and compares `companion key "
+                   "fingerprint` with you.")
+
+
 # --- export, with seals and the view log -------------------------------------------------------
 
 
@@ -114,13 +161,17 @@ def _sealed_report(store: Store, session_id: str) -> dict[str, Any]:
     return report(replay(events), events, seal=store.seal(session_id))
 
 
-def history_cards(store: Store) -> list[Any]:
-    """Calibration cards of every ended, non-practice scorecard in the database."""
+def history_cards(store: Store, hidden: Any = frozenset()) -> list[Any]:
+    """Calibration cards of every ended, non-practice scorecard in the database, but those
+    in `hidden` (the panel's scorecards this user may not see yet: companion.panel.reveal,
+    which per-interviewer figures leave out too)."""
     from companion.panel.calibration import card_from_state
     from companion.session import replay
 
     cards = []
     for row in store.sessions(status="ended"):
+        if row["id"] in hidden:
+            continue
         if row["mode"] == "practice" or not row.get("interviewer"):
             continue
         card = card_from_state(replay(store.events(row["id"])))
@@ -130,7 +181,7 @@ def history_cards(store: Store) -> list[Any]:
 
 
 def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
-             team_key: bytes | None) -> tuple[str, str, list[dict[str, Any]]]:
+             team_key: bytes | None, hidden: Any) -> tuple[str, str, list[dict[str, Any]]]:
     from companion.export.formats import render_debrief
     from companion.panel.calibration import person
     from companion.panel.debrief import debrief
@@ -142,8 +193,17 @@ def _debrief(store: Store, candidate: str, fmt: str, clock: Any,
                              "`companion candidates` lists the people")
     matched = say_matches(store, candidate)
     seal_pending(store, clock, team_key, (candidate,))
+    waiting = sum(1 for row in rows if row["id"] in hidden)
+    rows = [row for row in rows if row["id"] not in hidden]
+    if waiting:
+        click.echo(f"note: {waiting} scorecard{'s' if waiting != 1 else ''} waiting until "
+                   "yours is sealed (not in this debrief)", err=True)
+    if not rows:
+        raise CompanionError(f"no scorecard of '{one_line(candidate)}' to show yet: "
+                             f"{waiting} wait until yours is sealed (end and seal your "
+                             "interview, then `companion panel sync`)")
     reports = [_sealed_report(store, row["id"]) for row in rows]
-    d = debrief(reports, history=history_cards(store))
+    d = debrief(reports, history=history_cards(store, hidden), waiting=waiting)
     if not d["sessions"] and not d["missing"]:
         raise CompanionError(
             f"'{one_line(candidate)}' has only practice sessions "
@@ -182,7 +242,7 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
     (sealing an ended session first if it is not yet), each scorecard shown logged for the
     blind-first marks, and calibration over the whole history in the debrief."""
     from companion.clock import RealClock
-    from companion.export.formats import DEBRIEF_FORMATS, format_for, render_session
+    from companion.export.formats import DEBRIEF_FORMATS, FORMATS, format_for, render_session
     from companion.panel.seal import seal_pending, seal_session
 
     if bool(session_id) == bool(candidate):
@@ -193,22 +253,35 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
     if candidate and fmt not in DEBRIEF_FORMATS:
         raise CompanionError(f"a debrief comes as {' or '.join(DEBRIEF_FORMATS)}, not {fmt}; "
                              "export single sessions for the other formats")
-    team_key = _team_key(ctx)
+    team_key = load_team_key(ctx)
     clock = RealClock()
+    text: str | None
     with open_store(ctx) as store:
+        hidden = hidden_now(ctx, store)
         try:
             if candidate:
-                text, what, seen = _debrief(store, candidate.strip(), fmt, clock, team_key)
+                text, what, seen = _debrief(store, candidate.strip(), fmt, clock, team_key,
+                                            hidden)
             else:
                 sid = resolve_session_id(store, session_id)
+                if sid in hidden:
+                    raise CompanionError(
+                        f"session {sid} is another interviewer's scorecard, waiting until "
+                        "yours of the same candidate is sealed: end and seal your interview "
+                        "first (nothing was shown)")
                 row = store.session(sid) or {}
                 seal_pending(store, clock, team_key,
                              tuple(c for c in (row.get("candidate"), row.get("candidate_id"))
                                    if c))
                 seal_session(store, sid, clock, team_key)
                 r = _sealed_report(store, sid)
-                text = render_session(r, fmt)
                 what = f"session {sid} ({one_line(r['candidate']['name'])})"
+                if FORMATS[fmt].ats:  # files of their own (companion.cli.ats_export)
+                    from companion.cli.ats_export import write_ats
+
+                    text = write_ats(ctx, r, fmt, output, force, what)
+                else:
+                    text = render_session(r, fmt)
                 seen = [] if r["mode"] == "practice" else [_seen(r)]
         except StoreError as err:
             raise CompanionError(str(err)) from None
@@ -219,7 +292,9 @@ def export_sealed(ctx: click.Context, session_id: str | None, candidate: str | N
                 f"{session_id or candidate}: a session holds a number that is not finite (NaN "
                 "or infinity, from a plan's minutes before companion checked them), so it "
                 "cannot be sealed or exported; nothing was written") from None
-        if output is None or str(output) == "-":
+        if text is None:
+            pass  # written already
+        elif output is None or str(output) == "-":
             click.echo(text, nl=False)
         else:
             write_private(output, text, force)
@@ -307,7 +382,7 @@ def verify(ctx: click.Context, target: str) -> None:
         verify_export,
     )
 
-    team_key = _team_key(ctx)
+    team_key = load_team_key(ctx)
     if _looks_like_file(target, config_of(ctx).db_path):
         path = Path(target)
         try:
@@ -370,7 +445,7 @@ def import_command(ctx: click.Context, files: tuple[Path, ...], allow_unkeyed: b
     from companion.clock import RealClock
     from companion.panel.seal import Refused, check_file, import_file
 
-    team_key = _team_key(ctx)
+    team_key = load_team_key(ctx)
     clock = RealClock()
     imported = refused = 0
     store: Store | None = None
@@ -489,10 +564,13 @@ def calibration(ctx: click.Context, interviewer: str | None, as_json: bool) -> N
 
     with open_store(ctx) as store:
         try:
-            cards = history_cards(store)
+            hidden = hidden_now(ctx, store)
+            cards = history_cards(store, hidden)
         except StoreError as err:
             raise CompanionError(str(err)) from None
     result = calibrate(cards, interviewer)
+    if hidden and not as_json:
+        click.echo(f"note: {hidden.words()}: left out of these figures", err=True)
     if interviewer and not result["interviewers"]:
         known = sorted({c.interviewer for c in cards}, key=person)
         raise CompanionError(

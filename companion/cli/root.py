@@ -17,7 +17,7 @@ from companion.errors import CompanionError
 from companion.textsafe import printable
 
 # Commands that open the app (None: no command, the home screen).
-APP_COMMANDS = frozenset({None, "run", "resume", "practice"})
+APP_COMMANDS = frozenset({None, "run", "resume", "amend", "practice"})
 
 
 class CommandGroup(click.Group):
@@ -37,6 +37,7 @@ class CommandGroup(click.Group):
         "import": ("companion.cli.panel", "import_command"),
         "calibration": ("companion.cli.panel", "calibration"),
         "candidates": ("companion.cli.people", "candidates"),
+        "panel": ("companion.cli.panelgit", "panel"),
     }
 
     def invoke(self, ctx: click.Context) -> object:

@@ -11,6 +11,7 @@ import click
 
 from companion.cli.common import (
     common_options,
+    hidden_now,
     load_content,
     one_line,
     open_store,
@@ -55,17 +56,25 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                 refresh(store)
             if candidate:
                 say_matches(store, candidate)
+            # The panel's scorecards this user may not see yet are left out, and counted.
+            hidden = hidden_now(ctx, store)
+            waiting = hidden.words()
             if as_json:
                 # One session a line, each made by SQLite (Store.sessions_json).
                 lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
-                                            pending=pending)
+                                            pending=pending, hide=bool(hidden))
                 if pending:
                     lines.reverse()
                 click.echo(json_safe("[\n" + ",\n".join(lines) + "\n]") if lines else "[]")
+                if waiting:
+                    click.echo(f"note: {waiting}", err=True)
                 return
-            rows = store.sessions(candidate=candidate, status=status, pending=pending)
+            rows = store.sessions(candidate=candidate, status=status, pending=pending,
+                                  hide=bool(hidden))
         except StoreError as err:
             raise CompanionError(str(err)) from None
+        if waiting:
+            click.echo(f"note: {waiting}; they are listed once yours is sealed", err=True)
     if pending:
         rows.reverse()
         if not rows:
@@ -161,8 +170,10 @@ def resume(ctx: click.Context, session_id: str | None, read_only: bool,
             raise
         raise CompanionError(str(err)) from None
     if row and row["status"] in ("ended", "abandoned"):
+        amend = (f", and `companion amend {sid}` changes its scorecard"
+                 if row["status"] == "ended" else "")
         raise CompanionError(f"session {sid} has {row['status']}; `companion export {sid}` "
-                             "shows it")
+                             f"shows it{amend}")
     from companion.cli.launch import run_resume
 
     run_resume(store, sid, load_content(ctx, quiet=True), read_only=read_only,
@@ -306,4 +317,36 @@ def stats_text(result: PracticeStats) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = (sessions, run, resume, practice, stats)
+@click.command()
+@click.argument("session_id")
+@click.option("--take-over", "take_over", is_flag=True,
+              help="When another terminal holds the session: hold it here instead.")
+@common_options
+@click.pass_context
+def amend(ctx: click.Context, session_id: str, take_over: bool) -> None:
+    """Change an ended session's scores, recommendation, summary or post-mortem.
+
+    Opens its rubric, then the recommendation and summary, as after the call. Each field
+    changed is kept as one amendment (every export shows it as such, and `companion verify`
+    says the seal was amended after it was made). Only your own sessions: one imported from
+    another interviewer is theirs to amend."""
+    from companion.holding import amend_problem
+
+    store = open_store(ctx)
+    try:
+        sid = resolve_session_id(store, session_id)
+        problem = amend_problem(store.session(sid), sid)
+    except (StoreError, CompanionError) as err:
+        store.close()
+        if isinstance(err, CompanionError):
+            raise
+        raise CompanionError(str(err)) from None
+    if problem:
+        store.close()
+        raise CompanionError(problem)
+    from companion.cli.launch import run_amend
+
+    run_amend(store, sid, load_content(ctx, quiet=True), take_over=take_over)
+
+
+COMMANDS = (sessions, run, resume, amend, practice, stats)

@@ -23,8 +23,14 @@ def set_back_seconds(r: dict[str, Any]) -> float:
     """How far the wall clock went back during the session (the largest step back from the
     latest time seen so far, over its events, and Ended against Started); 0 when never."""
     read = [_stamp(r.get("started_at"))]
-    read += [_stamp(e.get("at")) for e in (r.get("events") or [])]
-    read.append(_stamp(r.get("ended_at")))
+    ended = _stamp(r.get("ended_at"))
+    for e in r.get("events") or []:
+        read.append(_stamp(e.get("at")))
+        if e.get("type") in ("session_ended", "session_abandoned"):
+            # Ended is read where it happened: an amendment after it is later, not a jump.
+            read.append(ended)
+            ended = None
+    read.append(ended)
     stamps = [s for s in read if s is not None]
     worst = 0.0
     latest: float | None = None

@@ -161,9 +161,14 @@ def session_csv(r: dict[str, Any]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, restval="", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
     seal = r.get("seal")
+    amended = {a["seq"]: a["words"] for a in r.get("amendments") or ()}
     for e in r["events"]:
         row = _row(r, e, *lookups)
-        if seal and e["seq"] > seal["covers"]:
+        if e["seq"] in amended:
+            # What the event says (a recommendation), then when it was amended.
+            row["value"] = "; ".join(str(v) for v in (row.get("value"), amended[e["seq"]])
+                                     if v not in (None, ""))
+        elif seal and e["seq"] > seal["covers"]:
             row["value"] = "amended after seal"
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
     if seal:

@@ -19,6 +19,7 @@ class ExportFormat:
     suffixes: tuple[str, ...]
     session: str
     debrief: str | None = None
+    ats: bool = False  # an applicant-tracking system's shape (companion.export.ats)
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -29,6 +30,11 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("csv", (".csv",), "companion.export.csv_export:session_csv"),
         ExportFormat("html", (".html", ".htm"), "companion.export.html:session_html",
                      "companion.export.html:debrief_html"),
+        ExportFormat("text", (".txt",), "companion.export.plaintext:session_text"),
+        # Chosen by name only: their files are .txt and .json (docs/exports.md).
+        ExportFormat("greenhouse", (), "companion.export.ats:greenhouse_paste", ats=True),
+        ExportFormat("lever", (), "companion.export.ats:lever_default", ats=True),
+        ExportFormat("ashby", (), "companion.export.ats:ashby_default", ats=True),
     )
 }
 DEFAULT_FORMAT = "md"

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from companion.clock import duration, mmss
+from companion.export.amendments import latest_words
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
 from companion.export.report import scorecard_words
@@ -171,7 +172,9 @@ def _rubric(r: dict[str, Any], h: str) -> str:
             anchor = '<td class="none">not scored</td>'
             evidence = "<td></td>"
         else:
-            score = f'<td class="score s{int(s["score"])}">{int(s["score"])}</td>'
+            amended = latest_words(r, s["criterion"])
+            tag = f'<br><span class="tag gone">{esc(amended)}</span>' if amended else ""
+            score = f'<td class="score s{int(s["score"])}">{int(s["score"])}{tag}</td>'
             anchor = f"<td>{_text(s['anchor'] or '')}</td>"
             evidence = (f"<td>{_text(s['evidence'])}</td>" if s["evidence"].strip()
                         else '<td class="none">no evidence</td>')
@@ -198,7 +201,9 @@ def _closing(r: dict[str, Any], h: str) -> str:
     if r["mode"] == "interview":
         rec = (esc(r["recommendation"]) if r["recommendation"] else
                "skipped" if r["recommendation_skipped"] else "not given")
-        out.append(f"<{h}>Recommendation</{h}>\n<p><strong>{rec}</strong></p>")
+        amended = latest_words(r, "recommendation")
+        tag = f' <span class="tag gone">{esc(amended)}</span>' if amended else ""
+        out.append(f"<{h}>Recommendation</{h}>\n<p><strong>{rec}</strong>{tag}</p>")
         card = scorecard_words(r)
         if card:
             out.append(f'<p class="muted">Scorecard: {esc(card)}</p>')
@@ -311,6 +316,7 @@ def session_article(r: dict[str, Any], level: int = 1) -> str:
         _facts(r),
         _rubric(r, h2),
         _closing(r, h2),
+        *([_amendments(r, h2)] if r.get("amendments") else []),
         seal_html(r, h2),
         _time_table(r, h2),
         f"<{h2}>Sections</{h2}>",
@@ -320,10 +326,27 @@ def session_article(r: dict[str, Any], level: int = 1) -> str:
 
 
 def _amended_tag(r: dict[str, Any], kind: str) -> str:
+    words = latest_words(r, "summary" if kind == "summary_set" else "postmortem")
+    if words:
+        return f' <span class="tag gone">{esc(words)}</span>'
     seal = r.get("seal")
     if seal and any(a["type"] == kind for a in seal["amendments"]):
         return ' <span class="tag gone">amended after sealing</span>'
     return ""
+
+
+def _amendments(r: dict[str, Any], h: str) -> str:
+    """Every change made after the end, oldest first ("" when none)."""
+    rows = r.get("amendments") or []
+    if not rows:
+        return ""
+    titles = {s["criterion"]: s["title"] for s in (r.get("rubric") or {}).get("scores", [])}
+    items = "".join(
+        f"<li>{esc(a['what'])}"
+        + (f" ({esc(titles.get(a['field'], a['field']))})" if a["type"] == "score_set" else "")
+        + f": {esc(a['words'])} <span class=\"muted\">(event {int(a['seq'])})</span></li>"
+        for a in rows)
+    return f"<{h}>Amendments</{h}>\n<ul>{items}</ul>"
 
 
 def seal_html(r: dict[str, Any], h: str = "h2") -> str:
@@ -412,6 +435,8 @@ def debrief_html(d: dict[str, Any]) -> str:
     sub = f"{len(d['sessions'])} scorecard(s), {len(d['missing'])} missing"
     if d["practice_left_out"]:
         sub += f", {d['practice_left_out']} practice session(s) left out"
+    if d.get("waiting"):
+        sub += f", {d['waiting']} waiting until yours is sealed (not shown)"
     out.append(f'<p class="sub">{sub}</p>')
     if len(d["candidate_ids"]) > 1:
         ids = ", ".join(esc(i) for i in d["candidate_ids"])

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from companion.clock import duration
+from companion.export.amendments import latest_words
 from companion.export.clockview import clock_words, ended_before_started
 from companion.export.matrix import criterion_matrix
 from companion.export.report import scorecard_words
@@ -81,6 +82,9 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                 "| Criterion | Score | Anchor | Evidence |", "| --- | --- | --- | --- |"]
         for s in rubric["scores"]:
             score = "-" if s["score"] is None else str(s["score"])
+            amended = latest_words(r, s["criterion"])
+            if amended:
+                score += f" ({amended})"  # fixed words and times: nothing to escape
             evidence = esc(s["evidence"]) if s["evidence"] else "*no evidence*"
             out.append(f"| {esc(s['title'])} | {score} | {esc(s['anchor'] or '')} | "
                        f"{evidence if s['score'] is not None else ''} |")
@@ -95,7 +99,8 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
     if r["mode"] == "interview":
         rec = esc(r["recommendation"]) if r["recommendation"] else (
             "skipped" if r["recommendation_skipped"] else "not given")
-        out += [f"**Recommendation:** {rec}", ""]
+        amended = latest_words(r, "recommendation")
+        out += [f"**Recommendation:** {rec}" + (f" ({amended})" if amended else ""), ""]
         card = scorecard_words(r)
         if card:
             out += [f"**Scorecard:** {card}", ""]  # no user text in it
@@ -107,6 +112,7 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
                 escape_block(r["postmortem"]), ""]
     elif r["mode"] == "practice":
         out += [f"{h2} Post-mortem", "", "*not written yet*", ""]
+    out += amendments_markdown(r, h2)
     out += seal_markdown(r, h2)
     out += [f"{h2} Sections", "", "| # | Section | Planned | Used | State |",
             "| --- | --- | --- | --- | --- |"]
@@ -147,10 +153,28 @@ def session_markdown(r: dict[str, Any], *, level: int = 1) -> str:
 
 
 def _amended_mark(r: dict[str, Any], kind: str) -> str:
+    words = latest_words(r, "summary" if kind == "summary_set" else "postmortem")
+    if words:
+        return f" ({words})"
     seal = r.get("seal")
     if seal and any(a["type"] == kind for a in seal["amendments"]):
         return " (amended after sealing)"
     return ""
+
+
+def amendments_markdown(r: dict[str, Any], h2: str = "##") -> list[str]:
+    """Every change made after the end, oldest first (none: nothing)."""
+    rows = r.get("amendments") or []
+    if not rows:
+        return []
+    titles = {s["criterion"]: s["title"] for s in (r.get("rubric") or {}).get("scores", [])}
+    out = [f"{h2} Amendments", ""]
+    for a in rows:
+        what = escape_inline(a["what"])
+        if a["type"] == "score_set":
+            what += f" ({escape_inline(titles.get(a['field'], a['field']))})"
+        out.append(f"- {what}: {a['words']} (event {int(a['seq'])})")
+    return [*out, ""]
 
 
 ALGORITHM_NAMES = {"hmac-sha256": "HMAC-SHA256", "sha256": "SHA-256"}
@@ -214,6 +238,9 @@ def debrief_markdown(d: dict[str, Any]) -> str:
             f"- **Missing scorecards:** {len(d['missing'])}"]
     if d["practice_left_out"]:
         out.append(f"- **Practice sessions left out:** {d['practice_left_out']}")
+    if d.get("waiting"):
+        out.append(f"- **Waiting until yours is sealed:** {d['waiting']} scorecard(s) of the "
+                   "panel, not shown")
     if len(d["candidate_ids"]) > 1:
         ids = ", ".join(code(i) for i in d["candidate_ids"])
         out.append(f"- **Warning:** these sessions carry different candidate ids ({ids}): "

@@ -10,6 +10,7 @@ from typing import Any
 from companion import __version__
 from companion.clock import iso
 from companion.events import format_version_of
+from companion.export.amendments import amendments
 from companion.export.sealview import describe
 from companion.session import Event, SessionState
 
@@ -123,6 +124,9 @@ def report(state: SessionState, events: list[Event] | None = None,
         "summary": state.summary,
         "postmortem": state.postmortem if state.mode == "practice" else None,
         "seal": describe(seal, events, state),
+        # Changes after the end (docs/exports.md), each with when; absent when none, so an
+        # export of a session never amended reads as before, byte for byte.
+        **({"amendments": changed} if (changed := amendments(events, seal)) else {}),
         "events": None if events is None else [
             {"seq": e.seq, "type": e.type, "at": iso(e.at), "t": e.t, "data": e.data}
             for e in events

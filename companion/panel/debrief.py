@@ -38,10 +38,12 @@ def _recommendation(r: dict[str, Any]) -> str:
 
 
 def debrief(reports: list[dict[str, Any]], *,
-            history: list[Card] | None = None) -> dict[str, Any]:
+            history: list[Card] | None = None, waiting: int = 0) -> dict[str, Any]:
     """Merge the sessions of one candidate. `reports` come from `report()`, in any order.
     `history` (calibration cards of every scorecard in the database) lets the calibration
-    section compare each interviewer over their whole history; without it, over this panel."""
+    section compare each interviewer over their whole history; without it, over this panel.
+    `waiting`: the panel's scorecards of this candidate left out because the reader's own is
+    not sealed yet (companion.panel.reveal): counted, not shown."""
     ordered = sorted(reports, key=lambda r: (r["started_at"], r["session_id"]))
     practice = [r for r in ordered if r["mode"] == "practice"]
     kept = [r for r in ordered if r["mode"] != "practice"]
@@ -128,6 +130,7 @@ def debrief(reports: list[dict[str, Any]], *,
         "sessions": ended,
         "missing": missing,
         "practice_left_out": len(practice),
+        "waiting": waiting,
         "rubrics": rubrics,
         "gaps": gaps,
         "conflicts": conflicts,

@@ -55,6 +55,7 @@ AMENDABLE = AFTER_END_TYPES  # what may follow the seal (the events allowed afte
 SEAL_FIELDS = ("covers", "sealed_at", "algorithm", "key_id", "seen_others_at", "seen_others",
                "views_logged_since")
 KEY_FILE_NAME = "team-key"
+OLD_KEYS_DIR_NAME = "team-keys"  # the keys a rotation replaced, one file per key id
 KEY_BYTES = 32
 MAX_IMPORT_BYTES = strictjson.MAX_BYTES
 INTACT, AMENDED, BROKEN = "intact", "amended", "broken"
@@ -115,10 +116,31 @@ def key_path(config_dir: Path | None = None) -> Path:
     return (config_dir or user_config_dir()) / KEY_FILE_NAME
 
 
-def load_key(config_dir: Path | None = None) -> bytes | None:
-    """The team key, or None when there is none. A damaged key file is an error, never
-    silently ignored (sealing would quietly fall back to plain SHA-256)."""
-    path = key_path(config_dir)
+class KeyRing(bytes):
+    """The team key: its bytes are the current key (new seals use it), and `older` holds the
+    keys earlier rotations replaced, by key id, so that seals made with them still verify. A
+    bytes subclass so that every function taking the key as bytes takes a ring unchanged."""
+
+    older: dict[str, bytes]
+
+    def __new__(cls, key: bytes, older: dict[str, bytes] | None = None) -> KeyRing:
+        ring = super().__new__(cls, key)
+        ring.older = dict(older or {})
+        return ring
+
+
+def fingerprint(key: bytes) -> str:
+    """What members read to each other out of band to be sure they hold the same key: 32 hex
+    digits in groups of four (not the key, and not its public key id)."""
+    digest = hashlib.sha256(b"companion team key fingerprint\n" + bytes(key)).hexdigest()[:32]
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def old_keys_dir(config_dir: Path | None = None) -> Path:
+    return key_path(config_dir).parent / OLD_KEYS_DIR_NAME
+
+
+def _read_key_file(path: Path) -> bytes | None:
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -131,6 +153,79 @@ def load_key(config_dir: Path | None = None) -> bytes | None:
                         "team's key file again, or make a new one with "
                         "`companion key init --force` (and share it)")
     return bytes.fromhex(text)
+
+
+def load_older_keys(config_dir: Path | None = None) -> dict[str, bytes]:
+    """The keys kept by rotations, by key id (a file whose name is not its key's id is an
+    error: it would verify nothing)."""
+    folder = old_keys_dir(config_dir)
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        raise SealError(f"cannot read the old team keys in {folder}: "
+                        f"{err.strerror or err}") from None
+    older: dict[str, bytes] = {}
+    for name in names:
+        if name.startswith("."):
+            continue  # a temporary file of write_atomic
+        found = _read_key_file(folder / name)
+        if found is None:
+            continue
+        if key_id(found) != name:
+            raise SealError(f"the old team key {folder / name} has the key id "
+                            f"{key_id(found)}, not its file name; put it back as it was")
+        older[name] = found
+    return older
+
+
+def load_key(config_dir: Path | None = None) -> KeyRing | None:
+    """The team key (with the older keys kept by rotations), or None when there is none. A
+    damaged key file is an error, never silently ignored (sealing would quietly fall back to
+    plain SHA-256)."""
+    path = key_path(config_dir)
+    current = _read_key_file(path)
+    if current is None:
+        return None
+    return KeyRing(current, load_older_keys(config_dir))
+
+
+def rotate_key(config_dir: Path | None = None,
+               new_key: bytes | None = None) -> tuple[str, str]:
+    """Replace the team key by `new_key` (a random one when None), keeping the old one in
+    the old keys folder so that seals made with it still verify. Returns the old and the new
+    key ids. The old key is written before the new one replaces it: an interruption leaves
+    the old key current, never lost."""
+    from companion.paths import private_dir
+
+    path = key_path(config_dir)
+    current = _read_key_file(path)
+    if current is None:
+        raise SealError(f"there is no team key at {path} to rotate; `companion key init` "
+                        "makes the first one (or put the team's file there)")
+    key = secrets.token_bytes(KEY_BYTES) if new_key is None else new_key
+    if key == current:
+        raise SealError(f"that key is already the team key (key id {key_id(key)}): nothing "
+                        "changed")
+    folder = old_keys_dir(config_dir)
+    try:
+        private_dir(folder)
+        write_atomic(folder / key_id(current), (current.hex() + "\n").encode("ascii"),
+                     overwrite=True)
+        write_atomic(path, (key.hex() + "\n").encode("ascii"), overwrite=True)
+    except OSError as err:
+        raise SealError(f"cannot rotate the team key: {err.strerror or err} (the current key "
+                        f"{key_id(current)} was kept)") from None
+    return key_id(current), key_id(key)
+
+
+def read_key_file(path: Path) -> bytes:
+    """A key file given on the command line (`key rotate --from FILE`)."""
+    found = _read_key_file(path)
+    if found is None:
+        raise SealError(f"no such file: {path}")
+    return found
 
 
 def key_warning(config_dir: Path | None = None) -> str | None:
@@ -229,8 +324,13 @@ def check(events: list[Event], seal: dict[str, Any] | None, key: bytes | None) -
             return Verdict(NO_KEY, f"it is sealed with a team key (key id {seal.get('key_id')}) "
                                    "and there is no team key here to check it", seal)
         if seal.get("key_id") != key_id(key):
-            return Verdict(WRONG_KEY, f"it is sealed with another team key (key id "
-                                      f"{seal.get('key_id')}; yours is {key_id(key)})", seal)
+            # A rotation kept the key that made it: it verifies with that one.
+            kept = key.older.get(str(seal.get("key_id"))) if isinstance(key, KeyRing) else None
+            if kept is None:
+                return Verdict(WRONG_KEY, f"it is sealed with another team key (key id "
+                                          f"{seal.get('key_id')}; yours is {key_id(key)})",
+                               seal)
+            key = kept
     expected = compute_digest(payload(events, seal), seal["algorithm"], key)
     if not hmac.compare_digest(expected, seal["digest"]):
         return Verdict(BROKEN, "the sealed events do not match the seal: the record was "
@@ -538,7 +638,9 @@ def check_file(path: Path, key: bytes | None, *,
                       f"put the team's key file at {key_path()} (`companion key path`)")
     if verdict.status == WRONG_KEY:
         raise Refused(f"cannot check the seal: {verdict.reason}",
-                      f"make sure you and {who} use the same team key file")
+                      f"make sure you and {who} use the same team key file (after a "
+                      "rotation: `companion key rotate --from FILE` with the new one; "
+                      "`companion key fingerprint` compares them)")
     if verdict.status == BROKEN:
         todo = f"ask {who} for a fresh export and do not edit export files"
         if verdict.seal and verdict.seal.get("algorithm") == SHA256:
@@ -556,10 +658,16 @@ def check_file(path: Path, key: bytes | None, *,
 
 
 def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
-                allow_unkeyed: bool = False) -> dict[str, Any]:
+                allow_unkeyed: bool = False, source_kind: str = "import",
+                file_name: str | None = None, log_view: bool = True,
+                checked: tuple[dict[str, Any], list[Event], Verdict] | None = None
+                ) -> dict[str, Any]:
     """Take one other interviewer's JSON export into the database, as it is. Raises Refused
-    (nothing written) for a broken, unsealed, duplicate or malformed file."""
-    _doc, events, verdict = check_file(path, key, allow_unkeyed=allow_unkeyed)
+    (nothing written) for a broken, unsealed, duplicate or malformed file. A panel sync
+    passes `source_kind` "panel", the file's path in the panel as `file_name`, no view
+    logged (its scorecards stay hidden until the user's own is sealed), and what
+    `check_file` already gave (`checked`)."""
+    _doc, events, verdict = checked or check_file(path, key, allow_unkeyed=allow_unkeyed)
     seal = verdict.seal
     assert seal is not None
     start = events[0].data
@@ -578,13 +686,16 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
     candidates = tuple(c for c in (start.get("candidate"), start.get("candidate_id"))
                        if isinstance(c, str) and c)
     state = replay(events)
-    source = "import:" + (" ".join(str(start.get("interviewer") or "").split()) or path.name)
+    file_name = file_name or path.name
+    source = f"{source_kind}:" + (" ".join(str(start.get("interviewer") or "").split())
+                                  or file_name)
     try:
         # One transaction: the seals made first and the import, or (refused) neither.
         with store.atomic():
             seal_pending(store, clock, key, candidates)
             store.import_session(sid, events, summary_of(state), source=source, seal=seal,
-                                 file=path.name, imported_at=clock.wall())
+                                 file=file_name, imported_at=clock.wall(),
+                                 log_view=log_view)
     except StoreError as err:
         text = str(err)
         if "UNIQUE constraint failed: sessions.id" in text:
@@ -595,6 +706,6 @@ def import_file(store: Store, path: Path, clock: Clock, key: bytes | None, *,
             raise Refused(f"malformed: its values do not fit a session ({reason})",
                           _FRESH + "; nothing was changed", malformed=True) from None
         raise
-    return {"session_id": sid, "file": path.name, "candidate": state.candidate,
+    return {"session_id": sid, "file": file_name, "candidate": state.candidate,
             "candidate_id": state.candidate_id, "interviewer": state.interviewer,
             "status": state.status, "source": source, "verdict": verdict}

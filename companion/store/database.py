@@ -402,6 +402,18 @@ def _views_filter(candidate: str, candidate_id: str) -> tuple[str, list[Any]]:
             [candidate, candidate_id or candidate])
 
 
+# A panel scorecard still hidden from this database's user (companion.panel.reveal): imported
+# by a panel sync (`source` 'panel:...'), of a person of whom the user has no ended, sealed
+# interview of their own. The same person: the same stable id, or, for a scorecard without
+# one, the same name (any case) on a session without one. A condition over `sessions s`.
+HIDDEN_CONDITION = (
+    "s.source LIKE 'panel:%' AND s.mode != 'practice' AND NOT EXISTS (SELECT 1 FROM "
+    "sessions o JOIN seals z ON z.session_id = o.id WHERE o.source = 'local' "
+    "AND o.status = 'ended' AND o.mode != 'practice' AND ((s.candidate_id IS NOT NULL AND "
+    "o.candidate_id = s.candidate_id) OR (s.candidate_id IS NULL AND o.candidate_id IS NULL "
+    "AND fold_name(o.candidate) = fold_name(s.candidate))))")
+
+
 # The seal's columns, as stored in `seals` and in an import.
 SEAL_COLUMNS = ("covers", "sealed_at", "algorithm", "key_id", "digest", "seen_others_at",
                 "seen_others", "views_logged_since")
@@ -458,10 +470,13 @@ SEARCH_LATEST = 2_000  # a search ranks the latest this many matches (see _best_
 
 def _sessions_query(columns: str, candidate: str | None, status: str | None,
                     plan_id: str | None, limit: int | None,
-                    pending: bool = False) -> tuple[str, list[Any]]:
+                    pending: bool = False, hide: bool = False) -> tuple[str, list[Any]]:
     """The listing of `companion sessions`, newest first; `candidate` by the identity rule
-    (_candidate_filter); `pending`: only scorecards not complete yet."""
+    (_candidate_filter); `pending`: only scorecards not complete yet; `hide`: without the
+    panel scorecards still hidden from this user (HIDDEN_CONDITION)."""
     where, params = [], []
+    if hide:
+        where.append(f"NOT ({HIDDEN_CONDITION})")
     if pending:
         where.append("scorecard = 'pending'")
     if candidate:
@@ -474,7 +489,7 @@ def _sessions_query(columns: str, candidate: str | None, status: str | None,
     if plan_id:
         where.append("plan_id = ?")
         params.append(plan_id)
-    sql = f"SELECT {columns} FROM sessions"
+    sql = f"SELECT {columns} FROM sessions s"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY started_at DESC, rowid DESC"
@@ -869,13 +884,16 @@ class Store:
         plan_id: str | None = None,
         limit: int | None = None,
         pending: bool = False,
+        hide: bool = False,
     ) -> list[dict[str, Any]]:
-        """Newest first. `candidate` by the identity rule (_candidate_filter)."""
-        sql, params = _sessions_query("*", candidate, status, plan_id, limit, pending)
+        """Newest first. `candidate` by the identity rule (_candidate_filter); `hide`: not
+        the panel scorecards hidden from this user (companion.panel.reveal)."""
+        sql, params = _sessions_query("*", candidate, status, plan_id, limit, pending, hide)
         return [dict(r) for r in self._query(sql, params)]
 
     def sessions_json(self, keys: Sequence[str], candidate: str | None = None,
-                      status: str | None = None, pending: bool = False) -> list[str]:
+                      status: str | None = None, pending: bool = False,
+                      hide: bool = False) -> list[str]:
         """The rows of `sessions`, each a JSON object of the columns `keys` made by SQLite
         itself: 10,000 sessions in a few ms, where rows made into dicts and dumped one by
         one take ~150 ms."""
@@ -883,7 +901,7 @@ class Store:
             raise ValueError(f"not column names: {keys!r}")
         pairs = ", ".join(f"'{key}', {key}" for key in keys)
         sql, params = _sessions_query(f"json_object({pairs})", candidate, status, None, None,
-                                      pending)
+                                      pending, hide)
         return [row[0] for row in self._query(sql, params)]
 
     def session(self, session_id: str) -> dict[str, Any] | None:
@@ -1019,9 +1037,11 @@ class Store:
         return int(rows[0]["n"])
 
     def pending_scorecards(self) -> list[dict[str, Any]]:
-        """Ended interview sessions whose scorecard is not complete, oldest ended first."""
+        """Ended interview sessions of this database's user whose scorecard is not complete,
+        oldest ended first (another interviewer's, imported, is theirs to finish)."""
         return [dict(r) for r in self._query(
-            "SELECT * FROM sessions WHERE scorecard = 'pending' ORDER BY ended_at, rowid")]
+            "SELECT * FROM sessions WHERE scorecard = 'pending' AND source = 'local' "
+            "ORDER BY ended_at, rowid")]
 
     def candidates(self) -> list[tuple[str, str]]:
         rows = self._query(
@@ -1353,10 +1373,11 @@ class Store:
 
     def import_session(self, session_id: str, events: list[Event], summary: ListingRow,
                        *, source: str, seal: dict[str, Any], file: str,
-                       imported_at: float) -> None:
+                       imported_at: float, log_view: bool = True) -> None:
         """Add another interviewer's sealed session as it is, in one transaction: its row
         (with `source`), its events and texts, its seal, the import record and the view the
-        import counts as. A session id already here is refused by the primary key."""
+        import counts as (`log_view`: a panel sync imports scorecards it keeps hidden, which
+        are not seen). A session id already here is refused by the primary key."""
         columns = SEAL_COLUMNS
         first = events[0]
         try:
@@ -1378,11 +1399,34 @@ class Store:
                     (session_id, file, first.data.get("interviewer") or None, seal["digest"],
                      seal["algorithm"], iso(imported_at)),
                 )
-                self._insert_views("import", imported_at, [{
-                    "session_id": session_id,
-                    "interviewer": first.data.get("interviewer") or "",
-                    "candidate": first.data.get("candidate") or "",
-                    "candidate_id": first.data.get("candidate_id") or "",
-                }], file)
+                if log_view:
+                    self._insert_views("import", imported_at, [{
+                        "session_id": session_id,
+                        "interviewer": first.data.get("interviewer") or "",
+                        "candidate": first.data.get("candidate") or "",
+                        "candidate_id": first.data.get("candidate_id") or "",
+                    }], file)
         except sqlite3.Error as err:
             raise _explain(self.path, err, self.busy) from None
+
+    def append_imported(self, session_id: str, events: list[Event],
+                        summary: ListingRow) -> None:
+        """Add the amendments a newer panel file of an imported session carries (the events
+        after those already here), with the listing they give, in one transaction."""
+        try:
+            with self.transaction():
+                for event in events:
+                    self._insert_event(session_id, event)
+                self._update_listing(session_id, summary)
+        except sqlite3.Error as err:
+            raise _explain(self.path, err, self.busy) from None
+
+    # --- the panel's display rule (companion.panel.reveal) -------------------------------------
+
+    def hidden_panel_sessions(self) -> list[dict[str, Any]]:
+        """Scorecards a panel sync imported that this database's user may not see yet: no
+        ended, sealed session of their own (source 'local') of the same person. The
+        condition is HIDDEN_CONDITION, over `sessions s`, for queries that leave them out."""
+        return [dict(r) for r in self._query(
+            "SELECT s.id, s.candidate, s.candidate_id, s.interviewer FROM sessions s "
+            f"WHERE {HIDDEN_CONDITION} ORDER BY s.started_at, s.rowid")]

@@ -94,13 +94,17 @@ class Results:
 
 
 def search_results(store: Store, query: str, candidate: str | None = None, limit: int = 50,
-                   latest: int = SEARCH_LATEST) -> Results:
+                   latest: int = SEARCH_LATEST,
+                   exclude: frozenset[str] = frozenset()) -> Results:
     """The best matches first, among the `latest` newest (at least `limit`). The query is
     words (all must match), never FTS syntax; `candidate` is a name (any case) or a stable
-    id, and narrows before the cap (that candidate's latest matches)."""
+    id, and narrows before the cap (that candidate's latest matches). `exclude`: sessions
+    whose text is not shown (the panel's hidden scorecards, companion.panel.reveal)."""
     found = store.search_places(query, candidate=candidate, limit=limit, latest=latest)
     hits = []
     for row in found.rows:
+        if row["session_id"] in exclude:
+            continue
         section = row["section"]
         hits.append(Hit(
             session_id=row["session_id"],

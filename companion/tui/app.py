@@ -23,7 +23,7 @@ from companion.model import Prompt
 from companion.session import Session
 from companion.store.database import LeaseLost, Store, StoreError
 from companion.textsafe import visible
-from companion.tui.drafts import Drafts
+from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.navigation import Navigator
 
 UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
@@ -40,6 +40,7 @@ class Start:
     read_only: bool = False  # held by another process: looked at, never written
     note: str = ""  # told once the first screen is up (e.g. the time away is not known)
     screen: str = ""  # the after-call screen the session was left on: "rubric" or "close"
+    amend: bool = False  # an ended session, held, opened on its after-call screens
 
 
 class CompanionApp(App[None]):
@@ -51,8 +52,11 @@ class CompanionApp(App[None]):
 
     def __init__(self, store: Store, clock: Clock, library: Library | None, start: Start,
                  *, tick: float = 0.5, seed: int | None = None,
-                 heartbeat: float = HEARTBEAT_S) -> None:
+                 heartbeat: float = HEARTBEAT_S, sees_all: bool = False) -> None:
         super().__init__()
+        # The panel's organiser sees every scorecard; anyone else not the panel scorecards
+        # of a candidate they have not sealed a scorecard of yet (companion.panel.reveal).
+        self.sees_all = sees_all
         self.heartbeat = heartbeat
         store.set_busy(UI_BUSY_S)
         self.rng = random.Random(seed)
@@ -66,7 +70,7 @@ class CompanionApp(App[None]):
         # The first screen's module is imported now, before Textual starts: imported from
         # inside the starting app (its driver threads running) it delayed the first frame
         # by a further ~18 ms.
-        if start.session is not None:
+        if start.session is not None and not start.amend:
             import companion.tui.screens.live
         else:
             import companion.tui.screens.home  # noqa: F401
@@ -81,6 +85,8 @@ class CompanionApp(App[None]):
         if session is not None and not self.start.read_only and not session.state.finished:
             # Back to the after-call screen the session was on when it was left.
             self.open_after_call(session, self.start.screen)
+        elif session is not None and self.start.amend:
+            self.open_after_call(session, self.start.screen or "rubric")
         self._catch_signals()
 
     def _tell_content_problems(self) -> None:
@@ -149,6 +155,10 @@ class CompanionApp(App[None]):
         """The first screen is the bottom of Textual's default stack itself. (With Textual's
         blank default screen under it, that one was composed, styled and drawn first, and
         the first real frame came about 60 ms later.)"""
+        if self.start.session is not None and self.start.amend:
+            from companion.tui.screens.summary import SummaryScreen
+
+            return SummaryScreen(self.start.session)
         if self.start.session is not None:
             return self._live(self.start.session, self.start.draft, self.start.think,
                               self.start.read_only)
@@ -208,11 +218,12 @@ class CompanionApp(App[None]):
         self.push_screen(RubricScreen(session, self._drafts(session)))
 
     def open_close(self, session: Session) -> None:
-        from companion.tui.screens.close import CloseScreen
+        from companion.tui.screens.close import AmendCloseScreen, CloseScreen
 
         if session.state.running:
             session.pause()
-        self.push_screen(CloseScreen(session, self._drafts(session)))
+        kind = AmendCloseScreen if session.state.finished else CloseScreen
+        self.push_screen(kind(session, self._drafts(session)))
 
     def open_after_call(self, session: Session, screen: str) -> None:
         """The rubric or close screen a session was left on (nothing for any other word)."""
@@ -232,7 +243,43 @@ class CompanionApp(App[None]):
         from companion.tui.screens.summary import SummaryScreen
 
         seal_on_close(self.store, session.id, self.clock)  # the ended scorecard is sealed
+        if session.id in self.store.held:
+            self._drafts(session).clear(SCREEN)  # an amendment opens on the rubric again
         self._replace_all(SummaryScreen(session))
+
+    def open_amend(self, session_id: str, take_over: bool = False,
+                   current: Session | None = None) -> None:
+        """Reopen an ended session's rubric, recommendation and summary to amend them,
+        holding its lease (asked first when another terminal holds it), over its summary."""
+        from companion.holding import open_to_amend
+        from companion.tui.screens.held import TAKE_OVER, HeldChoice
+        from companion.tui.screens.summary import SummaryScreen
+
+        try:
+            opened = open_to_amend(self.store, session_id, self.clock, take_over=take_over,
+                                   current=current)
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        if opened.session is None:
+            words = opened.held_by.words() if opened.held_by else "another terminal"
+
+            def answered(choice: str | None) -> None:
+                if choice == TAKE_OVER:
+                    self.open_amend(session_id, take_over=True, current=current)
+
+            self.push_screen(HeldChoice(session_id, words, read_only=False), answered)
+            return
+        try:
+            screen = self.store.draft(session_id, "screen")
+        except StoreError:
+            screen = ""
+        below = self.screen
+        if not (isinstance(below, SummaryScreen) and below.session is opened.session):
+            # Esc from the rubric, and Ctrl+S on the close screen, come back to the
+            # scorecard as amended.
+            self._replace_all(SummaryScreen(opened.session))
+        self.open_after_call(opened.session, screen or "rubric")
 
     def go_home(self, query: str = "") -> None:
         self._replace_all(self._home(query))

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-STARTED = datetime.now(timezone.utc).replace(microsecond=0)
+STARTED = datetime.now(timezone.utc).replace(microsecond=0)  # noqa: UP017 (runs on the candidate's Python, 3.8+)
 SWITCHES: dict[str, str] = {}  # set by the interviewer through /__switch
 
 

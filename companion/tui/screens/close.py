@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from companion.session import Session, SessionError
+from companion.clock import iso
+from companion.session import Session, SessionError, SessionState
 from companion.store.database import StoreError
 from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
@@ -98,6 +99,8 @@ class CloseScreen(Screen[None]):
         self.session = session
         self.drafts = drafts
         self.mode = session.state.mode
+        # Ended already: an amendment (or a pending scorecard finished after the call).
+        self.amending = session.state.finished
 
     def _current_saved(self) -> str:
         state = self.session.state
@@ -120,8 +123,10 @@ class CloseScreen(Screen[None]):
             yield AutosaveArea(kept or saved, lambda text: self.save(operation, text),
                                self.session.clock, template=template,
                                keep=self.drafts.keep(field) if self.drafts else None,
-                               saved=saved, id="text")
-            yield Static("Ctrl+S ends the session · Esc back to the rubric · Tab moves",
+                               saved=saved, on_idle=not self.amending, id="text")
+            yield Static("Ctrl+S saves and shows the scorecard · Esc back to the rubric · Tab "
+                         "moves" if self.amending else
+                         "Ctrl+S ends the session · Esc back to the rubric · Tab moves",
                          classes="label", markup=False)
         yield Footer()
 
@@ -130,7 +135,8 @@ class CloseScreen(Screen[None]):
             self.drafts.put(SCREEN, "close")  # a resume comes back here
         state = self.session.state
         self.query_one("#close-title", Static).update(
-            f" Close · {visible(state.plan.title)} · {visible(state.candidate)}")
+            f" {amending_words(state) if self.amending else 'Close'} · "
+            f"{visible(state.plan.title)} · {visible(state.candidate)}")
         first = "#scale" if self.mode == "interview" else "#text"
         self.query_one(first).focus()
 
@@ -175,8 +181,12 @@ class CloseScreen(Screen[None]):
                 if yes:
                     self._end()
 
-            self.app.push_screen(Confirm(f"End without a {what}?",
-                                         "You can still add it later from the summary."), go)
+            if self.amending:
+                self.app.push_screen(Confirm(f"Save without a {what}?",
+                                             "Press a on the summary to add it later."), go)
+            else:
+                self.app.push_screen(Confirm(f"End without a {what}?", "You can still add it "
+                                             "later: a on the summary amends it."), go)
             return
         self._end()
 
@@ -188,3 +198,19 @@ class CloseScreen(Screen[None]):
         from companion.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+
+class AmendCloseScreen(CloseScreen):
+    """The close screen of an ended session: Ctrl+S saves what was changed (each field once,
+    as the amendment on record) and shows the scorecard; the session stays ended."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "end", "Save", tooltip="Save the amendments and show the scorecard",
+                id="close.save"),
+    ]
+
+
+def amending_words(state: SessionState) -> str:
+    """`Amending (ended 14:02 UTC)`: the title of the after-call screens of an ended session."""
+    ended = f" (ended {iso(state.ended_at)[11:16]} UTC)" if state.ended_at else ""
+    return f"Amending{ended}"

@@ -32,17 +32,22 @@ class HeldChoice(ModalScreen[str]):
     }
     """
 
-    def __init__(self, session_id: str, holder_words: str) -> None:
+    def __init__(self, session_id: str, holder_words: str, *, read_only: bool = True) -> None:
+        """`read_only`: offer to open it read-only (not when amending: that writes)."""
         super().__init__()
         self.session_id = session_id
         self.holder_words = holder_words
+        self.offer_read_only = read_only
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Session {self.session_id} is open in another terminal: held by "
                         f"{self.holder_words}.", markup=False)
-            yield Label("r: open it read-only · t: take it over · q or Esc: back",
-                        classes="hint")
+            yield Label(("r: open it read-only · " if self.offer_read_only else "")
+                        + "t: take it over · q or Esc: back", classes="hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.offer_read_only or parameters != (READ_ONLY,)
 
     def action_answer(self, choice: str) -> None:
         self.dismiss(choice)

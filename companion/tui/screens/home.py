@@ -25,6 +25,7 @@ from companion.content.library import Library, UnknownPlan, resolve_plan
 from companion.holding import hold_new, open_for_writing, open_read_only
 from companion.model import ARCHETYPES, Plan
 from companion.panel import scorecards
+from companion.panel.reveal import hidden_scorecards
 from companion.practice.draws import practice_plan
 from companion.session import Session, SessionError, new_session_id
 from companion.store.database import Store, StoreError
@@ -82,6 +83,9 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+y", "finish", "Finish scorecard", tooltip="Finish the highlighted "
                 "pending scorecard (the oldest first): its rubric, recommendation, summary",
                 id="home.finish"),
+        Binding("ctrl+r", "amend", "Amend", tooltip="Amend the highlighted recent session: "
+                "its scores, recommendation, summary or post-mortem (kept as amendments)",
+                id="home.amend"),
         Binding("ctrl+g", "abandon", "Abandon", tooltip="Abandon the highlighted session in "
                 "progress (kept, marked abandoned)", id="home.abandon"),
         Binding("ctrl+f", "search", "Search", tooltip="Search notes, evidence and summaries",
@@ -112,7 +116,7 @@ class HomeScreen(Screen[None]):
     HomeScreen #in-progress { height: auto; max-height: 6; }
     HomeScreen #pending { height: auto; max-height: 6; }
     HomeScreen #pause-note { height: auto; padding: 0 1; }
-    HomeScreen #recent { height: auto; padding: 0 1; color: $text-muted; }
+    HomeScreen #recent { height: auto; max-height: 10; color: $text-muted; }
     HomeScreen .heading { padding: 0 1; text-style: bold; }
     HomeScreen.-narrow #body { layout: vertical; }
     HomeScreen.-narrow #left { height: 11; }
@@ -164,9 +168,9 @@ class HomeScreen(Screen[None]):
                 yield Static("In progress (Enter or Ctrl+O resumes, Ctrl+G abandons)",
                              classes="heading", markup=False)
                 yield OptionList(id="in-progress")
-                yield Static("Recent (F2 shows or hides earlier interviews' scores)",
+                yield Static("Recent (Enter or Ctrl+R amends, F2 shows scores)",
                              classes="heading", markup=False)
-                yield Static(id="recent", markup=False)
+                yield OptionList(id="recent")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -257,7 +261,10 @@ class HomeScreen(Screen[None]):
             pending_rows = scorecards.pending(self.store)
             open_rows = [r for r in self.store.sessions(limit=50)
                          if r["status"] in ("running", "paused")]
-            recent = [r for r in self.store.sessions(limit=RECENT * 3)
+            # The panel's scorecards this user may not see yet: counted, not listed.
+            hidden = hidden_scorecards(self.store, sees_all=getattr(self.app, "sees_all",
+                                                                     False))
+            recent = [r for r in self.store.sessions(limit=RECENT * 3, hide=bool(hidden))
                       if r["status"] in ("ended", "abandoned")][:RECENT]
             today = scorecards.interviews_today(self.store, self.clock.wall())
         except StoreError as err:
@@ -295,8 +302,10 @@ class HomeScreen(Screen[None]):
             in_progress.add_option(Option(Text("none", style="dim"), disabled=True))
         else:
             in_progress.highlighted = 0  # Ctrl+O / Ctrl+G act on the newest, from anywhere
-        recent_text = Text()
+        recent_list = self.query_one("#recent", OptionList)
+        recent_list.clear_options()
         for row in recent:
+            recent_text = Text()
             score = f"{row['score']}/{row['max_score']}" if row["score"] is not None else "-"
             verdict = row["recommendation"] or row["status"]
             if row["mode"] != "practice" and not self.show_scores and row["status"] == "ended":
@@ -306,11 +315,17 @@ class HomeScreen(Screen[None]):
             recent_text.append(f"{(row['started_at'] or '')[:10]}  ")
             recent_text.append_text(plain(row["candidate"], "bold"))
             recent_text.append(f"  {visible(row['plan_title'])}  "
-                               + (f"{score}  " if score else "") + f"{visible(verdict)}\n")
+                               + (f"{score}  " if score else "") + f"{visible(verdict)}")
+            recent_list.add_option(Option(recent_text, id=row["id"]))
         if not recent:
-            recent_text.append("No finished sessions yet.", style="dim")
-        recent_text.rstrip()
-        self.query_one("#recent", Static).update(recent_text)
+            recent_list.add_option(Option(Text("No finished sessions yet.", style="dim"),
+                                          disabled=True))
+        else:
+            recent_list.highlighted = 0  # Ctrl+R amends the newest, from anywhere
+        waiting = hidden.words()
+        if waiting:  # others' panel scorecards, counted and not shown (panel.reveal)
+            recent_list.add_option(Option(Text(f"ⓘ {waiting}", style="italic"),
+                                          disabled=True))
 
     def _highlighted_session(self) -> str | None:
         in_progress = self.query_one("#in-progress", OptionList)
@@ -338,13 +353,24 @@ class HomeScreen(Screen[None]):
             self._finish(sid)
 
     def _finish(self, sid: str) -> None:
-        """Finish a pending scorecard: its rubric, then the recommendation and summary."""
-        try:
-            session = Session(self.store.events(sid), self.clock, self.store.sink(sid))
-        except (StoreError, SessionError) as err:
-            self.notify(str(err), severity="error", markup=False)
+        """Finish a pending scorecard: its rubric, then the recommendation and summary (held
+        as an amendment is: one terminal at a time)."""
+        navigator(self).open_amend(sid)
+
+    @on(OptionList.OptionSelected, "#recent")
+    def recent_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            navigator(self).open_amend(event.option.id)
+
+    def action_amend(self) -> None:
+        recent = self.query_one("#recent", OptionList)
+        index = recent.highlighted
+        sid = recent.get_option_at_index(index).id if index is not None else None
+        if sid is None:
+            self.notify("Highlight a recent session first (Tab to the Recent list).",
+                        severity="warning")
             return
-        navigator(self).open_rubric(session)
+        navigator(self).open_amend(sid)
 
     def action_toggle_scores(self) -> None:
         self.show_scores = not self.show_scores

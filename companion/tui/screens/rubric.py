@@ -22,7 +22,7 @@ from companion.store.database import StoreError
 from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.navigation import navigator
-from companion.tui.screens.close import POSTMORTEM_TEMPLATE
+from companion.tui.screens.close import POSTMORTEM_TEMPLATE, amending_words
 from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import plain
@@ -162,7 +162,8 @@ class RubricScreen(Screen[None]):
                 yield AutosaveArea(kept or saved, self._save_postmortem,
                                    self.session.clock, template=POSTMORTEM_TEMPLATE,
                                    keep=self.drafts.keep("postmortem") if self.drafts else None,
-                                   saved=saved, id="postmortem")
+                                   saved=saved, on_idle=not self.session.state.finished,
+                                   id="postmortem")
         yield Static(id="total", markup=False)
         yield Footer()
 
@@ -179,6 +180,8 @@ class RubricScreen(Screen[None]):
         state = self.session.state
         rubric = self.rubric
         title = f" Rubric · {visible(state.plan.title)} · {visible(state.candidate)}"
+        if state.finished:
+            title = f" {amending_words(state)} ·" + title
         if rubric is not None:
             title += f" · {visible(rubric.title)}"
         self.query_one("#rubric-title", Static).update(title)

@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.clock import Clock, RealClock
+from companion.panel.reveal import hidden_scorecards
 from companion.session import Session, SessionError
 from companion.store.database import SEARCH_LATEST, Store, StoreError
 from companion.store.search import Hit, Results, search_results
@@ -105,7 +106,10 @@ class SearchScreen(ModalScreen[None]):
     def run_search(self, query: str) -> None:
         try:
             with Store(self.store.path) as store:
-                results = search_results(store, query, latest=self.latest)
+                hidden = hidden_scorecards(store, sees_all=getattr(self.app, "sees_all",
+                                                                    False))
+                results = search_results(store, query, latest=self.latest,
+                                         exclude=hidden.ids)
         except StoreError as err:
             self.app.call_from_thread(self.query_one("#hits", Static).update, str(err))
             return
