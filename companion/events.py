@@ -399,7 +399,9 @@ class PromptAsked(_InSection):
     def apply(self, state: SessionState, event: Event) -> None:
         section = state.sections[self.section]
         if self.asked:
-            section.asked[self.prompt] = event.t
+            # Stamped on the interview clock (pauses excluded), as notes and ticks are; the
+            # section time at asking times the question against its budget (pacing).
+            section.asked[self.prompt] = state.clock(event.t)
             section.asked_used[self.prompt] = state.section_used(self.section, event.t)
         else:
             section.asked.pop(self.prompt, None)
@@ -482,7 +484,7 @@ class SignalToggled(_InSection):
     def apply(self, state: SessionState, event: Event) -> None:
         ticked = state.sections[self.section].ticked
         if self.on:
-            ticked[self.signal] = event.t
+            ticked[self.signal] = state.clock(event.t)
         else:
             ticked.pop(self.signal, None)
 
@@ -507,17 +509,26 @@ class NoteAdded(SessionEvent):
         return _section_problem(state, self.section)
 
     def apply(self, state: SessionState, event: Event) -> None:
-        back = float(self.back)
-        state.notes.append(Note(
+        section = self.section if self.section is not None else state.current
+        # On the interview clock (pauses excluded), back-dated at most to the start of
+        # the section; listed in time order (a back-date can go before earlier notes).
+        t, back = state.back_dated(section, event.t, float(self.back))
+        note = Note(
             id=event.seq,
-            section=self.section if self.section is not None else state.current,
+            section=section,
             text=self.text,
-            t=max(0.0, event.t - back),
+            t=t,
             section_offset=max(0.0, float(self.section_offset) - back),
             at=event.at - back,
             flagged=self.flagged,
             back=back,
-        ))
+        )
+        notes = state.notes
+        at = len(notes)
+        while at and notes[at - 1].t > t:
+            at -= 1
+        notes.insert(at, note)
+        state.notes_by_id[note.id] = note
 
 
 @dataclass(slots=True, eq=False, repr=False)

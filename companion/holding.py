@@ -36,6 +36,16 @@ def away_gap(previous: Lease | None, events: list[Event], clock: Clock) -> float
     return gap if gap >= 0 else None
 
 
+def ran_after_last_event(previous: Lease | None, events: list[Event]) -> float:
+    """How long the holder went on after the session's last event: from that event to its
+    last heartbeat, by the wall clock (0 when the clock went back, or without a lease).
+    A running session ran that long before a crash; a paused one ignores it."""
+    if previous is None or not events:
+        return 0.0
+    ran = previous.beat_wall - events[-1].at
+    return ran if 0 < ran <= previous.beat_wall - previous.since + 1 else 0.0
+
+
 def open_for_writing(store: Store, session_id: str, clock: Clock, *,
                      take_over: bool = False) -> Opened:
     """Take the session's lease, then reopen it (paused, with the away gap)."""
@@ -46,7 +56,8 @@ def open_for_writing(store: Store, session_id: str, clock: Clock, *,
     if held_by is not None:
         return Opened(None, held_by)
     gap = away_gap(previous, events, clock)
-    session = Session.reopen(events, clock, store.sink(session_id), away=gap)
+    session = Session.reopen(events, clock, store.sink(session_id), away=gap,
+                             ran=ran_after_last_event(previous, events))
     note = CLOCK_WENT_BACK if gap is None and not session.state.finished else ""
     return Opened(session, None, note)
 

@@ -74,18 +74,27 @@ __all__ = ["ABANDONED", "CATALOGUE", "ENDED", "EVENT_TYPES", "PAUSED", "RUNNING"
 
 # --- Back-dating ------------------------------------------------------------------------
 
-# At most six digits: a longer number is text, never an int too long to read or to turn into
-# a float (the session clamps a back-date to its start anyway).
-_BACKDATE = re.compile(r"^\s*-(\d{1,6})(s|m)?\s+(.*)$", re.DOTALL)
+# A back-date always names its unit: `-15s`, `-2m` or `-1m30s`, then a space and the note. A
+# bare leading number (`-1 returned when unreachable`) is text. At most six digits a number:
+# a longer one is text, never an int too long to read (the session clamps a back-date to the
+# section start anyway). A backslash before a back-date (`\-15s text`) keeps it as text.
+_BACKDATE = re.compile(r"^\s*-(?:(\d{1,6})m(?:(\d{1,6})s)?|(\d{1,6})s)\s+(.*)$", re.DOTALL)
+BACKDATE_SYNTAX = "-15s text, -2m text or -1m30s text"
 
 
 def parse_note(text: str) -> tuple[str, float]:
-    """`-15 text` or `-15s text` back-dates a note by 15 seconds, `-2m text` by two minutes."""
+    """`-15s text` back-dates a note by 15 seconds, `-2m text` by two minutes, `-1m30s text`
+    by 90 seconds. Anything else is the note as typed, except that a backslash before a
+    back-date (`\\-15s text`) is dropped and the rest kept as text."""
+    body = text.lstrip()
+    if body.startswith("\\") and _BACKDATE.match(body[1:]) and parse_note(body[1:])[1]:
+        return text[:len(text) - len(body)] + body[1:], 0.0
     match = _BACKDATE.match(text)
-    if not match or not match.group(3).strip():
+    if not match or not match.group(4).strip():
         return text, 0.0
-    amount = int(match.group(1)) * (60 if match.group(2) == "m" else 1)
-    return match.group(3), float(amount)
+    minutes, seconds, alone = match.group(1), match.group(2), match.group(3)
+    amount = int(alone) if alone else int(minutes) * 60 + int(seconds or 0)
+    return match.group(4), float(amount)
 
 
 def new_session_id() -> str:
@@ -163,13 +172,17 @@ class Session:
 
     @classmethod
     def reopen(cls, events: list[Event], clock: Clock, sink: Sink,
-               away: float | _Unset | None = UNSET) -> Session:
+               away: float | _Unset | None = UNSET, ran: float = 0.0) -> Session:
         """Open a session after a quit or crash: it comes back paused, with the time away
         offered: `away` as measured from the last heartbeat (companion.lease), None when it
         cannot be known (a wall clock that went back), or by default the wall-clock time
-        since the last event."""
+        since the last event. `ran`: how long a running session went on after its last
+        event (until its last heartbeat): the interview went on, so its section counts it,
+        and the clock reads as it did when the app died."""
         session = cls(events, clock, sink)
         if not session.state.finished:
+            if session.state.running and ran > 0:
+                session._t_base += ran
             if isinstance(away, _Unset):
                 away = clock.wall() - session.state.last_at
             gap = 0.0 if away is None else max(0.0, away)
@@ -317,14 +330,25 @@ class Session:
         if not text.strip():
             raise SessionError("an empty note is not saved")
         section = self.state.current if section is None else section
-        offset = self.state.section_used(section, self.now())
-        self.append(NoteAdded(text=text, section=section, back=back, flagged=flagged,
-                              section_offset=round(offset, 3)))
-        return self.state.notes[-1]
+        now = self.now()
+        offset = self.state.section_used(section, now)
+        # The back-date as applied (it stops at the section start) is what is written.
+        _t, back = self.state.back_dated(section, now, back)
+        event = self.append(NoteAdded(text=text, section=section, back=round(back, 3),
+                                      flagged=flagged, section_offset=round(offset, 3)))
+        note = self.state.note(event.seq)
+        if note is None:  # replay appends every note_added: this cannot be
+            raise SessionError(f"note {event.seq} was saved but is not in the state")
+        return note
+
+    def clock_now(self) -> float:
+        """The interview clock now (pauses excluded): what the timer's total shows."""
+        return self.state.clock(self.now())
 
     def last_note(self) -> Note | None:
-        """The newest note not retracted (from the end: no copy of the list)."""
-        return next((n for n in reversed(self.state.notes) if not n.retracted), None)
+        """The note typed last (notes are listed in time order; a back-dated one can sit
+        before others)."""
+        return self.state.last_typed_note()
 
     def edit_note(self, note_id: int, text: str) -> None:
         if not text.strip():

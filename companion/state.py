@@ -3,7 +3,6 @@ moves of the timer that several event types share. No I/O, no Textual."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from companion.model import Prompt, SectionPlan, SessionPlan, Signal
@@ -94,7 +93,10 @@ class SessionState:
     closed_last: bool = False  # the last move ended or skipped the current section
     status: str = PAUSED
     running_since: float | None = None  # session t at which the current run began
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # in time order (back-dates go back)
+    # The same notes by id, in the order typed: a lookup per edit, flag or retraction, and
+    # the note typed last, without a walk of the list (NoteAdded.apply keeps both).
+    notes_by_id: dict[int, Note] = field(default_factory=dict)
     scores: dict[str, Score] = field(default_factory=dict)
     recommendation: str | None = None
     recommendation_skipped: bool = False
@@ -107,6 +109,7 @@ class SessionState:
     reopened: int = 0
     away: float = 0.0  # the wall-clock gap offered at the latest reopen
     events: int = 0
+    visit_clock: float = 0.0  # the interview clock when the current section was entered
 
     # --- time ---
     @property
@@ -126,6 +129,23 @@ class SessionState:
     def total_used(self, now: float | None = None) -> float:
         return sum(self.section_used(i, now) for i in range(len(self.sections)))
 
+    def clock(self, now: float | None = None) -> float:
+        """The interview clock: the time the sections have run, pauses excluded (the timer's
+        total). Every stamp the screen and the exports show (notes, asked, ticked) is on
+        this clock, so a note typed during a pause carries the time the clock stopped at."""
+        return self.total_used(now)
+
+    def back_dated(self, section: int, now: float, back: float) -> tuple[float, float]:
+        """(the note's clock time, the back-date applied) for a note typed at session time
+        `now`: back-dating stops at the start of the current visit of its section, and at
+        the session start for a note of an earlier section (saved late)."""
+        clock = self.clock(now)
+        floor = self.visit_clock if section == self.current else 0.0
+        room = max(0.0, clock - floor)
+        # Stopped at the start: by whole seconds, as typed (never "⟲-2.765s").
+        applied = back if back <= room else float(int(room))
+        return clock - applied, applied
+
     @property
     def planned_total(self) -> float:
         return sum(s.planned or 0 for s in self.sections)
@@ -142,12 +162,12 @@ class SessionState:
         ]
 
     def note(self, note_id: int) -> Note | None:
-        # Notes are kept in the order of their ids (the seq of note_added): a binary search,
-        # not a walk of every note, for each edit, flag or retraction.
-        index = bisect_left(self.notes, note_id, key=_note_id)
-        if index < len(self.notes) and self.notes[index].id == note_id:
-            return self.notes[index]
-        return None
+        return self.notes_by_id.get(note_id)
+
+    def last_typed_note(self) -> Note | None:
+        """The note typed last that is not retracted (from the newest: retracted ones are
+        few), whatever its place in time after a back-date."""
+        return next((n for n in reversed(self.notes_by_id.values()) if not n.retracted), None)
 
     # --- scores ---
     @property
@@ -202,10 +222,6 @@ class SessionState:
         return max(0.0, self.completed_at - self.ended_at)
 
 
-def _note_id(note: Note) -> int:
-    return note.id
-
-
 def close_run(state: SessionState, t: float) -> None:
     if state.running and state.running_since is not None:
         state.sections[state.current].used += max(0.0, t - state.running_since)
@@ -223,6 +239,7 @@ def go_to(state: SessionState, index: int, t: float) -> None:
         state.left = state.current  # where an undo (section_reopened) returns to
     state.closed_last = False
     state.current = index
+    state.visit_clock = state.clock(t)
     state.sections[index].visited = True
     start_run(state, t)
 

@@ -56,6 +56,8 @@ def no_app(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the command went on to open the app")
 
     monkeypatch.setattr(launch_module, "_run", refuse)
+    # As if in a terminal (CliRunner has none): the store faults come first there.
+    monkeypatch.setattr(launch_module, "has_terminal", lambda: True)
 
 
 def invoke(db: Path, command: str) -> Result:

@@ -562,7 +562,9 @@ async def test_resumed_a_day_later_leaving_the_gap_out(live: Live) -> None:
         text = _export(app)
         assert "1d 0h 0m away" in text
         assert "‖ PAUSED 04:00 left" in text
-        await pilot.press("ctrl+t")  # resume without the gap
+        await pilot.press("ctrl+t")  # resume: it asks whether to count the day in
+        assert "count the 1d 0h 0m away into this section?" in _export(app)
+        await pilot.press("n")  # without the gap
         live.clock.advance(30)
         app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()

@@ -239,3 +239,29 @@ async def test_home_asks_about_a_held_session_and_opens_it_read_only_or_takes_it
     assert lease is not None and lease.held and lease.token == store.held["held0001"]
     store.close()
     holder.close()
+
+
+def test_a_crash_keeps_the_time_the_section_ran_after_its_last_event(db: Path) -> None:
+    """kill -9 twelve seconds after the last note, the heartbeat still running: the section
+    counts those 12 s (the interview went on), and the 5 s since are the time away."""
+    clock = FakeClock()
+    with Store(db) as store:
+        session = started(store, clock)
+        clock.advance(30)
+        session.add_note("the last thing saved")
+        for _ in range(6):
+            clock.advance(2)
+            store.heartbeat("h1", clock.wall(), clock.boottime())
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE leases SET pid = 4194000")
+    clock.advance(5)
+    with Store(db) as store:
+        opened = open_for_writing(store, "h1", clock)
+        assert opened.session is not None
+        state = opened.session.state
+        assert state.away == pytest.approx(5.0)
+        assert state.section_used(0) == pytest.approx(42.0)
+        assert state.clock() == pytest.approx(42.0)
+        store.release_lease("h1", clock.wall(), clock.boottime())

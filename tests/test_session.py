@@ -4,9 +4,12 @@ the purity of replay, failed writes, and reopening after a quit or crash."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 from helpers import Recorder, make_plan, start
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.clock import FakeClock
 from companion.model import Prompt
@@ -133,6 +136,26 @@ def test_next_section_at_the_end_stops_the_timer(clock: FakeClock) -> None:
 # --- notes ----------------------------------------------------------------------------------
 
 
+def test_stamps_are_on_the_timers_clock_pauses_excluded(clock: FakeClock) -> None:
+    """One rule for time (issue 22): a note, a tick and an asked question are stamped with
+    the interview clock, the timer's total, which stops while paused."""
+    s = start(clock)
+    clock.advance(60)
+    s.pause()
+    clock.advance(54)  # paused: the clock stays at 01:00
+    during = s.add_note("typed during the pause")
+    assert during.t == 60 == s.clock_now() == s.state.total_used(s.now())
+    s.resume()
+    clock.advance(45)
+    after = s.add_note("after the pause")
+    assert after.t == 105 == s.state.total_used(s.now()), "01:45, as the timer's total"
+    back = s.add_note("back-dated", back=30)
+    assert back.t == 75
+    assert [n.text for n in s.state.notes] == [
+        "typed during the pause", "back-dated", "after the pause"]
+    assert replay(s.events).notes == s.state.notes, "replay gives the same stamps"
+
+
 def test_back_dated_notes(clock: FakeClock) -> None:
     s = start(clock)
     clock.advance(100)
@@ -143,7 +166,11 @@ def test_back_dated_notes(clock: FakeClock) -> None:
     assert note.t == 125 and note.section_offset == 25 and note.section == 1
     assert note.at == clock.wall() - 15
     far = s.add_note("way back", back=600)
-    assert far.t == 0 and far.section_offset == 0  # never below 0
+    # A back-date stops at the start of the section (100 s), not at the session's 00:00.
+    assert far.t == 100 and far.section_offset == 0 and far.back == 40
+    assert s.events[-1].data["back"] == 40, "the back-date applied is what is written"
+    assert [n.text for n in s.state.notes] == ["way back", "said something"], "time order"
+    assert s.last_note() is far, "the last note is the one typed last"
     plain = s.add_note("now")
     assert plain.t == 140 and plain.section_offset == 40
 
@@ -151,10 +178,18 @@ def test_back_dated_notes(clock: FakeClock) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("-15 text", ("text", 15.0)),
+        ("-15 text", ("-15 text", 0.0)),  # no unit: text (issue 22)
+        ("-1 returned when unreachable", ("-1 returned when unreachable", 0.0)),
         ("-15s text", ("text", 15.0)),
         ("-2m text", ("text", 120.0)),
-        ("  -30 spaced  out", ("spaced  out", 30.0)),
+        ("-1m30s text", ("text", 90.0)),
+        ("-2m5 text", ("-2m5 text", 0.0)),
+        ("-30s15m text", ("-30s15m text", 0.0)),
+        ("\\-15s said -15s", ("-15s said -15s", 0.0)),  # the escape
+        ("  \\-2m x", ("  -2m x", 0.0)),
+        ("\\-15 stays", ("\\-15 stays", 0.0)),  # nothing to escape: as typed
+        ("\\ backslash", ("\\ backslash", 0.0)),
+        ("  -30s spaced  out", ("spaced  out", 30.0)),
         ("-15", ("-15", 0.0)),
         ("-15   ", ("-15   ", 0.0)),
         ("-2m", ("-2m", 0.0)),
@@ -162,11 +197,36 @@ def test_back_dated_notes(clock: FakeClock) -> None:
         ("- 15 not a number", ("- 15 not a number", 0.0)),
         ("-15x text", ("-15x text", 0.0)),
         ("15 text", ("15 text", 0.0)),
-        ("-5 multi\nline", ("multi\nline", 5.0)),
+        ("-5s multi\nline", ("multi\nline", 5.0)),
+        ("-5 multi\nline", ("-5 multi\nline", 0.0)),
     ],
 )
 def test_parse_note(text: str, expected: tuple[str, float]) -> None:
     assert parse_note(text) == expected
+
+
+# The back-date grammar, written out again independently of the code: a unit is required.
+_GRAMMAR = re.compile(r"\s*-(\d{1,6}m(\d{1,6}s)?|\d{1,6}s)\s+\S.*", re.DOTALL)
+
+
+@given(st.text(alphabet=st.sampled_from("-0123456789msh \\xé\n"), max_size=14)
+       | st.text(max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_a_note_outside_the_back_date_grammar_is_saved_as_typed(text: str) -> None:
+    """Nothing typed is lost: a leading number without a unit, a stray dash, a unit alone,
+    any text at all stays the note, word for word, unless it is a back-date (or its escape)."""
+    saved, back = parse_note(text)
+    body = text.lstrip()
+    if _GRAMMAR.fullmatch(text):
+        head, rest = re.split(r"\s+", body, maxsplit=1)
+        assert saved == rest
+        minutes, _, seconds = head[1:].rstrip("s").partition("m")
+        expected = int(minutes) * 60 + int(seconds or 0) if "m" in head else int(minutes)
+        assert back == expected
+    elif body.startswith("\\") and _GRAMMAR.fullmatch(body[1:]):
+        assert (saved, back) == (text.replace("\\", "", 1), 0.0)
+    else:
+        assert (saved, back) == (text, 0.0)
 
 
 def test_note_edits_and_retractions(clock: FakeClock) -> None:

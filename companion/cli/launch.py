@@ -53,6 +53,26 @@ def _sees_all() -> bool:
     return viewer_sees_all(user_config_dir())
 
 
+def has_terminal() -> bool:
+    """A terminal on stdin and stdout: the full-screen app needs both."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def need_a_terminal(what: str, store: Store | None = None) -> None:
+    """Refuse, before anything is written, to open the full-screen app without a terminal
+    (from a script, a pipe, `</dev/null`): exit 2 with what to do instead."""
+    if has_terminal():
+        return
+    if store is not None:
+        store.close()
+    raise CompanionError(
+        f"{what} opens the full-screen app, which needs a terminal on stdin and stdout; "
+        "run it in a terminal. Commands that print (plans, sessions, export, search, stats, "
+        "validate) work without one.")
+
+
 def _run(app: CompanionApp) -> None:
     try:
         app.run()
@@ -65,6 +85,7 @@ def _run(app: CompanionApp) -> None:
 def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: str, role: str,
             level: str, interviewer: str, library: LibrarySource = None,
             think: float = 0.0, archetype: str = "") -> None:
+    need_a_terminal(f"`companion {'practice' if plan.mode == 'practice' else 'run'}`", store)
     clock = RealClock()
     session_id = new_session_id()
     try:
@@ -85,6 +106,21 @@ def run_new(store: Store, plan: SessionPlan, *, candidate: str, candidate_id: st
 def run_resume(store: Store, session_id: str, library: LibrarySource = None, *,
                read_only: bool = False, take_over: bool = False) -> None:
     clock = RealClock()
+    if not has_terminal():
+        # Held elsewhere: that is the first thing to know (and a terminal the second).
+        from companion.lease import is_stale
+
+        try:
+            lease = store.lease(session_id)
+        except StoreError as err:
+            store.close()
+            raise CompanionError(str(err)) from None
+        if lease is not None and not is_stale(lease, clock):
+            store.close()
+            raise CompanionError(f"session {session_id} is open in another terminal: held by "
+                                 f"{lease.words()}. In a terminal, open it with --read-only, "
+                                 "or take it over with --take-over")
+        need_a_terminal("`companion resume`", store)
     try:
         # Read-only asked for: look, take no lease and write nothing (no reopen either).
         opened = (Opened(None) if read_only
@@ -175,6 +211,7 @@ def _farewell(session: Session, store: Store) -> None:
 
 
 def open_home(config: Config, library: Library) -> None:
+    need_a_terminal("`companion` with no command")
     try:
         store = Store(config.db_path)
     except StoreError as err:
@@ -187,5 +224,6 @@ def open_home(config: Config, library: Library) -> None:
 
 def open_practice_home(store: Store, library: Library) -> None:
     """The home screen with the plan list narrowed to practice plans."""
+    need_a_terminal("`companion practice`", store)
     with store:
         _run(create_app(store, RealClock(), library, home_filter="practice"))

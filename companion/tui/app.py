@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from companion.clock import Clock
@@ -22,6 +23,7 @@ from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
 from companion.store.database import LeaseLost, Store, StoreError
+from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.navigation import Navigator
 
@@ -97,6 +99,7 @@ class CompanionApp(App[None]):
         self.set_interval(self.heartbeat, self.beat)
         if self.start.note:
             self.notify(self.start.note, severity="warning", timeout=10, markup=False)
+        self._tell_content_problems()
         session = self.start.session
         if session is not None and not self.start.read_only and not session.state.finished:
             # Back to the after-call screen the session was on when it was left.
@@ -104,6 +107,18 @@ class CompanionApp(App[None]):
         elif session is not None and self.start.amend:
             self.open_after_call(session, self.start.screen or "rubric")
         self._catch_signals()
+
+    def _tell_content_problems(self) -> None:
+        """Content files left out at start (printed on stderr too, but hidden behind the
+        full screen until it closes): said in the app, with what to run."""
+        problems = self.library.problems if self.library is not None else []
+        if not problems:
+            return
+        first = problems[0]
+        where = visible(f"{first.path}:{first.line}" if first.line else first.path)
+        self.notify(f"{len(problems)} content problem(s): those files were left out "
+                    f"(first: {where}). Run `companion validate` to see every one.",
+                    title="Content problems", severity="error", timeout=30, markup=False)
 
     # --- one holder per session (companion.lease) ------------------------------------------
 
@@ -294,18 +309,17 @@ class CompanionApp(App[None]):
         self.push_screen(StatsScreen(self.store, self.library, candidate))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette lists every action of the current screen, with its key."""
+        """The palette lists every action of the current screen and its widgets that may
+        run there, with its key (companion.tui.keymap.screen_bindings)."""
+        from companion.tui.keymap import screen_bindings
+
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for binding in getattr(screen, "BINDINGS", []):
-            if not isinstance(binding, Binding) or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
+        for node, binding, keys in screen_bindings(screen):
+            shown = ", ".join(self.get_key_display(Binding(key, "")) for key in keys)
             yield SystemCommand(
-                f"{binding.description} ({key})",
+                f"{binding.description} ({shown})",
                 binding.tooltip or binding.description,
-                _runner(screen, binding.action),
+                _runner(node, binding.action),
             )
 
     async def action_quit(self) -> None:
@@ -321,9 +335,9 @@ class CompanionApp(App[None]):
         self.exit(message=problem)
 
 
-def _runner(screen: Screen[Any], action: str):  # type: ignore[no-untyped-def]
+def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
     async def run() -> None:
-        await screen.run_action(action)
+        await node.app.run_action(action, node)
 
     return run
 

@@ -3,7 +3,15 @@ a tooltip, so the footer, the help and the command palette all show them)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from textual.actions import parse
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.screen import Screen
 
 TYPING_BINDINGS: list[BindingType] = [
     Binding("ctrl+n", "screen.next_section", "Next", tooltip="End this section and start "
@@ -19,3 +27,40 @@ TYPING_BINDINGS: list[BindingType] = [
     Binding("ctrl+o", "screen.redraw", "Redraw", tooltip="Practice: draw another question "
             "(before you answer; the clock restarts)", id="typing.redraw"),
 ]
+
+
+def _declared(node: DOMNode) -> list[Binding]:
+    """The bindings a companion class of `node` declares (not Textual's own widgets')."""
+    found: list[Binding] = []
+    for cls in reversed(type(node).__mro__):
+        if cls.__module__.startswith("companion."):
+            found += [b for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
+    return found
+
+
+def allowed(node: DOMNode, binding: Binding) -> bool:
+    """Whether the binding's action may run now (check_action, as the footer asks it)."""
+    namespace, name, params = parse(binding.action)
+    target: DOMNode = node
+    if namespace == "screen" and isinstance(node, Widget):
+        target = node.screen
+    elif namespace == "app":
+        target = node.app
+    return target.check_action(name, params) is not False
+
+
+def screen_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding, list[str]]]:
+    """Every action bound on the screen or its companion widgets that may run now, once,
+    with all the keys that run it (`ctrl+n` and `n`): what the help and the command
+    palette list. The screen's bindings come first; the binding given is the first seen."""
+    found: dict[str, tuple[DOMNode, Binding, list[str]]] = {}
+    for node in [screen, *screen.query("*")]:
+        for binding in _declared(node):
+            action = binding.action.removeprefix("screen.")
+            if not allowed(node, binding):
+                continue
+            if action not in found:
+                found[action] = (node, binding, [])
+            keys = found[action][2]
+            keys += [k for k in binding.key.split(",") if k not in keys]
+    return list(found.values())

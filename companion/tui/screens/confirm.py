@@ -1,4 +1,5 @@
-"""A yes / no question over the current screen."""
+"""A yes / no question over the current screen: docked at the bottom over a see-through
+background, so what the question is about stays readable above it."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ class Confirm(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", tooltip="No, go back", id="confirm.no"),
     ]
     DEFAULT_CSS = """
-    Confirm { align: center middle; }
+    Confirm { align: center bottom; background: $background 15%; }
     Confirm > Vertical {
-        width: 80%; max-width: 80; height: auto; border: round $warning;
+        width: 100%; height: auto; border: round $warning;
         background: $surface; padding: 0 1;
     }
+    Confirm Label { width: 1fr; }
     """
 
     def __init__(self, question: str, detail: str = "") -> None:

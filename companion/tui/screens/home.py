@@ -69,6 +69,11 @@ def plan_details(lib: Library, plan: Plan) -> Text:
     return text
 
 
+class DetailsColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The right-hand column: no Tab stop of its own and no keys of its own, so pageup and
+    pagedown reach the screen's scroll_details from any field in it."""
+
+
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", tooltip="Start the chosen plan for this candidate",
@@ -139,7 +144,7 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="plans")
             # Not a stop of its own for Tab: from the plan list, Tab goes straight to the
             # candidate's name (the column scrolls to whatever has focus).
-            with VerticalScroll(id="right", can_focus=False):
+            with DetailsColumn(id="right"):
                 yield Static(id="details", markup=False)
                 with Vertical(id="form"):
                     yield Label("Candidate name")

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from companion.clock import mmss, span
 from companion.events import SectionReopened, next_rating
+from companion.lease import HEARTBEAT_S
 from companion.session import Session, SessionError, parse_note
 from companion.state import section_to_reopen
 from companion.store.database import LeaseLost, Store, StoreError
@@ -51,6 +52,17 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
 BACKDATE_STEPS = (0.0, 15.0, 30.0, 60.0)
+# Command mode goes back to typing after this long without a key (session clock).
+COMMAND_IDLE_S = 10.0
+# Command-mode actions that change what was said or where the session is: after them the
+# next key most likely starts a note, so the mode goes back to typing (a burst of letters
+# typed by mistake then moves at most once, and `z` undoes that). Looking around (j/k, the
+# scroll keys), ticks, asked, pause and ratings keep command mode; so does any other action
+# unless it opens a dialog or a screen, which always comes back to typing.
+BACK_TO_TYPING_AFTER = frozenset({
+    "next_section", "previous_section", "skip_section", "reopen_section", "edit_note",
+    "retract_note", "flag", "typing_mode",
+})
 # What a read-only view may still do: look around, never write.
 READ_ONLY_ACTIONS = frozenset({"help", "command_mode", "typing_mode", "cursor", "quit",
                                "scroll_notes", "scroll_plan", "notes_oldest", "notes_newest",
@@ -64,7 +76,15 @@ class NoteLine(SafeInput):
     become one note, and a note followed at once by ^N could land in the next section.)
     The bindings stay declared for the footer, the help and the palette."""
 
-    BINDINGS: ClassVar[list[BindingType]] = TYPING_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *TYPING_BINDINGS,
+        # A one-line field has no use for up and down: they move the highlighted question,
+        # as in command mode (Input would otherwise take them, doing nothing).
+        Binding("up", "screen.cursor(-1)", "Previous question", show=False,
+                tooltip="Highlight the previous question", id="typing.cursor_up"),
+        Binding("down", "screen.cursor(1)", "Next question", show=False,
+                tooltip="Highlight the next question", id="typing.cursor_down"),
+    ]
     _IN_ORDER: ClassVar[dict[str, str]] = {
         binding.key: binding.action.removeprefix("screen.")
         for binding in TYPING_BINDINGS if isinstance(binding, Binding)
@@ -75,6 +95,9 @@ class NoteLine(SafeInput):
         self._commit = commit
 
     async def _on_key(self, event: Key) -> None:
+        screen = self.screen
+        if isinstance(screen, LiveScreen) and await screen.command_key(event):
+            return
         if event.key == "enter" or event.key in self._IN_ORDER:
             event.stop()
             event.prevent_default()
@@ -223,6 +246,12 @@ class LiveScreen(LiveLayout, Screen[None]):
         self._unsaved: list[UnsavedNote] = []
         self._unsaved_reason = ""
         self._tick_history: list[tuple[int, str]] = []
+        self._last_key_at = session.clock.monotonic()
+        self._type_on_resume = False
+        # Command mode keeps the focus on the note line, which hands each key to
+        # command_key() as it arrives: keys act in the order typed, and the switch back to
+        # typing (a letter that is not a command key) loses nothing, even in a burst.
+        self.command = False
         self.retired = False  # see retire()
         self.folded = True  # every question but the highlighted one on one line
         self.signal_bank = 0  # b: the digits tick signals 11-20, then 21-30...
@@ -278,7 +307,7 @@ class LiveScreen(LiveLayout, Screen[None]):
 
     @property
     def typing(self) -> bool:
-        return self.focused is self.note
+        return self.focused is self.note and not self.command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.read_only and action not in READ_ONLY_ACTIONS:
@@ -347,8 +376,9 @@ class LiveScreen(LiveLayout, Screen[None]):
         self.query_one("#last-note", LastAction).show(state, self.session.last_note())
         away = self.query_one("#away", Static)
         if state.away > 0 and not state.finished:
-            away.update(f"‖ Reopened after {span(state.away)} away. "
-                        "Esc then A counts that time into this section; ^T resumes without it.")
+            away.update(f"‖ Reopened after {span(state.away)} away (give or take "
+                        f"{HEARTBEAT_S:g} s). ^T resumes and asks whether to count it in; "
+                        "Esc A counts it in now.")
             away.add_class("-shown")
         else:
             away.remove_class("-shown")
@@ -380,12 +410,26 @@ class LiveScreen(LiveLayout, Screen[None]):
             count = len(self._unsaved)
             # Short enough for 60 columns; the notification says the rest.
             notice = f"NOT SAVED: {count} note{'s' if count > 1 else ''}, {self._unsaved_reason}"
-        self.query_one("#mode", ModeBar).show(self.typing, self.backdate, self.bell,
-                                              notice, self.practice)
+        typing_in = (None if self.typing or self.read_only or self.time_up
+                     else self._command_idle_left())
+        bars = self.query("#mode")
+        if not bars:
+            return  # not composed yet, or torn down (the app moved on to another stack)
+        bars.first(ModeBar).show(self.typing, self.backdate, self.bell, notice,
+                                 self.practice, typing_in)
+
+    def on_screen_suspend(self) -> None:
+        # Whatever opened over command mode (a dialog, help by F1, the palette, the
+        # rubric), the screen comes back typing.
+        if not self.typing and not self.read_only and not self.time_up:
+            self._type_on_resume = True
 
     def on_screen_resume(self) -> None:
         if not self.read_only and self.drafts.get(SCREEN):
             self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
+        if self._type_on_resume and not self.read_only:
+            self._type_on_resume = False
+            self.action_typing_mode()
 
     def retire(self) -> None:
         """The app has moved on for good (the session is over): stop ticking."""
@@ -414,6 +458,13 @@ class LiveScreen(LiveLayout, Screen[None]):
             self._last_phase = current
             if self.practice and current == "overtime" and state.running:
                 self._time_is_up()
+        if not self.typing and not self.read_only and not self.time_up and (
+                self.app.screen is self and self.think_until is None):
+            if self._command_idle_left() <= 0:
+                self.action_typing_mode()
+                self._say(f"Back to typing: {COMMAND_IDLE_S:g} s without a key.")
+            else:
+                self._show_mode()  # the countdown to typing
         if self._unsaved:
             self._write_unsaved()
         self._flush_draft()
@@ -434,6 +485,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         """Practice has a hard stop: the screen says so, the overrun keeps counting for the
         record, and the next key moves on: to the next section, or after the last to scoring."""
         self.time_up = True
+        self.command = False
         self.set_focus(None)
         last = self.state.current == len(self.state.sections) - 1
         self.notice = ("TIME IS UP: the overrun is being counted. Press any key to "
@@ -441,7 +493,8 @@ class LiveScreen(LiveLayout, Screen[None]):
         self._show_mode()
         self.app.bell()
 
-    def on_key(self, event: Key) -> None:
+    async def on_key(self, event: Key) -> None:
+        self._last_key_at = self.session.clock.monotonic()
         if self.time_up and self.practice:
             event.stop()
             event.prevent_default()
@@ -452,6 +505,42 @@ class LiveScreen(LiveLayout, Screen[None]):
                 self.action_typing_mode()
             else:
                 self.action_rubric()
+            return
+        if self.typing or self.read_only:
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key, ())
+        if bindings:
+            # A command key, acted on here (not left to bubble up as a binding) so that
+            # the mode can follow the action: see BACK_TO_TYPING_AFTER.
+            event.stop()
+            event.prevent_default()
+            await self._command(bindings[0].action)
+        elif event.is_printable and event.character and not self.note.disabled:
+            # Not a command key: the user is typing. Back to the note line, with the
+            # letter, so nothing typed is lost.
+            event.stop()
+            event.prevent_default()
+            self.action_typing_mode()
+            self._type_into_note(event.character)
+            self._say(f"'{event.character}' is not a command key: back to typing.")
+
+    async def _command(self, action: str) -> None:
+        stack = len(self.app.screen_stack)
+        await self.run_action(action)
+        name = action.split("(")[0]
+        if len(self.app.screen_stack) > stack:
+            self._type_on_resume = True  # a dialog or screen opened: typing when it closes
+        elif name in BACK_TO_TYPING_AFTER and not self.read_only:
+            self.action_typing_mode()
+
+    def _type_into_note(self, character: str) -> None:
+        if isinstance(self.note, Input):
+            self.note.insert_text_at_cursor(character)
+        else:
+            self.note.insert(character)
+
+    def _command_idle_left(self) -> float:
+        return COMMAND_IDLE_S - (self.session.clock.monotonic() - self._last_key_at)
 
     def _flush_draft(self) -> None:
         if not self._draft_dirty or self.read_only:
@@ -479,11 +568,43 @@ class LiveScreen(LiveLayout, Screen[None]):
         self.call_after_refresh(self._show_mode)
 
     def action_command_mode(self) -> None:
-        self.set_focus(None)
+        self._last_key_at = self.session.clock.monotonic()
+        if self.read_only or self.note.disabled:
+            self.set_focus(None)
+        else:
+            self.command = True
+            self.set_focus(self.note)  # at once, not after a refresh: see command_key
         self._show_mode()
 
     def action_typing_mode(self) -> None:
-        self.note.focus()
+        self.command = False
+        if not self.note.disabled and self.note.display:
+            self.set_focus(self.note)
+        self._show_mode()
+
+    async def command_key(self, event: Key) -> bool:
+        """A key that reached the note line (or the practice scratch area) in command mode:
+        True when it was a command and has acted. A letter that is not a command key goes
+        back to typing and into the line, in order with the keys around it."""
+        if not self.command:
+            return False
+        self._last_key_at = self.session.clock.monotonic()
+        bindings = self._bindings.key_to_bindings.get(event.key, ())
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            await self._command(bindings[0].action)
+            return True
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_typing_mode()
+            return True
+        if event.is_printable and event.character:
+            self.command = False  # the widget types the letter itself
+            self._show_mode()
+            self._say(f"'{event.character}' is not a command key: back to typing.")
+        return False
 
     def key_enter(self) -> None:
         if not self.typing:
@@ -535,7 +656,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         if not raw.strip():
             return False
         text, back = parse_note(raw)
-        note = UnsavedNote(text, back or self.backdate, flagged, self.session.now(),
+        note = UnsavedNote(text, back or self.backdate, flagged, self.session.clock_now(),
                            self.state.current)
         note_line.value = ""
         self.backdate = 0.0
@@ -556,7 +677,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         """Save one note as typed then; a write the database refuses queues it."""
         # A note saved late (it waited for the database) keeps the moment it was typed: its
         # back-date grows by the wait. Saved at once, it is stamped now, as typed.
-        late = self.session.now() - note.typed_at if note in self._unsaved else 0.0
+        late = self.session.clock_now() - note.typed_at if note in self._unsaved else 0.0
         try:
             self.session.add_note(note.text, note.back + late, note.flagged, note.section)
         except SessionError as err:
@@ -605,18 +726,32 @@ class LiveScreen(LiveLayout, Screen[None]):
         if self.state.finished:
             return
         was_last = self.state.current == len(self.state.sections) - 1
-        self._do(self.session.next_section)
+        if self._do(self.session.next_section) is None:
+            return
         if was_last:
             self._say("That was the last section: the timer stopped. r or ^R scores the "
-                      "rubric.")
+                      "rubric; Esc z reopens it.")
+        else:
+            self._say_moved("ended")
 
     def action_previous_section(self) -> None:
-        if self._do(self.session.previous_section) is False:
+        moved = self._do(self.session.previous_section)
+        if moved is False:
             self._say("Already at the first section.")
+        elif moved:
+            self._say_moved("left")
 
     def action_skip_section(self) -> None:
-        if not self.state.finished:
-            self._do(self.session.next_section, True)
+        if not self.state.finished and self._do(self.session.next_section, True) is not None:
+            self._say_moved("skipped")
+
+    def _say_moved(self, how: str) -> None:
+        """Every section move says where it went and how to undo it (a key typed in
+        command mode by mistake is one `z` away from undone)."""
+        state = self.state
+        left = state.left if state.left is not None else state.current
+        self._say(f"Section {left + 1} {how}; now {state.current + 1} "
+                  f"({visible(state.section.plan.title)}). Esc z undoes it.")
 
     def action_reopen_section(self) -> None:
         target = section_to_reopen(self.state)
@@ -629,6 +764,23 @@ class LiveScreen(LiveLayout, Screen[None]):
 
     def action_toggle_pause(self) -> None:
         if self.state.finished:
+            return
+        gap = self.state.away
+        if gap > 0 and not self.state.running:
+            # Resuming after a reopen: the time away is counted in or not, as the user says
+            # (it used to lapse without a word).
+            def chosen(count: bool | None) -> None:
+                if count:
+                    self._do(self.session.add_gap)
+                    self._say(f"Added {span(gap)} to this section.")
+                self._do(self.session.resume)
+
+            from companion.tui.screens.confirm import Confirm
+
+            self.app.push_screen(Confirm(
+                f"Resume: count the {span(gap)} away into this section?",
+                "y counts it, then resumes · n resumes without it (measured from the last "
+                f"heartbeat, to within {HEARTBEAT_S:g} s)"), chosen)
             return
         self._do(self.session.toggle_pause)
 
@@ -837,7 +989,7 @@ class UnsavedNote:
     text: str
     back: float
     flagged: bool
-    typed_at: float  # session time when Enter was pressed
+    typed_at: float  # the interview clock when Enter was pressed
     section: int
 
 

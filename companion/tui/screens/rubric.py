@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -51,10 +52,18 @@ class CriterionRow(Widget, can_focus=True):
         self.state = state
         self.refresh(layout=True)
 
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     def render(self) -> Text:
         c = self.criterion
         score = self.state.scores.get(c.id) if self.state else None
         text = Text()
+        # The focused criterion says so in a glyph, not by its colour alone.
+        text.append("▶ " if self.has_focus else "  ", style="bold")
         text.append(f"{self.number}. ", style="bold")
         text.append_text(plain(c.title, "bold"))
         text.append("   ")
@@ -83,6 +92,16 @@ class CriterionRow(Widget, can_focus=True):
         return text
 
 
+POSTMORTEM_LABEL = "  Post-mortem (Tab here to write it; saved as you pause typing)"
+POSTMORTEM_FOCUSED = "▶ Post-mortem: WRITING (saved as you pause typing; Tab back to the criteria)"
+
+
+class CriteriaScroll(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The criteria's scrolling column: no Tab stop of its own (focus stays on a criterion
+    or the post-mortem), and none of the container's keys, so up and down reach the
+    screen and move between criteria (the focused criterion scrolls into view)."""
+
+
 class RubricScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("0", "score(0)", "Score 0", "Score the highlighted criterion 0"),
@@ -105,6 +124,8 @@ class RubricScreen(Screen[None]):
     RubricScreen #look-fors { height: auto; padding: 0 1; border-bottom: solid $panel; }
     RubricScreen .label { padding: 1 1 0 1; text-style: bold; }
     RubricScreen #postmortem { height: 8; }
+    RubricScreen #postmortem:focus { border: thick $accent; }
+    RubricScreen .label.-writing { background: $boost; }
     """
 
     def __init__(self, session: Session, drafts: Drafts | None = None, *,
@@ -113,6 +134,7 @@ class RubricScreen(Screen[None]):
         self.session = session
         self.drafts = drafts
         self.can_go_back = can_go_back
+        self._last_row: CriterionRow | None = None
 
     @property
     def rubric(self):  # type: ignore[no-untyped-def]
@@ -124,7 +146,7 @@ class RubricScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="rubric-title", markup=False)
-        with VerticalScroll(id="criteria"):
+        with CriteriaScroll(id="criteria"):
             if self.practice:
                 # Revealed only now, for honest self-scoring.
                 yield Static(_look_fors(self.session.state), id="look-fors", markup=False)
@@ -133,8 +155,8 @@ class RubricScreen(Screen[None]):
                     yield CriterionRow(criterion, number)
             yield Static(id="hints", markup=False)
             if self.practice:
-                yield Static("Post-mortem (saved as you pause typing; Tab moves)",
-                             classes="label", markup=False)
+                yield Static(POSTMORTEM_LABEL, id="postmortem-label", classes="label",
+                             markup=False)
                 saved = self.session.state.postmortem
                 kept = self.drafts.get("postmortem") if self.drafts else ""
                 yield AutosaveArea(kept or saved, self._save_postmortem,
@@ -172,6 +194,9 @@ class RubricScreen(Screen[None]):
         return self.focused.criterion if isinstance(self.focused, CriterionRow) else None
 
     def on_descendant_focus(self) -> None:
+        if isinstance(self.focused, CriterionRow):
+            self._last_row = self.focused
+        self._show_postmortem_focus()
         self.query_one("#hints", Static).update(
             _hints(self.session.state, self._focused_criterion()))
 
@@ -188,7 +213,56 @@ class RubricScreen(Screen[None]):
         self.refresh_view()
 
     def action_move(self, step: int) -> None:
-        self.focus_next() if step > 0 else self.focus_previous()
+        """The next or previous criterion, stopping at the first and the last: focus never
+        leaves the criteria this way (Tab reaches the post-mortem in practice)."""
+        rows = list(self.query(CriterionRow))
+        if not rows:
+            return
+        here = self._focused_criterion()
+        index = next((i for i, row in enumerate(rows) if row.criterion is here), -1)
+        target = rows[max(0, min(len(rows) - 1, index + step))] if index >= 0 else (
+            self._last_row or rows[0])
+        target.focus()
+
+    def on_key(self, event: Key) -> None:
+        """Tab goes between the criteria and the post-mortem (not criterion to criterion:
+        j/k do that), and a letter that does nothing on a criterion says where text goes,
+        instead of vanishing."""
+        area = self.query(AutosaveArea)
+        if event.key in ("tab", "shift+tab") and area:
+            event.stop()
+            event.prevent_default()
+            if isinstance(self.focused, AutosaveArea):
+                rows = list(self.query(CriterionRow))
+                if rows:
+                    (self._last_row if self._last_row in rows else rows[0]).focus()
+            else:
+                area.first().focus()
+        elif (isinstance(self.focused, CriterionRow) and event.is_printable
+              and event.key not in self._bindings.key_to_bindings):
+            self._say("On a criterion, 0 1 2 score it and Enter writes the evidence"
+                      + ("; Tab goes to the post-mortem." if area else "."))
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._keep_focus)
+        self.call_after_refresh(self._show_postmortem_focus)
+
+    def _show_postmortem_focus(self) -> None:
+        labels = self.query("#postmortem-label")
+        if labels:
+            writing = isinstance(self.focused, AutosaveArea)
+            label = labels.first(Static)
+            label.update(POSTMORTEM_FOCUSED if writing else POSTMORTEM_LABEL)
+            label.set_class(writing, "-writing")
+
+    def _keep_focus(self) -> None:
+        """The rubric always has a criterion (or, in practice, the post-mortem) focused:
+        digits score it, and evidence is never read as keys."""
+        if self.app.screen is not self or isinstance(self.focused, CriterionRow | AutosaveArea):
+            return
+        rows = list(self.query(CriterionRow))
+        if rows:
+            (self._last_row if self._last_row in rows else rows[0]).focus()
 
     def _save_postmortem(self, text: str) -> bool:
         try:
@@ -196,6 +270,8 @@ class RubricScreen(Screen[None]):
         except (SessionError, StoreError) as err:
             self._say(f"Post-mortem NOT SAVED: {err}", error=True)
             return False
+        # "Post-mortem: written" (and what it allows) follows at once.
+        self.query_one("#total", Static).update(_total_line(self.session.state))
         return True
 
     def _flush_postmortem(self) -> bool:
@@ -237,7 +313,8 @@ class RubricScreen(Screen[None]):
         kept = self.drafts.get(field) if self.drafts else ""
         self.app.push_screen(
             TextPrompt(f"Evidence for {criterion.title} = {level}: what did you see or hear?",
-                       kept or evidence, keep=self.drafts.keep(field) if self.drafts else None),
+                       kept or evidence, keep=self.drafts.keep(field) if self.drafts else None,
+                       context=_hints(self.session.state, criterion)),
             self.drafts.then_clear(field, got) if self.drafts else got,
         )
 
