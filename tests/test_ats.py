@@ -126,7 +126,8 @@ def test_greenhouse_paste_and_harvest_json(tmp_path: Path) -> None:
     assert [q["question"] for q in card["questions"]] == ["Key Take-Aways", "Private Notes"]
     assert card["questions"][0]["answer"] == "Clear and careful."
     notes = card["questions"][1]["answer"]
-    assert "- Tell me about a project. (asked at 00:00)" in notes and "key moment" in notes
+    # Each question with its time against its budget (the pacing figures of the report).
+    assert "- Tell me about a project. (took 01:30 of 02:30)" in notes and "key moment" in notes
     paste = ats.greenhouse_paste(r)
     assert paste.splitlines()[:4] == ["Communication: Yes", "Design: Mixed",
                                       "Learning: No Decision", "Overall recommendation: Yes"]

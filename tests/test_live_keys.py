@@ -244,8 +244,9 @@ async def test_a_back_date_stops_at_the_section_start_and_notes_stay_in_order(
             ("what they said as the section began", 100.0, 30.0),
             ("first in Design", 120.0, 0.0),
         ]
-        shown = str(screen.query_one("#notes").render())
+        shown = screen.query_one("#notes").visible_text()
         assert shown.index("01:40") < shown.index("02:00"), "listed in time order"
+        assert shown.count("first in Design") == 1, shown  # drawn once, in its place
     assert [r["back"] for r in live.rows("note_added")] == [0.0, 30.0]
 
 

@@ -182,13 +182,14 @@ async def test_a_flag_edit_or_retraction_redraws_that_note(live: Live) -> None:
         await pilot.press("escape", "f")  # flag the last note
         await pilot.pause()
         assert "★ earlier note 4" in timeline.visible_text()
-        await pilot.press("x")  # retract it: the one before is now the last note
+        await pilot.press("escape", "x")  # (a flag returns to typing) retract it: the one
+        # before is now the last note
         await pilot.pause()
         assert "✗ retracted: earlier note 4" in timeline.visible_text()
-        await pilot.press("f")
+        await pilot.press("escape", "f")
         await pilot.pause()
         assert "★ earlier note 3" in timeline.visible_text()
-        await pilot.press("e")
+        await pilot.press("escape", "e")
         app.screen.query_one("#text", Input).value = "note three, corrected"
         await pilot.press("enter")
         await pilot.pause()

@@ -77,7 +77,7 @@ async def test_behind_plan_and_the_protected_end_warn_in_words(
         paced.clock.advance(60)
         screen.on_tick()
         await pilot.press("escape", "n")  # warm-up done on time: the questions section
-        await pilot.press("a")  # the 1-minute question, asked now
+        await pilot.press("escape", "a")  # (a move returns to typing) the 1-minute question
         assert "question 0 of 1 min" in _line(app).words
         paced.clock.advance(150)  # 2:30 on a 1-minute question
         screen.on_tick()
@@ -116,7 +116,7 @@ async def test_the_line_redraws_only_when_a_figure_changes(paced: Paced) -> None
 async def test_g_rates_the_highlighted_question_and_a_later_press_wins(paced: Paced) -> None:
     app = paced.app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("escape", "n", "a", "g")
+        await pilot.press("escape", "n", "escape", "a", "g")  # a move returns to typing
         assert [(r["prompt"], r["rating"]) for r in paced.rows("question_rated")] == [
             ("t-paced/one-minute", "strong")]
         await pilot.press("g", "g")  # mixed, then weak: the later event wins
@@ -145,7 +145,7 @@ async def test_a_pause_stops_the_question_clock_and_the_plan(paced: Paced) -> No
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         paced.clock.advance(30)
-        await pilot.press("escape", "n", "a")  # warm-up 30 s early; the 1-minute question
+        await pilot.press("escape", "n", "escape", "a")  # warm-up 30 s early; 1-minute question
         paced.clock.advance(30)
         await pilot.press("space")  # paused mid-question
         paced.clock.advance(600)
@@ -153,7 +153,7 @@ async def test_a_pause_stops_the_question_clock_and_the_plan(paced: Paced) -> No
         await pilot.pause()
         assert "question 0 of 1 min" in _line(app).words  # ten paused minutes: none count
         assert _line(app).words.startswith("● on plan")
-        await pilot.press("space")
+        await pilot.press("escape", "space")  # (ten idle minutes went back to typing)
         paced.clock.advance(90)  # 2 min on it now, running
         screen.on_tick()
         assert "question 2 of 1 min (over)" in _line(app).words

@@ -75,3 +75,29 @@ async def test_content_problems_found_at_start_are_shown_in_the_app(tmp_path: Pa
             shown = html.unescape("".join(texts)).replace("\xa0", " ")
             assert "content problem" in shown and "companion validate" in shown
             assert "bad-plan" in shown
+
+
+async def test_content_read_later_says_its_problems_when_read(tmp_path: Path) -> None:
+    from companion.cli.config import Config
+    from companion.cli.launch import create_app
+
+    bad = Path(__file__).parent / "fixtures" / "content" / "bad"
+    library = Config(plans=[FIXTURES, bad], config_dir=tmp_path / "none").library()
+    reads: list[object] = []
+
+    def later() -> object:
+        reads.append(library)
+        return library
+
+    clock = FakeClock()
+    with Store(tmp_path / "c.db") as store:
+        session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("s1"),
+                                session_id="s1", candidate="Ann")
+        app = create_app(store, clock, later, session, tick=10_000)  # type: ignore[arg-type]
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await pilot.pause()
+            assert reads == [] and not app._notifications  # not read at start: no cost
+            assert app.library is library
+            await pilot.pause()
+            told = " ".join(n.message for n in app._notifications)
+            assert "content problem" in told and "companion validate" in told

@@ -174,10 +174,13 @@ def run(ctx: click.Context, plan_id: str, candidate: str, candidate_id: str, rol
     except StoreError as err:
         store.close()
         raise CompanionError(str(err)) from None
-    del lib  # the live screen is built without it in memory; home reads it again if opened
+    # The live screen is built without the content in memory (home reads it again if
+    # opened), unless it has problems: then the app says so at start (companion.tui.app).
+    content = lib if lib.problems else _later(ctx)
+    del lib
     run_new(store, plan, candidate=candidate.strip(), candidate_id=candidate_id.strip(),
             role=role.strip(), level=level.strip(), interviewer=interviewer,
-            library=_later(ctx), archetype=archetype or "")
+            library=content, archetype=archetype or "")
 
 
 def _later(ctx: click.Context) -> Callable[[], Library]:

@@ -92,6 +92,7 @@ class CompanionApp(App[None]):
                 self.notify(f"the content could not be read: {err}", severity="error",
                             markup=False)
                 self._library = Library()
+            self._tell_content_problems()  # read only now: its problems are said now
         return self._library
 
     def on_mount(self) -> None:
@@ -111,7 +112,10 @@ class CompanionApp(App[None]):
     def _tell_content_problems(self) -> None:
         """Content files left out at start (printed on stderr too, but hidden behind the
         full screen until it closes): said in the app, with what to run."""
-        problems = self.library.problems if self.library is not None else []
+        # Only content already read: a resume reads it when first needed (home, a redraw),
+        # and says so then; reading it here would cost the first frame.
+        loaded = None if callable(self._library) else self._library
+        problems = loaded.problems if loaded is not None else []
         if not problems:
             return
         first = problems[0]

@@ -12,6 +12,8 @@ It follows its tail: the newest note is always in view, unless the user scrolled
 
 from __future__ import annotations
 
+from itertools import islice
+
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
@@ -74,7 +76,7 @@ class NotesTimeline(Widget):
         self._state: SessionState | None = None
         self._section = -1
         self._seen = 0  # how many of the state's notes have been looked at
-        self._last: tuple[int, Signature] | None = None  # the newest note, as last shown
+        self._last: tuple[int, int, Signature] | None = None  # the newest note, as last shown
         self.following = True  # the tail is in view, and stays in view as notes come
         self._top = (0, 0)  # when not following: the first note shown, and its first line
         self._window: list[Strip] | None = None  # the lines in view, worked out per frame
@@ -101,10 +103,21 @@ class NotesTimeline(Widget):
             # holder, a listing event): the same notes in new objects, and maybe more.
             self._notes = [n for n in state.notes if n.section == state.current]
         else:
-            self._notes.extend(n for n in state.notes[self._seen:]
-                               if n.section == state.current)
-        self._state, self._seen = state, len(state.notes)
-        newest = (self._notes[-1].id, _signature(self._notes[-1])) if self._notes else None
+            # The notes typed since, newest last (notes_by_id keeps the typing order), each
+            # put in time order as the state lists them: a back-dated note can go before
+            # earlier ones, never before its section's start.
+            added = list(islice(reversed(state.notes_by_id.values()),
+                                len(state.notes_by_id) - self._seen))
+            for note in reversed(added):
+                if note.section == state.current:
+                    at = len(self._notes)
+                    while at and self._notes[at - 1].t > note.t:
+                        at -= 1
+                    self._notes.insert(at, note)
+        self._state, self._seen = state, len(state.notes_by_id)
+        # A note more (wherever a back-date put it), or a change to the last one shown.
+        newest = ((len(self._notes), self._notes[-1].id, _signature(self._notes[-1]))
+                  if self._notes else None)
         if newest != self._last:
             self._last = newest
             self.following = True
