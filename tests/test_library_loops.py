@@ -421,6 +421,7 @@ def test_data_engineering_screen_asks_about_cost(lib: Library) -> None:
     ("de-sql-modeling", ("Mid", "Senior", "Staff")),
     ("team-interview-product", ("Mid", "Senior", "Staff")),
     ("senior-technical-leadership", ("Senior", "Staff")),
+    ("backend-leadership", ("Mid", "Senior")),
 ])
 def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: str,
                                                         levels: tuple[str, ...]) -> None:
@@ -440,10 +441,9 @@ def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: s
                 section.title, level)
 
 
-# Written at a mid-level engineer's scope and run as they are for a senior candidate of the
-# product engineering loop (the coffee chat is not scored).
-LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-leadership"),
-                    ("product-engineering-loop", "backend-coffee-chat")}
+# The unscored coffee chat is run as it is for a senior candidate of the product engineering
+# loop.
+LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-coffee-chat")}
 
 
 @pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
