@@ -421,6 +421,7 @@ def test_data_engineering_screen_asks_about_cost(lib: Library) -> None:
     ("de-sql-modeling", ("Mid", "Senior", "Staff")),
     ("team-interview-product", ("Mid", "Senior", "Staff")),
     ("senior-technical-leadership", ("Senior", "Staff")),
+    ("backend-leadership", ("Mid", "Senior")),
 ])
 def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: str,
                                                         levels: tuple[str, ...]) -> None:
@@ -440,10 +441,9 @@ def test_fixed_question_plans_say_what_each_level_shows(lib: Library, plan_id: s
                 section.title, level)
 
 
-# Written at a mid-level engineer's scope and run as they are for a senior candidate of the
-# product engineering loop (the coffee chat is not scored).
-LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-leadership"),
-                    ("product-engineering-loop", "backend-coffee-chat")}
+# The unscored coffee chat is run as it is for a senior candidate of the product engineering
+# loop.
+LEVEL_EXCEPTIONS = {("product-engineering-loop", "backend-coffee-chat")}
 
 
 @pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
@@ -498,3 +498,38 @@ def test_design_facts_sit_on_the_problem_not_in_the_guidance(lib: Library, plan_
             for prompt in section.prompts:
                 facts = [f for f in prompt.look_for if f.startswith("Facts to give")]
                 assert len(facts) <= 1 and all(len(f) < 400 for f in facts), prompt.id
+
+
+# A question that asks the candidate for a story of their own failure: a mistake they made, a
+# decision that turned out wrong, something that went wrong. One such story per loop is
+# enough; a second interviewer asking for another hears the same story twice.
+FAILURE_STORY = re.compile(
+    r"\bwent wrong\b|\bturned out (to be )?wrong\b|\bwrong (technical )?decision\b"
+    r"|\bmistake (that )?you (personally )?made\b|\byou made a mistake\b"
+    r"|\bmistake in your work\b|\bfailure you\b|\byou failed\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("loop_id", sorted(LOOP_RUNS))
+def test_one_failure_story_per_loop(lib: Library, loop_id: str) -> None:
+    roles, levels = LOOP_RUNS[loop_id]
+    for role in roles:
+        for level in levels:
+            asking = sorted({(plan_id, p.id)
+                             for plan_id in lib.loops[loop_id].plans
+                             for section in resolve_plan(lib, plan_id, role, level).sections
+                             for p in section.prompts
+                             if FAILURE_STORY.search(" ".join(p.text.split()))})
+            plans = {plan_id for plan_id, _ in asking}
+            assert len(plans) <= 1, (f"{loop_id} ({role}, {level}): more than one plan asks "
+                                     f"for a failure story: {asking}")
+
+
+@pytest.mark.parametrize("text", [
+    "Tell me about something you shipped that went wrong after release.",
+    "Tell me about a result you owned that went wrong. What did you do about it?",
+    "Tell us about a technical decision you made that turned out wrong at least six months"
+    " later.",
+    "Tell me about a mistake you personally made, such as a bug, that affected users.",
+])
+def test_the_failure_story_pattern_sees_the_old_repeats(text: str) -> None:
+    assert FAILURE_STORY.search(text)

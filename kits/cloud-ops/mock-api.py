@@ -8,7 +8,7 @@ about one in six without an `owner` label. Where it runs: on a machine the candi
 can reach (`--host 0.0.0.0` on a shared development host; give the candidate its address),
 or, simplest, send the candidate this file at the start of the call to run on their own
 machine (then the address is http://127.0.0.1:8700). The endpoints are listed in the
-candidate's brief, pairing-task.md. Restart it between candidates, so that every candidate
+candidate's brief (brief.md in the kit). Restart it between candidates, so that every candidate
 meets the same slow and failing calls.
 
 Endpoints (JSON):
