@@ -34,6 +34,7 @@ def _companion(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     ("practice",),
     ("run", "t-live", "--candidate", "Ada"),
     ("resume",),
+    ("amend", "e1"),
     (),
 ])
 def test_the_app_needs_a_terminal(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -41,7 +42,10 @@ def test_the_app_needs_a_terminal(tmp_path: Path, args: tuple[str, ...]) -> None
     with Store(db) as store:  # a session in progress, for resume
         plan = resolve_plan(load_library([Source("fixtures", (FIXTURES,))]), "t-live")
         Session.start(plan, FakeClock(), store.sink("s1"), session_id="s1", candidate="Sam")
-        before = len(store.events("s1"))
+        ended = Session.start(plan, FakeClock(), store.sink("e1"), session_id="e1",
+                              candidate="Kim")
+        ended.end()  # for amend
+        before = len(store.events("s1")) + len(store.events("e1"))
     proc = _companion(db, *args)
     assert proc.returncode == 2, proc.stderr
     assert "needs a terminal on stdin and stdout" in proc.stderr

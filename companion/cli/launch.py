@@ -156,6 +156,7 @@ def run_amend(store: Store, session_id: str, library: Library | None = None, *,
               take_over: bool = False) -> None:
     """`companion amend`: the ended session held (asked first when another terminal holds
     it), then its after-call screens."""
+    need_a_terminal("`companion amend`", store)
     clock = RealClock()
     try:
         opened = open_to_amend(store, session_id, clock, take_over=take_over)
