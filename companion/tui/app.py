@@ -3,7 +3,6 @@ content, what to open), so the CLI and the tests build it the same way."""
 
 from __future__ import annotations
 
-import contextlib
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,8 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from companion.clock import Clock
@@ -22,9 +19,10 @@ from companion.errors import CompanionError
 from companion.lease import HEARTBEAT_S
 from companion.model import Prompt
 from companion.session import Session
-from companion.store.database import LeaseLost, Store, StoreError
+from companion.store.database import Store, StoreError
 from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
+from companion.tui.holder import OneHolderApp
 from companion.tui.navigation import Navigator
 
 UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
@@ -48,7 +46,7 @@ class Start:
 LibrarySource = Library | Callable[[], Library] | None
 
 
-class CompanionApp(App[None]):
+class CompanionApp(OneHolderApp):
     CSS_PATH: ClassVar[str] = str(Path(__file__).with_name("companion.tcss"))
     # Below 100 columns the screens stack their panes in one column (`-narrow`).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (App declares it)
@@ -123,54 +121,6 @@ class CompanionApp(App[None]):
         self.notify(f"{len(problems)} content problem(s): those files were left out "
                     f"(first: {where}). Run `companion validate` to see every one.",
                     title="Content problems", severity="error", timeout=30, markup=False)
-
-    # --- one holder per session (companion.lease) ------------------------------------------
-
-    def beat(self) -> None:
-        """Refresh the heartbeat of every session this process holds; a lease another
-        process took turns its screens read-only."""
-        for session_id in list(self.store.held):
-            try:
-                self.store.heartbeat(session_id, self.clock.wall(), self.clock.boottime())
-            except LeaseLost as err:
-                self.lease_lost(str(err))
-            except StoreError:
-                pass  # a locked or full file: the next beat tries again (STALE_S of slack)
-        for screen in self.screen_stack:
-            follow = getattr(screen, "follow", None)
-            if follow is not None:
-                follow()
-
-    def lease_lost(self, message: str) -> None:
-        for screen in self.screen_stack:
-            lost = getattr(screen, "lease_lost", None)
-            if lost is not None:
-                lost(message)
-                return
-        self.notify(message, severity="error", timeout=15, markup=False)
-
-    def release_leases(self) -> None:
-        for session_id in list(self.store.held):
-            # A failed release is harmless: the lease goes stale by itself within STALE_S.
-            with contextlib.suppress(StoreError):
-                self.store.release_lease(session_id, self.clock.wall(), self.clock.boottime())
-
-    def _catch_signals(self) -> None:
-        """SIGTERM, SIGHUP and SIGINT end the app as Ctrl+Q does: draft saved, session
-        paused, lease released, terminal restored (Textual's exit leaves the alternate
-        screen, turns mouse capture off and shows the cursor)."""
-        import asyncio
-        import signal
-
-        try:
-            loop = asyncio.get_running_loop()
-            for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-                loop.add_signal_handler(number, self._on_signal)
-        except (RuntimeError, NotImplementedError, ValueError):
-            pass  # not the main thread (a test), or a platform without them
-
-    def _on_signal(self) -> None:
-        self.call_later(self.action_quit)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
     # Home, live and summary each start a fresh screen stack; the others go on top of it.
@@ -313,18 +263,10 @@ class CompanionApp(App[None]):
         self.push_screen(StatsScreen(self.store, self.library, candidate))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette lists every action of the current screen and its widgets that may
-        run there, with its key (companion.tui.keymap.screen_bindings)."""
-        from companion.tui.keymap import screen_bindings
+        from companion.tui.keymap import palette_commands
 
         yield from super().get_system_commands(screen)
-        for node, binding, keys in screen_bindings(screen):
-            shown = ", ".join(self.get_key_display(Binding(key, "")) for key in keys)
-            yield SystemCommand(
-                f"{binding.description} ({shown})",
-                binding.tooltip or binding.description,
-                _runner(node, binding.action),
-            )
+        yield from palette_commands(self, screen)
 
     async def action_quit(self) -> None:
         # The screen that has something to settle (the live screen pauses its session) may
@@ -337,13 +279,6 @@ class CompanionApp(App[None]):
                 break
         self.release_leases()
         self.exit(message=problem)
-
-
-def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
-    async def run() -> None:
-        await node.app.run_action(action, node)
-
-    return run
 
 
 def _is_a_navigator(app: CompanionApp) -> Navigator:

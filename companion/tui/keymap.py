@@ -3,13 +3,16 @@ a tooltip, so the footer, the help and the command palette all show them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual.actions import parse
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.dom import DOMNode
     from textual.screen import Screen
 
@@ -64,3 +67,19 @@ def screen_bindings(screen: Screen[Any]) -> list[tuple[DOMNode, Binding, list[st
             keys = found[action][2]
             keys += [k for k in binding.key.split(",") if k not in keys]
     return list(found.values())
+
+
+def palette_commands(app: App[None], screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """Every action of the current screen and its widgets that may run there, with its key,
+    for the command palette (beside Textual's own commands)."""
+    for node, binding, keys in screen_bindings(screen):
+        shown = ", ".join(app.get_key_display(Binding(key, "")) for key in keys)
+        yield SystemCommand(f"{binding.description} ({shown})",
+                            binding.tooltip or binding.description, _runner(node, binding.action))
+
+
+def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        await node.app.run_action(action, node)
+
+    return run
