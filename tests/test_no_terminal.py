@@ -16,6 +16,8 @@ from companion.clock import FakeClock
 from companion.content.library import Source, load_library, resolve_plan
 from companion.session import Session
 from companion.store.database import Store
+from companion.tui.screens.live import LiveScreen
+from companion.tui.widgets.banner import ContentBanner
 
 COMPANION = Path(sys.executable).parent / "companion"
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
@@ -79,6 +81,20 @@ async def test_content_problems_found_at_start_are_shown_in_the_app(tmp_path: Pa
             shown = html.unescape("".join(texts)).replace("\xa0", " ")
             assert "content problem" in shown and "companion validate" in shown
             assert "bad-plan" in shown
+            # Not only a toast: once it has gone, the banner still says it, on home and on
+            # the live screen of a session started from there.
+            app.clear_notifications()
+            await pilot.pause()
+            banner = app.screen.query_one(ContentBanner)
+            assert banner.display and "companion validate" in banner.words
+            clock = FakeClock()
+            session = Session.start(resolve_plan(library, "t-live"), clock, store.sink("s1"),
+                                    session_id="s1", candidate="Ann")
+            app.open_live(session)
+            await pilot.pause()
+            assert isinstance(app.screen, LiveScreen)
+            banner = app.screen.query_one(ContentBanner)
+            assert banner.display and "bad-plan" in banner.words
 
 
 async def test_content_read_later_says_its_problems_when_read(tmp_path: Path) -> None:

@@ -148,6 +148,52 @@ async def test_a_take_over_turns_the_live_screen_read_only_keeping_the_line(db: 
     store.close()
 
 
+async def test_a_take_over_found_by_the_draft_save_is_said_in_words(db: Path) -> None:
+    """Typing after a take-over: the tick's draft save is the first write to find it. It
+    used to say only "Draft not saved yet (retrying)", and the heartbeat, holding nothing
+    any more, never said TAKEN OVER."""
+    clock = FakeClock()
+    store = Store(db)
+    session = started(store, clock)
+    app = create_app(store, clock, None, session, tick=10_000, heartbeat=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        with Store(db) as other:
+            assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+        await pilot.press("h", "i")
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        screen.on_tick()  # saves the draft: refused, the lease is another's
+        await pilot.pause()
+        assert screen.read_only
+        assert "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+        assert screen.query_one("#note", Input).value == "hi"
+    with Store(db) as check:
+        assert check.draft("h1") == ""
+    store.close()
+
+
+async def test_a_take_over_found_by_any_other_save_is_said_at_the_next_beat(db: Path) -> None:
+    clock = FakeClock()
+    store = Store(db)
+    session = started(store, clock)
+    app = create_app(store, clock, None, session, tick=10_000, heartbeat=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        with Store(db) as other:
+            assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+        with pytest.raises(LeaseLost):
+            store.save_draft("h1", "evidence typed", clock.wall(), "evidence:c1")
+        assert "h1" not in store.held  # nothing left for a heartbeat to refresh
+        app.beat()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.read_only
+        assert "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+        app.beat()  # said once, not at every beat
+        await pilot.pause()
+        assert len([n for n in app._notifications if "taken over" in n.message]) == 1
+    store.close()
+
+
 async def test_a_read_only_view_has_no_note_line_and_writes_nothing(db: Path) -> None:
     clock = FakeClock()
     with Store(db) as holder:

@@ -107,6 +107,38 @@ def test_a_signal_saves_pauses_releases_and_restores_the_terminal(
     assert tmux.pane("first", "mouse_standard_flag") == "0"
 
 
+def test_closed_terminals_end_their_apps_with_everything_saved(
+        tmux: Tmux, tmp_path: Path) -> None:
+    """The windows closed: their terminals are gone with them (SIGHUP, then nowhere to
+    write). A first terminal that had been taken over used to stay behind for ever, its
+    Textual shutdown blocked on output nobody reads."""
+    db = tmp_path / "closed.db"
+    sid = _start_first(tmux, db)
+    tmux.start("take", f"{COMPANION} --db {db} resume {sid} --take-over")
+    tmux.wait_for("take", lambda s: "TYPING" in s, "the taken-over session")
+    tmux.wait_for("first", lambda s: "TAKEN OVER" in s, "the first terminal told", 15)
+    tmux.type("take", "typed before the windows closed")
+    wait_until(lambda: query(db, "select text from drafts where field = 'note'")
+               == [("typed before the windows closed",)], "the draft to be saved")
+    pids = [tmux.app_pid("first"), tmux.app_pid("take")]
+    tmux("kill-server")  # both terminals go away, as when their windows are closed
+
+    def ended() -> bool:
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            return False
+        return True
+
+    wait_until(ended, "both apps to end", 20)
+    assert query(db, "select held from leases") == [(0,)]
+    assert query(db, "select text from drafts where field = 'note'") == [
+        ("typed before the windows closed",)]
+    assert query(db, "PRAGMA integrity_check") == [("ok",)]
+
+
 def test_read_only_on_a_free_session_writes_nothing(tmux: Tmux, tmp_path: Path) -> None:
     db = tmp_path / "free.db"
     sid = _start_first(tmux, db)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def create_app(store: Store, clock: Clock, library: LibrarySource,
-               session: Session | None = None, draft: str = "", tick: float = 0.5,
+               session: Session | None = None, draft: str = "", tick: float = 1.0,
                *, think: float = 0.0, home_filter: str = "", seed: int | None = None,
                read_only: bool = False, note: str = "", screen: str = "",
                heartbeat: float | None = None, sees_all: bool | None = None,

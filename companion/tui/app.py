@@ -24,6 +24,7 @@ from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.holder import OneHolderApp
 from companion.tui.navigation import Navigator
+from companion.tui.widgets.banner import ContentBanner
 
 UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
 
@@ -54,7 +55,7 @@ class CompanionApp(OneHolderApp):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, clock: Clock, library: LibrarySource, start: Start,
-                 *, tick: float = 0.5, seed: int | None = None,
+                 *, tick: float = 1.0, seed: int | None = None,
                  heartbeat: float = HEARTBEAT_S, sees_all: bool = False) -> None:
         super().__init__()
         # The panel's organiser sees every scorecard; anyone else not the panel scorecards
@@ -68,6 +69,7 @@ class CompanionApp(OneHolderApp):
         self._library = library
         self.start = start
         self.tick = tick
+        self.content_banner = ""  # content problems found at start, said on home and live
         self.theme = "textual-dark"
         self._stacks = 0
         # The first screen's module is imported now, before Textual starts: imported from
@@ -118,9 +120,16 @@ class CompanionApp(OneHolderApp):
             return
         first = problems[0]
         where = visible(f"{first.path}:{first.line}" if first.line else first.path)
-        self.notify(f"{len(problems)} content problem(s): those files were left out "
-                    f"(first: {where}). Run `companion validate` to see every one.",
-                    title="Content problems", severity="error", timeout=30, markup=False)
+        words = (f"⚠ {len(problems)} content problem(s): those files were left out "
+                 f"(first: {where}). Run `companion validate` to see every one.")
+        # A banner on home and the live screen for as long as the app runs, and a toast
+        # the moment it is found.
+        self.content_banner = words
+        for screen in self.screen_stack:
+            for banner in screen.query(ContentBanner):
+                banner.show(words)
+        self.notify(words, title="Content problems", severity="error", timeout=10,
+                    markup=False)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
     # Home, live and summary each start a fresh screen stack; the others go on top of it.

@@ -35,6 +35,7 @@ from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
 from companion.tui.screens.person import PersonPicker
 from companion.tui.text import plain
+from companion.tui.widgets.banner import ContentBanner
 
 RECENT = 8
 
@@ -138,6 +139,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
                      id="home-title", markup=False)
+        yield ContentBanner()
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Input(placeholder="Search plans (title, id, stage, tag)", id="filter")

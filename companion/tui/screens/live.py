@@ -31,6 +31,7 @@ from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
+from companion.tui.widgets.banner import ContentBanner
 from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.pacing import PacingLine
@@ -197,6 +198,7 @@ class LiveScreen(LiveLayout, Screen[None]):
     DEFAULT_CSS = """
     LiveScreen #sections { width: 30; height: auto; border-right: solid $panel; padding: 0 1; }
     LiveScreen.-narrow #sections { display: none; }
+    LiveScreen #head, LiveScreen #foot { height: auto; }
     LiveScreen #title { height: 1; padding: 0 1; background: $panel; }
     LiveScreen #away { height: auto; padding: 0 1; display: none; }
     LiveScreen #away.-shown { display: block; }
@@ -212,7 +214,7 @@ class LiveScreen(LiveLayout, Screen[None]):
     LiveScreen #note:focus { background: $primary 20%; }
     """
 
-    def __init__(self, session: Session, store: Store, *, tick: float = 0.5,
+    def __init__(self, session: Session, store: Store, *, tick: float = 1.0,
                  draft: str = "", think: float = 0.0, read_only: bool = False) -> None:
         super().__init__()
         self.session = session
@@ -261,10 +263,14 @@ class LiveScreen(LiveLayout, Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.set_class(self.practice, "-practice")
-        yield Static(id="title", markup=False)
-        yield TimerBar(self.session, id="timer")
-        yield PacingLine(id="pacing")
-        yield Static(id="away", markup=False)
+        # The rows above and below the panes sit in two boxes: each second the timer's
+        # redraw then repaints its box's rows, not every row of the screen.
+        with Vertical(id="head"):
+            yield Static(id="title", markup=False)
+            yield TimerBar(self.session, id="timer")
+            yield PacingLine(id="pacing")
+            yield Static(id="away", markup=False)
+            yield ContentBanner()
         with Horizontal(id="body"):
             yield SectionList(id="sections")
             with Vertical(id="main"):
@@ -274,7 +280,6 @@ class LiveScreen(LiveLayout, Screen[None]):
                     yield SignalPane(id="signals")
                 yield SignalStrip(id="strip")
                 yield NotesTimeline(id="notes")
-        yield LastAction(id="last-note")
         self.note: Input | TextArea
         if self.practice:
             # Imported here: TextArea is a large module an interview never needs.
@@ -286,8 +291,10 @@ class LiveScreen(LiveLayout, Screen[None]):
             self.note = NoteLine(self._commit_note, self._draft,
                                  placeholder="Type a note; Enter saves it. Esc: command keys.",
                                  id="note", select_on_focus=False)
-        yield self.note
-        yield ModeBar(id="mode")
+        with Vertical(id="foot"):
+            yield LastAction(id="last-note")
+            yield self.note
+            yield ModeBar(id="mode")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -299,7 +306,30 @@ class LiveScreen(LiveLayout, Screen[None]):
         self.refresh_view()
         if not self.read_only:
             note.focus()
-        self._ticker = self.set_interval(self.tick, self.on_tick)
+        self._ticker = self.set_timer(self._next_tick_in(), self._start_ticking)
+
+    def _next_tick_in(self) -> float:
+        """Seconds to just after the interview clock's next whole second (the moment the
+        countdown changes), or `tick` when the clock is stopped or ticks are slower."""
+        state = self.session.state
+        if not state.running or self.tick > 1.0:
+            return self.tick
+        return min(self.tick, 1.0 - state.total_used(self.session.now()) % 1.0 + 0.002)
+
+    def _start_ticking(self) -> None:
+        self.on_tick()
+        self._ticker = self.set_interval(self.tick, self._ticked)
+
+    def _ticked(self) -> None:
+        """One wake-up a second, in phase with the interview clock, so the countdown
+        redraws once a second with no lag; a pause shifts that phase, and the first tick
+        after it starts the ticker again in phase."""
+        self.on_tick()
+        state = self.session.state
+        if (self.tick <= 1.0 and state.running and not self.retired
+                and state.total_used(self.session.now()) % 1.0 > 0.1):
+            self._ticker.stop()
+            self._ticker = self.set_timer(self._next_tick_in(), self._start_ticking)
 
     @property
     def state(self) -> Any:
@@ -548,6 +578,8 @@ class LiveScreen(LiveLayout, Screen[None]):
         try:
             self.store.save_draft(self.session.id, self._draft, self.session.clock.wall())
             self._draft_dirty = False
+        except LeaseLost as err:
+            self.lease_lost(str(err))
         except StoreError as err:
             # Stays dirty, so the next tick tries again; say it once, not every tick.
             self._fail_once(f"Draft not saved yet (retrying): {err}")

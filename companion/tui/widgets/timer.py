@@ -1,9 +1,14 @@
-"""The section countdown. It draws in render() and is refreshed by the screen's tick, which
-is cheaper than updating a Label (no re-layout): this runs beside a video call."""
+"""The section countdown. It draws its two lines as strips (Textual's line API) and is
+refreshed by the screen's tick only when a shown figure changes, which is cheaper than
+updating a Label (no re-layout): this runs beside a video call."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from companion.clock import mmss
@@ -42,20 +47,44 @@ class TimerBar(Widget):
         self.session = session
         self.think_left: float | None = None  # practice think time before the clock runs
         self._shown: tuple[object, ...] = ()
+        self._strips: list[Strip] = []
+
+    def _key(self) -> tuple[object, ...]:
+        """What the two lines show, to the second: they are redrawn only when it changes."""
+        state = self.session.state
+        now = self.session.now()
+        return (id(self.session), state.current, state.status,
+                int(state.section_used(state.current, now)), int(state.total_used(now)),
+                None if self.think_left is None else int(self.think_left), self.size)
 
     def tick(self) -> None:
         """Redraw only when what it shows changes: once a second while running, not at
         every tick (this runs beside a video call)."""
-        state = self.session.state
-        now = self.session.now()
-        key = (state.current, state.status, int(state.section_used(state.current, now)),
-               int(state.total_used(now)),
-               None if self.think_left is None else int(self.think_left), self.size)
-        if key != self._shown:
-            self._shown = key
+        if self._key() != self._shown:
             self.refresh()
 
-    def render(self) -> Text:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Two strips made from segments once a second: a Text through render() cost about
+        # 1 ms a frame, most of the idle CPU of a running session.
+        key = self._key()
+        if key != self._shown:
+            self._shown = key
+            base = self.rich_style  # a walk up the DOM: once, not per line
+            width = self.size.width
+            self._strips = [
+                Strip([Segment(text, Style.parse(style) if style else None)
+                       for text, style in line if text]
+                      ).adjust_cell_length(width).apply_style(base)
+                for line in self._lines()]
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _lines(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The two lines as (text, style) runs."""
         state = self.session.state
         now = self.session.now()
         index = state.current
@@ -85,28 +114,22 @@ class TimerBar(Widget):
         else:
             clock_text = f"{mmss(left)} left"
         width = max(20, self.size.width - 2)
-        line1 = Text()
-        line1.append(f"{glyph} ", style=style)
-        if word:
-            line1.append(f"{word} ", style=style)
-        line1.append(f"{clock_text}", style=style)
-        title = visible(section.plan.title)
-        line1.append(f" │ {index + 1}/{len(state.sections)} ")
-        room = width - line1.cell_len
-        line1.append(fit(title, max(0, room)),
-                     style="bold")
+        head = f"{glyph} " + (f"{word} " if word else "") + clock_text
+        place = f" │ {index + 1}/{len(state.sections)} "
+        room = width - cell_len(head) - cell_len(place)
+        line1 = [(head, style), (place, ""),
+                 (fit(visible(section.plan.title), max(0, room)), "bold")]
         total = state.total_used(now)
         overall = f" {mmss(total)}"
         if state.planned_total:
             overall += f"/{mmss(state.planned_total)}"
-        line2 = Text()
         bar_width = max(4, width - len(overall) - 8)
+        line2: list[tuple[str, str]]
         if planned:
-            fraction = min(1.0, used / planned) if planned else 0.0
-            filled = round(fraction * bar_width)
-            line2.append("█" * filled, style=style if current_phase != "ok" else "")
-            line2.append("░" * (bar_width - filled), style="dim")
+            filled = round(min(1.0, used / planned) * bar_width)
+            line2 = [("█" * filled, style if current_phase != "ok" else ""),
+                     ("░" * (bar_width - filled), "dim")]
         else:
-            line2.append("·" * bar_width, style="dim")
-        line2.append(f" total{overall}", style="dim")
-        return Text("\n").join([line1, line2])
+            line2 = [("·" * bar_width, "dim")]
+        line2.append((f" total{overall}", "dim"))
+        return line1, line2
