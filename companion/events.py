@@ -15,8 +15,9 @@ the event and the field. Replay never catches an exception to find bad input."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from functools import partial
 from typing import Any, ClassVar, get_type_hints
 
 from companion.model import ARCHETYPES, Prompt, SessionPlan, Signal, prompt_from_dict
@@ -802,77 +803,120 @@ def replay(events: Iterable[Event]) -> SessionState:
 
 # --- decoding, once, at the boundary ---------------------------------------------------------
 
-_HINTS: dict[type[SessionEvent], dict[str, Any]] = {}
+FieldCheck = tuple[str, Callable[[Any], bool], str, bool, bool, bool]
+# name, check, kind, optional, required, made a float
+Defaults = list[tuple[str, Callable[[], Any]]]  # the fields a record may leave out
+_SPECS: dict[type[SessionEvent], tuple[frozenset[str], list[FieldCheck], Defaults]] = {}
 
 
-def _fields_of(cls: type[SessionEvent]) -> list[tuple[str, Any, bool]]:
-    """(name, hint, required) for each field a record carries."""
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    return [(f.name, hints[f.name], f.default is MISSING and f.default_factory is MISSING)
-            for f in fields(cls) if f.init]
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _type_problem(name: str, hint: Any, value: Any) -> str | None:
-    """Why `value` is not of the field's type (strict: a bool is not a number), or None."""
-    text = str(hint)
-    optional = "None" in text
-    if value is None:
-        return None if optional else f"field '{name}' must not be null"
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _is_objects(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _check_of(hint: Any) -> tuple[Callable[[Any], bool], str]:
+    """How a field's type is checked (strict: a bool is not a number), and its words."""
     if hint is bool:
-        ok = isinstance(value, bool)
-        kind = "true or false"
-    elif hint in (int, int | None):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        kind = "a whole number"
-    elif hint in (float, float | None):
-        ok = (isinstance(value, int | float) and not isinstance(value, bool)
-              and math.isfinite(value))
-        kind = "a finite number"
-    elif hint in (str, str | None):
-        ok = isinstance(value, str)
-        kind = "text"
-    elif text.startswith("list"):
-        ok = isinstance(value, list) and all(isinstance(v, dict) for v in value)
-        kind = "a list of objects"
-    else:
-        ok = isinstance(value, dict)
-        kind = "an object"
-    return None if ok else f"field '{name}' must be {kind}, not {type(value).__name__}"
+        return (lambda value: isinstance(value, bool)), "true or false"
+    if hint in (int, int | None):
+        return _is_int, "a whole number"
+    if hint in (float, float | None):
+        return _is_number, "a finite number"
+    if hint in (str, str | None):
+        return (lambda value: isinstance(value, str)), "text"
+    if str(hint).startswith("list"):
+        return _is_objects, "a list of objects"
+    return (lambda value: isinstance(value, dict)), "an object"
+
+
+def _spec(cls: type[SessionEvent]) -> tuple[frozenset[str], list[FieldCheck], Defaults]:
+    """The names a record of `cls` may carry and each field's check, worked out once per
+    type: a resume decodes every event of the session (10,000 notes: 10,000 records)."""
+    spec = _SPECS.get(cls)
+    if spec is None:
+        hints = get_type_hints(cls)
+        checks: list[FieldCheck] = []
+        defaults: Defaults = []
+        for f in fields(cls):
+            if not f.init:
+                continue
+            hint = hints[f.name]
+            check, kind = _check_of(hint)
+            required = f.default is MISSING and f.default_factory is MISSING
+            checks.append((f.name, check, kind, "None" in str(hint), required,
+                           hint is float))
+            if f.default_factory is not MISSING:
+                defaults.append((f.name, f.default_factory))
+            elif not required:
+                defaults.append((f.name, partial(_same, f.default)))
+        spec = _SPECS[cls] = (frozenset(name for name, *_rest in checks), checks, defaults)
+    return spec
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _build(cls: type[SessionEvent], values: dict[str, Any], defaults: Defaults
+           ) -> SessionEvent:
+    """cls(**values) for values already checked, without the per-field __setattr__ that
+    freezes an event (about a third of decoding 10,000 records); __post_init__ still runs."""
+    body = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(body, name, value)
+    for name, default in defaults:
+        if name not in values:
+            object.__setattr__(body, name, default())
+    post_init = getattr(cls, "__post_init__", None)
+    if post_init is not None:
+        post_init(body)
+    return body
 
 
 def decode(event: Event) -> SessionEvent:
     """The typed event of a record, checked field by field. Raises EventError."""
-    where = f"event {event.seq} ({event.type})"
     cls = CATALOGUE.get(event.type)
     if cls is None:
-        raise EventError(f"{where}: unknown event type {event.type!r}")
+        raise EventError(f"event {event.seq} ({event.type}): unknown event type "
+                         f"{event.type!r}")
     data = event.data
     if not isinstance(data, dict):
-        raise EventError(f"{where}: its data is not an object")
-    known = _fields_of(cls)
-    names = {name for name, _hint, _required in known}
-    unknown = sorted(str(k) for k in data if k not in names)
-    if unknown:
-        raise EventError(f"{where}: unknown field '{unknown[0]}'")
+        raise EventError(f"event {event.seq} ({event.type}): its data is not an object")
+    names, checks, defaults = _spec(cls)
+    if not names.issuperset(data):
+        unknown = sorted(str(k) for k in data if k not in names)
+        raise EventError(f"event {event.seq} ({event.type}): unknown field '{unknown[0]}'")
     values: dict[str, Any] = {}
-    for name, hint, required in known:
+    for name, check, kind, optional, required, as_float in checks:
         if name not in data:
             if required:
-                raise EventError(f"{where}: field '{name}' is missing")
+                raise EventError(f"event {event.seq} ({event.type}): field '{name}' is "
+                                 "missing")
             continue
-        problem = _type_problem(name, hint, data[name])
-        if problem:
-            raise EventError(f"{where}: {problem}")
-        values[name] = float(data[name]) if hint is float else data[name]
+        value = data[name]
+        if value is None:
+            if not optional:
+                raise EventError(f"event {event.seq} ({event.type}): field '{name}' must "
+                                 "not be null")
+        elif not check(value):
+            raise EventError(f"event {event.seq} ({event.type}): field '{name}' must be "
+                             f"{kind}, not {type(value).__name__}")
+        values[name] = float(value) if as_float else value
     try:
-        body = cls(**values)
+        body = _build(cls, values, defaults)
     except EventError as err:
-        raise EventError(f"{where}: {err}") from None
+        raise EventError(f"event {event.seq} ({event.type}): {err}") from None
     problem = body.check()
     if problem:
-        raise EventError(f"{where}: {problem}")
+        raise EventError(f"event {event.seq} ({event.type}): {problem}")
     return body
 
 

@@ -440,3 +440,18 @@ async def test_practice_gives_the_notes_room_to_the_question(tmp_path: Path,
         plan_pane = app.screen.query_one("#plan", PlanScroll)
         assert plan_pane.region.height >= 6
     store.close()
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)])
+async def test_a_toast_covers_neither_the_note_line_nor_the_timer(
+        live: Live, size: tuple[int, int]) -> None:
+    from textual.widgets._toast import Toast
+
+    app = live.app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("Section 1 left; now 2 · z undoes it", timeout=60)
+        await pilot.pause()
+        (toast,) = app.screen.query(Toast)
+        for keep in ("#note", "#mode", "#last-note", "#timer", "#pacing"):
+            assert not toast.region.overlaps(app.screen.query_one(keep).region), keep

@@ -42,7 +42,7 @@ def create_app(store: Store, clock: Clock, library: LibrarySource,
                               amend),
                         tick=tick, seed=seed,
                         heartbeat=HEARTBEAT_S if heartbeat is None else heartbeat,
-                        sees_all=_sees_all() if sees_all is None else sees_all)
+                        sees_all=_sees_all if sees_all is None else sees_all)
 
 
 def _sees_all() -> bool:

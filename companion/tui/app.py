@@ -24,7 +24,7 @@ from companion.textsafe import visible
 from companion.tui.drafts import SCREEN, Drafts
 from companion.tui.holder import OneHolderApp
 from companion.tui.navigation import Navigator
-from companion.tui.widgets.banner import ContentBanner
+from companion.tui.widgets.banner import show_content_banner
 
 UI_BUSY_S = 0.05  # a write from the screen waits this long for a lock, never seconds
 
@@ -56,11 +56,12 @@ class CompanionApp(OneHolderApp):
 
     def __init__(self, store: Store, clock: Clock, library: LibrarySource, start: Start,
                  *, tick: float = 1.0, seed: int | None = None,
-                 heartbeat: float = HEARTBEAT_S, sees_all: bool = False) -> None:
+                 heartbeat: float = HEARTBEAT_S,
+                 sees_all: bool | Callable[[], bool] = False) -> None:
         super().__init__()
         # The panel's organiser sees every scorecard; anyone else not the panel scorecards
         # of a candidate they have not sealed a scorecard of yet (companion.panel.reveal).
-        self.sees_all = sees_all
+        self._sees_all = sees_all
         self.heartbeat = heartbeat
         store.set_busy(UI_BUSY_S)
         self.rng = random.Random(seed)
@@ -79,6 +80,14 @@ class CompanionApp(OneHolderApp):
             import companion.tui.screens.live
         else:
             import companion.tui.screens.home  # noqa: F401
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether this user is their panel's organiser, read when first asked (home,
+        search): the panel's config costs about 10 ms that a live screen never needs."""
+        if callable(self._sees_all):
+            self._sees_all = self._sees_all()
+        return self._sees_all
 
     @property
     def library(self) -> Library | None:
@@ -126,8 +135,7 @@ class CompanionApp(OneHolderApp):
         # the moment it is found.
         self.content_banner = words
         for screen in self.screen_stack:
-            for banner in screen.query(ContentBanner):
-                banner.show(words)
+            show_content_banner(screen, words)
         self.notify(words, title="Content problems", severity="error", timeout=10,
                     markup=False)
 

@@ -35,7 +35,7 @@ from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
 from companion.tui.screens.person import PersonPicker
 from companion.tui.text import plain
-from companion.tui.widgets.banner import ContentBanner
+from companion.tui.widgets.banner import content_banner
 
 RECENT = 8
 
@@ -76,6 +76,7 @@ class DetailsColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
 
 
 class HomeScreen(Screen[None]):
+    SHOWS_CONTENT_BANNER = True  # content problems found at start, above everything
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", tooltip="Start the chosen plan for this candidate",
                 id="home.start"),
@@ -139,7 +140,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
                      id="home-title", markup=False)
-        yield ContentBanner()
+        yield from content_banner(self.app)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Input(placeholder="Search plans (title, id, stage, tag)", id="filter")

@@ -31,7 +31,7 @@ from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
-from companion.tui.widgets.banner import ContentBanner
+from companion.tui.widgets.banner import content_banner
 from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.pacing import PacingLine
@@ -121,6 +121,8 @@ def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = Tr
 class LiveScreen(LiveLayout, Screen[None]):
     """Sections, countdown, questions, signals, notes and the note line."""
 
+    SHOWS_CONTENT_BANNER = True  # content problems found at start, above everything
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # The typing-mode ctrl keys, bound here too for command mode (see NoteLine).
         *[
@@ -198,7 +200,6 @@ class LiveScreen(LiveLayout, Screen[None]):
     DEFAULT_CSS = """
     LiveScreen #sections { width: 30; height: auto; border-right: solid $panel; padding: 0 1; }
     LiveScreen.-narrow #sections { display: none; }
-    LiveScreen #head, LiveScreen #foot { height: auto; }
     LiveScreen #title { height: 1; padding: 0 1; background: $panel; }
     LiveScreen #away { height: auto; padding: 0 1; display: none; }
     LiveScreen #away.-shown { display: block; }
@@ -263,14 +264,11 @@ class LiveScreen(LiveLayout, Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.set_class(self.practice, "-practice")
-        # The rows above and below the panes sit in two boxes: each second the timer's
-        # redraw then repaints its box's rows, not every row of the screen.
-        with Vertical(id="head"):
-            yield Static(id="title", markup=False)
-            yield TimerBar(self.session, id="timer")
-            yield PacingLine(id="pacing")
-            yield Static(id="away", markup=False)
-            yield ContentBanner()
+        yield Static(id="title", markup=False)
+        yield TimerBar(self.session, id="timer")
+        yield PacingLine(id="pacing")
+        yield Static(id="away", markup=False)
+        yield from content_banner(self.app)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
             with Vertical(id="main"):
@@ -291,10 +289,9 @@ class LiveScreen(LiveLayout, Screen[None]):
             self.note = NoteLine(self._commit_note, self._draft,
                                  placeholder="Type a note; Enter saves it. Esc: command keys.",
                                  id="note", select_on_focus=False)
-        with Vertical(id="foot"):
-            yield LastAction(id="last-note")
-            yield self.note
-            yield ModeBar(id="mode")
+        yield LastAction(id="last-note")
+        yield self.note
+        yield ModeBar(id="mode")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -4,29 +4,37 @@ the command that lists every problem. A toast said it for 30 s and was gone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Static
 
 from companion.tui.text import plain
 
 
 class ContentBanner(Static):
-    """Hidden while there is nothing to say. The app hands the words down (`show`)."""
+    """One line or two, above everything else on the screen."""
 
     DEFAULT_CSS = """
-    ContentBanner { height: auto; padding: 0 1; background: $error 30%; display: none; }
-    ContentBanner.-shown { display: block; }
+    ContentBanner { height: auto; padding: 0 1; background: $error 30%; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
-        self.words = ""
-
-    def on_mount(self) -> None:
-        self.show(str(getattr(self.app, "content_banner", "")))
-
-    def show(self, words: str) -> None:
-        if words == self.words:
-            return
+    def __init__(self, words: str) -> None:
+        super().__init__(plain(words), markup=False)  # file names are user text: no markup
         self.words = words
-        self.set_class(bool(words), "-shown")
-        self.update(plain(words))  # file names are user text: never markup
+
+
+def content_banner(app: App[None]) -> Iterator[ContentBanner]:
+    """For a screen's compose: the banner, when the app has something to say (no widget
+    otherwise: each one costs the first frame)."""
+    words = str(getattr(app, "content_banner", ""))
+    if words:
+        yield ContentBanner(words)
+
+
+def show_content_banner(screen: Screen[object], words: str) -> None:
+    """Problems found after the screen was drawn (content read later): the banner goes on
+    top of a screen that shows one (home, live)."""
+    if getattr(screen, "SHOWS_CONTENT_BANNER", False) and not screen.query(ContentBanner):
+        screen.mount(ContentBanner(words), before=0)
