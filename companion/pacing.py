@@ -255,9 +255,27 @@ def _minutes(seconds: float) -> int:
 
 
 def pace_words(p: Pace, compact: bool = False) -> str:
+    return " · ".join(pace_parts(p, compact))
+
+
+def pace_fitted(p: Pace, width: int) -> str:
+    """The pacing line in at most `width` characters: whole, else in fewer words, else
+    without its last parts (what is left of the section, then the running question): the
+    plan's pace and the protected end's warning go first."""
+    words = pace_words(p)
+    if len(words) <= width:
+        return words
+    parts = pace_parts(p, compact=True)
+    while len(parts) > 1 and len(" · ".join(parts)) > width:
+        parts.pop()
+    return " · ".join(parts)
+
+
+def pace_parts(p: Pace, compact: bool = False) -> list[str]:
     """The pacing line in words and a glyph, e.g. `▼ 4 min behind · question 3 of 5 min ·
     2 questions left in 6 min`. Whole minutes only: it changes about once a minute.
-    `compact`: fewer words, for a narrow screen."""
+    `compact`: fewer words, for a narrow screen (`▼ 4 min behind · q 2/5 min · 2 q left in
+    6 min`)."""
     parts: list[str] = []
     if p.behind is not None:
         off = round(p.behind / MINUTE)
@@ -273,22 +291,26 @@ def pace_words(p: Pace, compact: bool = False) -> str:
         parts.append(f"⚠ {short.title}: {gets} of {planned} min" if compact else
                      f"⚠ {short.title} will get {gets} of its {planned} min at this pace")
     current = p.current
+    question = "q" if compact else "question"
     if current is not None and current.budget is not None:
         budget = f"{current.budget / MINUTE:.0f} min"
         if current.running and current.seconds is not None:
             over = " (over)" if current.seconds > current.budget else ""
-            parts.append(f"question {_minutes(current.seconds)} of {budget}{over}")
+            took = _minutes(current.seconds)
+            parts.append(f"q {took}/{budget}{over}" if compact else
+                         f"question {took} of {budget}{over}")
         else:
-            parts.append(f"next question {budget}")
+            parts.append(f"next {question} {budget}")
     if p.questions_left and p.section_left is not None:
-        count = f"{p.questions_left} question{'s' if p.questions_left > 1 else ''} left"
+        plural = "s" if p.questions_left > 1 and not compact else ""
+        count = f"{p.questions_left} {question}{plural} left"
         if p.section_left < 0:
             parts.append(f"{count}, section over time")
         elif p.section_left < MINUTE:
             parts.append(f"{count} in under 1 min")
         else:
             parts.append(f"{count} in {_minutes(p.section_left)} min")
-    return " · ".join(parts)
+    return parts
 
 
 def took_words(seconds: float | None, budget: float | None) -> str:

@@ -14,6 +14,7 @@ from companion.model import Prompt, SectionPlan, SessionPlan
 from companion.pacing import (
     behind,
     pace,
+    pace_fitted,
     pace_words,
     plan_shares,
     protected_shortfall,
@@ -111,6 +112,16 @@ def test_the_line_names_the_running_question_and_what_is_left() -> None:
     clock.advance(150)
     words = pace_words(pace(session.state, session.now()))
     assert "question 2 of 4 min" in words and "1 question left in 7 min" in words
+    # A narrow screen (60 columns) gets the same figures in fewer words, whole.
+    short = pace_words(pace(session.state, session.now()), compact=True)
+    assert short == "● on plan · q 2/4 min · 1 q left in 7 min"
+    clock.advance(200)
+    late = pace(session.state, session.now())
+    assert "q 5/4 min (over)" in pace_words(late, compact=True)
+    # Too long even so (the protected end's warning too): the last parts go, never the
+    # pace or the warning.
+    assert pace_fitted(late, 58) == "▼ 2 min behind · ⚠ Candidate questions: 3 of 5 min"
+    assert pace_fitted(late, 200) == pace_words(late)
 
 
 @settings(deadline=None, max_examples=60)

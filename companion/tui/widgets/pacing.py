@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from companion.pacing import GLYPH_BEHIND, pace, pace_words
+from companion.pacing import GLYPH_BEHIND, pace, pace_fitted
 from companion.session import SessionState
 from companion.tui.text import plain
 
@@ -28,10 +28,8 @@ class PacingLine(Static):
 
     def show(self, state: SessionState, now: float, highlighted: str | None = None) -> None:
         p = pace(state, now, highlighted)
-        words = pace_words(p)
-        width = self.size.width or self.app.size.width  # before the first layout: the app's
-        if len(words) > width - 2:  # a narrow screen: the short form
-            words = pace_words(p, compact=True)
+        width = self.size.width or self.app.size.width - 2  # before the first layout
+        words = pace_fitted(p, width)  # a narrow screen: fewer words, never a cut one
         if words == self.words:
             return
         self.words = words
