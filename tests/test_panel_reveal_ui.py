@@ -92,3 +92,27 @@ async def test_home_counts_hidden_panel_scorecards_and_lists_them_once_yours_is_
         assert "waiting" not in recent and recent.count("Quinn Vale") == 2
         assert "bob00001" in text and "ada00001" not in text  # his own to finish only
     store.close()
+
+
+def test_the_panel_config_is_read_only_when_there_are_panel_scorecards(
+        tmp_path: Path, library: Library) -> None:
+    """Reading the panel's config imports about 40 ms of modules; a listing of a database
+    without panel scorecards never needs it."""
+    from companion.panel.reveal import NOTHING_HIDDEN, hidden_scorecards
+
+    clock = FakeClock()
+    asked: list[bool] = []
+
+    def organiser() -> bool:
+        asked.append(True)
+        return False
+
+    with Store(tmp_path / "bob.db") as store:
+        interview(store, clock, library, "bob00001", "Bob", "Quinn Vale")
+        assert hidden_scorecards(store, sees_all=organiser) is NOTHING_HIDDEN
+        assert asked == []
+    with Store(tmp_path / "carol.db") as store:  # Carol has not sealed hers of Quinn yet
+        import_file(store, ada_file(tmp_path, library, clock), clock, None,
+                    source_kind="panel", log_view=False)
+        assert hidden_scorecards(store, sees_all=organiser).ids == {"ada00001"}
+        assert asked == [True]

@@ -193,6 +193,6 @@ def hidden_now(ctx: click.Context, store: Store) -> Hidden:
     from companion.panel.reveal import hidden_scorecards
 
     try:
-        return hidden_scorecards(store, sees_all=sees_all(ctx))
+        return hidden_scorecards(store, sees_all=lambda: sees_all(ctx))
     except StoreError as err:
         raise CompanionError(str(err)) from None

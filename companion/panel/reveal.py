@@ -13,6 +13,7 @@ is the store's HIDDEN_CONDITION, for queries that filter in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,12 +52,16 @@ class Hidden:
 NOTHING_HIDDEN = Hidden()
 
 
-def hidden_scorecards(store: Store, *, sees_all: bool = False) -> Hidden:
+def hidden_scorecards(store: Store, *, sees_all: bool | Callable[[], bool] = False
+                      ) -> Hidden:
     """The panel scorecards this database's user may not see yet (none for the organiser,
-    `sees_all`)."""
-    if sees_all:
+    `sees_all`). A callable `sees_all` is asked only when the database holds panel
+    scorecards at all: reading the panel's config costs a listing about 40 ms of imports."""
+    if sees_all is True:
         return NOTHING_HIDDEN
     rows = store.hidden_panel_sessions()
+    if not rows or (callable(sees_all) and sees_all()):
+        return NOTHING_HIDDEN
     waiting: dict[str, int] = {}
     for row in rows:
         name = fold_name(row["candidate"] or "")

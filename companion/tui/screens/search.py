@@ -102,12 +102,15 @@ class SearchScreen(ModalScreen[None]):
             self.query_one("#hits", Static).update("Searching…")
             self.run_search(event.value.strip())
 
+    def _sees_all(self) -> bool:
+        """Asked only when the database holds panel scorecards (companion.panel.reveal)."""
+        return bool(getattr(self.app, "sees_all", False))
+
     @work(thread=True, exclusive=True)
     def run_search(self, query: str) -> None:
         try:
             with Store(self.store.path) as store:
-                hidden = hidden_scorecards(store, sees_all=getattr(self.app, "sees_all",
-                                                                    False))
+                hidden = hidden_scorecards(store, sees_all=self._sees_all)
                 results = search_results(store, query, latest=self.latest,
                                          exclude=hidden.ids)
         except StoreError as err:
