@@ -131,13 +131,10 @@ class CompanionApp(OneHolderApp):
         where = visible(f"{first.path}:{first.line}" if first.line else first.path)
         words = (f"⚠ {len(problems)} content problem(s): those files were left out "
                  f"(first: {where}). Run `companion validate` to see every one.")
-        # A banner on home and the live screen for as long as the app runs, and a toast
-        # the moment it is found.
+        # A banner on top of home and the live screen for as long as the app runs.
         self.content_banner = words
         for screen in self.screen_stack:
             show_content_banner(screen, words)
-        self.notify(words, title="Content problems", severity="error", timeout=10,
-                    markup=False)
 
     # The flow: home -> live -> rubric -> close (recommendation, summary) -> summary -> home.
     # Home, live and summary each start a fresh screen stack; the others go on top of it.

@@ -35,7 +35,7 @@ from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
 from companion.tui.screens.person import PersonPicker
 from companion.tui.text import plain
-from companion.tui.widgets.banner import content_banner
+from companion.tui.widgets.banner import on_screen_mount
 
 RECENT = 8
 
@@ -140,7 +140,6 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(" companion · choose a plan, name the candidate, Ctrl+S starts",
                      id="home-title", markup=False)
-        yield from content_banner(self.app)
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Input(placeholder="Search plans (title, id, stage, tag)", id="filter")
@@ -177,6 +176,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        on_screen_mount(self)
         for widget in self.query(Input):
             widget.cursor_blink = False
         lib = self.library

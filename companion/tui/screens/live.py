@@ -31,7 +31,7 @@ from companion.tui.keymap import TYPING_BINDINGS
 from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
-from companion.tui.widgets.banner import content_banner
+from companion.tui.widgets.banner import on_screen_mount
 from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.pacing import PacingLine
@@ -268,7 +268,6 @@ class LiveScreen(LiveLayout, Screen[None]):
         yield TimerBar(self.session, id="timer")
         yield PacingLine(id="pacing")
         yield Static(id="away", markup=False)
-        yield from content_banner(self.app)
         with Horizontal(id="body"):
             yield SectionList(id="sections")
             with Vertical(id="main"):
@@ -295,6 +294,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        on_screen_mount(self)
         note = self.note
         note.cursor_blink = False  # the blink alone costs ~0.6 % CPU beside a video call
         if self.read_only:

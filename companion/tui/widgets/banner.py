@@ -4,9 +4,8 @@ the command that lists every problem. A toast said it for 30 s and was gone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
-from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -25,16 +24,14 @@ class ContentBanner(Static):
         self.words = words
 
 
-def content_banner(app: App[None]) -> Iterator[ContentBanner]:
-    """For a screen's compose: the banner, when the app has something to say (no widget
-    otherwise: each one costs the first frame)."""
-    words = str(getattr(app, "content_banner", ""))
-    if words:
-        yield ContentBanner(words)
-
-
-def show_content_banner(screen: Screen[object], words: str) -> None:
-    """Problems found after the screen was drawn (content read later): the banner goes on
-    top of a screen that shows one (home, live)."""
-    if getattr(screen, "SHOWS_CONTENT_BANNER", False) and not screen.query(ContentBanner):
+def show_content_banner(screen: Screen[Any], words: str) -> None:
+    """On top of a screen that shows one (home, live): at its mount, and when content read
+    later turns out to have problems. Never twice."""
+    if (words and getattr(screen, "SHOWS_CONTENT_BANNER", False)
+            and not screen.query(ContentBanner)):
         screen.mount(ContentBanner(words), before=0)
+
+
+def on_screen_mount(screen: Screen[Any]) -> None:
+    """For a screen's on_mount: the banner, if the app has found problems."""
+    show_content_banner(screen, str(getattr(screen.app, "content_banner", "")))
