@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     from companion.lease import Lease
 
 AUTOCHECKPOINT_PAGES = 10_000
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_S = 5.0
 PURGE_WAIT_S = 10.0  # how long a purge waits for another program to let go of the file
 OPEN_FINISH_WAIT_S = 0.25  # how long opening the file waits to finish a pending erasure
@@ -374,8 +374,16 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
 
 
 
+def _migrate_8(db: sqlite_utils.Database) -> None:
+    """The sessions imported from elsewhere (a panel's, an interviewer's export), indexed:
+    every listing asks which panel scorecards to hide, and without it that question read
+    all 100,000 rows of a database that holds none (32 ms)."""
+    db.execute("CREATE INDEX sessions_imported ON sessions(source) WHERE source != 'local'")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, migrate_7]
+    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, migrate_7,
+    _migrate_8]
 
 
 def _fts_words(query: str) -> str | None:
@@ -397,7 +405,9 @@ def _views_filter(candidate: str, candidate_id: str) -> tuple[str, list[Any]]:
 # interview of their own. The same person: the same stable id, or, for a scorecard without
 # one, the same name (any case) on a session without one. A condition over `sessions s`.
 HIDDEN_CONDITION = (
-    "s.source LIKE 'panel:%' AND s.mode != 'practice' AND NOT EXISTS (SELECT 1 FROM "
+    # `!= 'local'` first: it names the partial index sessions_imported (schema 8)
+    "s.source != 'local' AND s.source LIKE 'panel:%' AND s.mode != 'practice' AND NOT "
+    "EXISTS (SELECT 1 FROM "
     "sessions o JOIN seals z ON z.session_id = o.id WHERE o.source = 'local' "
     "AND o.status = 'ended' AND o.mode != 'practice' AND ((s.candidate_id IS NOT NULL AND "
     "o.candidate_id = s.candidate_id) OR (s.candidate_id IS NULL AND o.candidate_id IS NULL "
@@ -1492,6 +1502,9 @@ class Store:
         """Scorecards a panel sync imported that this database's user may not see yet: no
         ended, sealed session of their own (source 'local') of the same person. The
         condition is HIDDEN_CONDITION, over `sessions s`, for queries that leave them out."""
-        return [dict(r) for r in self._query(
-            "SELECT s.id, s.candidate, s.candidate_id, s.interviewer FROM sessions s "
-            f"WHERE {HIDDEN_CONDITION} ORDER BY s.started_at, s.rowid")]
+        # Sorted here: an ORDER BY in SQL made the planner walk every session by start time
+        # rather than the few imported ones by their index.
+        rows = self._query(
+            "SELECT s.id, s.candidate, s.candidate_id, s.interviewer, s.started_at, s.rowid "
+            f"AS row FROM sessions s WHERE {HIDDEN_CONDITION}")
+        return [dict(r) for r in sorted(rows, key=lambda r: (r["started_at"], r["row"]))]
