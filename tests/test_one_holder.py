@@ -126,6 +126,18 @@ def test_purge_refuses_a_held_session_naming_the_holder(db: Path) -> None:
         assert len(store.events("h1")) == len(session.events)
 
 
+def _take_over(db: Path, clock: FakeClock) -> None:
+    """Another terminal takes session h1 over."""
+    with Store(db) as other:
+        assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+
+
+def _told(screen: object) -> bool:
+    """The live screen says it was taken over, in words."""
+    assert isinstance(screen, LiveScreen)
+    return "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+
+
 async def test_a_take_over_turns_the_live_screen_read_only_keeping_the_line(db: Path) -> None:
     clock = FakeClock()
     store = Store(db)
@@ -134,14 +146,13 @@ async def test_a_take_over_turns_the_live_screen_read_only_keeping_the_line(db: 
     async with app.run_test(size=(80, 24)) as pilot:
         note = app.screen.query_one("#note", Input)
         note.value = "not yet saved"
-        with Store(db) as other:
-            assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+        _take_over(db, clock)
         app.beat()  # the next heartbeat
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LiveScreen) and screen.read_only
         assert note.value == "not yet saved" and note.disabled
-        assert "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+        assert _told(screen)
         events = len(store.events("h1"))
         await pilot.press("escape", "n", "space")  # keys that would write are off
         assert len(store.events("h1")) == events
@@ -157,15 +168,14 @@ async def test_a_take_over_found_by_the_draft_save_is_said_in_words(db: Path) ->
     session = started(store, clock)
     app = create_app(store, clock, None, session, tick=10_000, heartbeat=10_000)
     async with app.run_test(size=(80, 24)) as pilot:
-        with Store(db) as other:
-            assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+        _take_over(db, clock)
         await pilot.press("h", "i")
         screen = app.screen
         assert isinstance(screen, LiveScreen)
         screen.on_tick()  # saves the draft: refused, the lease is another's
         await pilot.pause()
         assert screen.read_only
-        assert "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+        assert _told(screen)
         assert screen.query_one("#note", Input).value == "hi"
     with Store(db) as check:
         assert check.draft("h1") == ""
@@ -178,8 +188,7 @@ async def test_a_take_over_found_by_any_other_save_is_said_at_the_next_beat(db: 
     session = started(store, clock)
     app = create_app(store, clock, None, session, tick=10_000, heartbeat=10_000)
     async with app.run_test(size=(80, 24)) as pilot:
-        with Store(db) as other:
-            assert open_for_writing(other, "h1", clock, take_over=True).session is not None
+        _take_over(db, clock)
         with pytest.raises(LeaseLost):
             store.save_draft("h1", "evidence typed", clock.wall(), "evidence:c1")
         assert "h1" not in store.held  # nothing left for a heartbeat to refresh
@@ -187,7 +196,7 @@ async def test_a_take_over_found_by_any_other_save_is_said_at_the_next_beat(db: 
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LiveScreen) and screen.read_only
-        assert "TAKEN OVER in another terminal" in str(screen.query_one("#mode").render())
+        assert _told(screen)
         app.beat()  # said once, not at every beat
         await pilot.pause()
         assert len([n for n in app._notifications if "taken over" in n.message]) == 1
