@@ -78,7 +78,9 @@ __all__ = ["ABANDONED", "CATALOGUE", "ENDED", "EVENT_TYPES", "PAUSED", "RUNNING"
 # bare leading number (`-1 returned when unreachable`) is text. At most six digits a number:
 # a longer one is text, never an int too long to read (the session clamps a back-date to the
 # section start anyway). A backslash before a back-date (`\-15s text`) keeps it as text.
-_BACKDATE = re.compile(r"^\s*-(?:(\d{1,6})m(?:(\d{1,6})s)?|(\d{1,6})s)\s+(.*)$", re.DOTALL)
+# ASCII digits only: `\d` also takes other scripts' digits (`-٣s` would back-date 3 s).
+_BACKDATE = re.compile(r"^\s*-(?:([0-9]{1,6})m(?:([0-9]{1,6})s)?|([0-9]{1,6})s)\s+(.*)$",
+                       re.DOTALL)
 BACKDATE_SYNTAX = "-15s text, -2m text or -1m30s text"
 
 

@@ -199,6 +199,8 @@ def test_back_dated_notes(clock: FakeClock) -> None:
         ("15 text", ("15 text", 0.0)),
         ("-5s multi\nline", ("multi\nline", 5.0)),
         ("-5 multi\nline", ("-5 multi\nline", 0.0)),
+        ("-٣s in another script's digits", ("-٣s in another script's digits", 0.0)),
+        ("-１５s full-width digits", ("-１５s full-width digits", 0.0)),
     ],
 )
 def test_parse_note(text: str, expected: tuple[str, float]) -> None:
@@ -206,10 +208,10 @@ def test_parse_note(text: str, expected: tuple[str, float]) -> None:
 
 
 # The back-date grammar, written out again independently of the code: a unit is required.
-_GRAMMAR = re.compile(r"\s*-(\d{1,6}m(\d{1,6}s)?|\d{1,6}s)\s+\S.*", re.DOTALL)
+_GRAMMAR = re.compile(r"\s*-([0-9]{1,6}m([0-9]{1,6}s)?|[0-9]{1,6}s)\s+\S.*", re.DOTALL)
 
 
-@given(st.text(alphabet=st.sampled_from("-0123456789msh \\xé\n"), max_size=14)
+@given(st.text(alphabet=st.sampled_from("-0123456789٣msh \\xé\n"), max_size=14)
        | st.text(max_size=30))
 @settings(max_examples=400, deadline=None)
 def test_a_note_outside_the_back_date_grammar_is_saved_as_typed(text: str) -> None:
