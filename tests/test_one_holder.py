@@ -253,6 +253,9 @@ async def test_after_call_text_is_kept_as_typed_and_a_resume_returns_there(db: P
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, RubricScreen)
+            # A second crash here comes back here too: the live screen under the rubric,
+            # made current first at start, used to forget the rubric.
+            assert again.draft("h1", "screen") == "rubric"
             await pilot.press("2")
             assert app.screen.query_one(Input).value == "walked through the failure modes"
             await pilot.press("enter")

@@ -452,8 +452,10 @@ class LiveScreen(LiveLayout, Screen[None]):
             self._type_on_resume = True
 
     def on_screen_resume(self) -> None:
-        if not self.read_only and self.drafts.get(SCREEN):
-            self.drafts.clear(SCREEN)  # back on the live screen: a resume opens this one
+        # Back on the live screen: a resume opens this one. Only if it is still on top: at
+        # a resume into the rubric, this event comes after the rubric was pushed over it.
+        if self.app.screen is self and not self.read_only and self.drafts.get(SCREEN):
+            self.drafts.clear(SCREEN)
         if self._type_on_resume and not self.read_only:
             self._type_on_resume = False
             self.action_typing_mode()
