@@ -3,6 +3,8 @@ model dataclasses, sinks that record or fail, and sessions written through a Sto
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +173,9 @@ def recent_text(screen: Any) -> str:
     recent = screen.query_one("#recent", OptionList)
     return "\n".join(str(recent.get_option_at_index(i).prompt)
                      for i in range(recent.option_count))
+
+
+def screen_text(app: Any) -> str:
+    """What the screen shows, as plain text (like tmux capture-pane), from the SVG export."""
+    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
+    return html.unescape("".join(texts)).replace("\xa0", " ")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import html
 import io
 import json
-import re
 from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import screen_text
 from textual.widgets import OptionList, TextArea
 
 from companion.cli.config import Config
@@ -45,11 +44,6 @@ def library() -> Library:
     lib = Config(config_dir=FIXTURES / "none", plans=[FIXTURES]).library()
     assert not lib.problems
     return lib
-
-
-def shown(app) -> str:  # type: ignore[no-untyped-def]
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
 
 
 def after_end(store: Store, sid: str) -> list[str]:
@@ -89,19 +83,19 @@ async def test_ended_without_a_summary_then_amended_from_the_summary_screen(
         assert isinstance(app.screen, CloseScreen)
         await pilot.press("3", "ctrl+s")
         assert isinstance(app.screen, Confirm)
-        assert "You can still add it later: a on the summary amends it." in shown(app)
+        assert "You can still add it later: a on the summary amends it." in screen_text(app)
         await pilot.press("y")
         assert isinstance(app.screen, SummaryScreen)
         assert (store.session("amd00001") or {})["scorecard"] == "pending"
         await pilot.pause()  # the new screen's footer is drawn on the next refresh
-        assert "a Amend" in shown(app)
+        assert "a Amend" in screen_text(app)
         clock.advance(2 * 3600)
         await pilot.press("a")
         assert isinstance(app.screen, RubricScreen)
-        assert "Amending (ended" in shown(app)
+        assert "Amending (ended" in screen_text(app)
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, AmendCloseScreen)
-        assert "Save" in shown(app) and "End session" not in shown(app)
+        assert "Save" in screen_text(app) and "End session" not in screen_text(app)
         area = app.screen.query_one("#text", TextArea)
         area.focus()
         area.text = "Strong structure; probe failure handling next."
@@ -194,7 +188,7 @@ async def test_a_session_held_elsewhere_asks_before_amending(tmp_path: Path,
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+r")
         assert isinstance(app.screen, HeldChoice)
-        assert "r: open it read-only" not in shown(app)
+        assert "r: open it read-only" not in screen_text(app)
         await pilot.press("q")
         assert isinstance(app.screen, HomeScreen)
         assert "amd00001" not in store.held

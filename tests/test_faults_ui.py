@@ -6,7 +6,6 @@ tests call screen.on_tick() after advancing the clock (as tests/test_live.py doe
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import sqlite3
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import stored_session
+from helpers import screen_text, stored_session
 from textual import events
 from textual.widgets import Input
 
@@ -102,12 +101,6 @@ def live(tmp_path: Path, library: Library) -> Iterator[Live]:
     state.store.close()
 
 
-def _export(app) -> str:  # type: ignore[no-untyped-def]
-    """What the screen shows, as plain text (like tmux capture-pane), from the SVG export."""
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
-
-
 def _raw_controls(app) -> set[str]:  # type: ignore[no-untyped-def]
     """Control characters (C0, DEL, C1) in what the app would write to the terminal: the
     text of every segment of every strip the compositor renders for the screen."""
@@ -163,7 +156,7 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
         # Told at once, before any tick; the note waits on screen (the line is free for the
         # next one, which stays a note of its own); nothing saved.
         assert note.value == ""
-        text = _export(app)
+        text = screen_text(app)
         assert "NOT SAVED:" in text and "locked" in text  # the notification
         mode = str(screen.query_one("#mode").render())  # the mode line, under the toast
         assert "NOT SAVED: 1 note, waiting for a lock" in mode
@@ -174,7 +167,7 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
             screen.on_tick()
         await pilot.pause()
         assert fault.calls >= 2, "the note is retried on the ticks while the fault lasts"
-        assert "NOT SAVED: 1 note" in _export(app)
+        assert "NOT SAVED: 1 note" in screen_text(app)
         assert live.rows("note_added") == []
         # The fault clears: saved within a few ticks, without retyping, exactly once.
         fault.on = False
@@ -189,7 +182,7 @@ async def test_failed_note_stays_is_told_and_is_retried_once(
             screen.on_tick()
         await pilot.pause()
         assert len(live.rows("note_added")) == 1
-        text = _export(app)
+        text = screen_text(app)
         assert "explains the cache stampede" in text
         assert "NOT SAVED" not in str(screen.query_one("#mode").render())
         _assert_layout(text)
@@ -294,7 +287,7 @@ async def test_real_store_fault_in_the_live_screen(tmp_path: Path, library: Libr
             await pilot.press("enter")
             await pilot.pause()
             assert note.value == ""  # waiting on screen, in the count
-            assert "NOT SAVED: 1 note" in _export(app)
+            assert "NOT SAVED: 1 note" in screen_text(app)
             if fault == "locked":
                 other.execute("ROLLBACK")
             else:
@@ -333,7 +326,7 @@ async def test_draft_failure_is_told_once_not_every_tick(
             app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
         assert len(app._notifications) == 1
-        assert "not saved" in _export(app).lower()
+        assert "not saved" in screen_text(app).lower()
         failing["on"] = False
         live.clock.advance(0.5)
         app.screen.on_tick()  # type: ignore[attr-defined]
@@ -356,7 +349,7 @@ async def test_damaged_database_at_the_home_screen(tmp_path: Path, library: Libr
         app = create_app(store, FakeClock(), library, tick=10_000)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await pilot.pause()
-            assert "damaged" in _export(app)
+            assert "damaged" in screen_text(app)
             await pilot.press(*"t-live")
             assert app.is_running
     finally:
@@ -385,7 +378,7 @@ async def test_hostile_notes_and_names_stored_exactly_and_shown_safely(
             "SELECT text FROM texts WHERE session_id = 's1' ORDER BY seq")]
         assert fts == HOSTILE_NOTES
         assert live.store.session("s1")["candidate"] == HOSTILE_NAME  # type: ignore[index]
-        text = _export(app)
+        text = screen_text(app)
         _assert_layout(text)
         for visible in ("👩‍👩‍👧‍👦", "日本語のメモ", "שלום עולם", "[/bold] [bold]b[/]",
                         "[@click=app.quit]quit[/]", "arr[i]", "␛[2J", "␛]0;pwned␇",
@@ -452,7 +445,7 @@ async def test_one_megabyte_paste_is_stored_exactly(live: Live) -> None:
         (fts,) = live.store.conn.execute("SELECT text FROM texts WHERE session_id = 's1'")
         assert fts[0] == big
         assert len(live.store.search("0020000")) == 1
-        text = _export(app)
+        text = screen_text(app)
         _assert_layout(text)
         assert "0000001 lorem ipsum" in text
         assert app.is_running
@@ -489,7 +482,7 @@ async def test_user_bank_with_markup_and_escapes_is_shown_literally(
     app = live.app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         _assert_layout(text)
         for visible in ("Explain arr[i] vs [/bold] and [@click=app.quit]click me[/]",
                         "Clear ␛[2J␛[H the screen", "[bold]Names[/] the [@click=app.quit]",
@@ -499,7 +492,7 @@ async def test_user_bank_with_markup_and_escapes_is_shown_literally(
         assert _raw_controls(app) == set()
         await pilot.press("escape", "j", "1", "2", "3")  # follow-ups and look-fors show
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "Carriage␍return and back␈space" in text
         assert "👩‍💻 and 日本語 and שלום" in text
         assert _raw_controls(app) == set()
@@ -516,7 +509,7 @@ async def test_home_screen_shows_hostile_plan_titles_safely(tmp_path: Path,
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press(*"hostile")
             await pilot.pause()
-            assert "Hostile [@click=app.quit]plan[/]" in _export(app)
+            assert "Hostile [@click=app.quit]plan[/]" in screen_text(app)
             assert _raw_controls(app) == set()
 
 
@@ -530,12 +523,12 @@ async def test_home_screen_shows_hostile_candidate_names_safely(tmp_path: Path,
     app = create_app(live.store, live.clock, library, tick=10_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "Ended [/] ␛[2J name" in text  # a pending scorecard, shown first
         assert _raw_controls(app) == set()
         await pilot.press("pagedown")  # the session in progress is further down
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "Zoë ␛]0;title␇ [/bold] [@click=app.quit] 李" in text
         assert _raw_controls(app) == set()
         assert app.is_running
@@ -559,16 +552,16 @@ async def test_resumed_a_day_later_leaving_the_gap_out(live: Live) -> None:
     reopened = live.reopened()
     app = live.app(session=reopened)
     async with app.run_test(size=(80, 24)) as pilot:
-        text = _export(app)
+        text = screen_text(app)
         assert "1d 0h 0m away" in text
         assert "‖ PAUSED 04:00 left" in text
         await pilot.press("ctrl+t")  # resume: it asks whether to count the day in
-        assert "count the 1d 0h 0m away into this section?" in _export(app)
+        assert "count the 1d 0h 0m away into this section?" in screen_text(app)
         await pilot.press("n")  # without the gap
         live.clock.advance(30)
         app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "▶ 03:30 left" in text
         assert "away" not in text
         assert "total 01:30/30:00" in text
@@ -584,7 +577,7 @@ async def test_resumed_a_day_later_adding_the_gap(live: Live) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("escape", "A")  # count the day into this section
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         # 60 s + 1 day used of 5 minutes: 23:56:00 over, still paused.
         assert "‖ PAUSED +23:56:00" in text
         assert "total 24:01:00/30:00" in text
@@ -593,7 +586,7 @@ async def test_resumed_a_day_later_adding_the_gap(live: Live) -> None:
         live.clock.advance(10)
         app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "▲ OVER TIME +23:56:10" in text
         assert [r["seconds"] for r in live.rows("gap_added")] == [86_400]
 
@@ -605,14 +598,14 @@ async def test_wall_clock_set_back_before_resume_offers_no_gap(live: Live) -> No
     assert reopened.state.away == 0
     app = live.app(session=reopened)
     async with app.run_test(size=(80, 24)) as pilot:
-        text = _export(app)
+        text = screen_text(app)
         assert "away" not in text
         assert "‖ PAUSED 04:00 left" in text
         await pilot.press("ctrl+t")
         live.clock.advance(15)
         app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "▶ 03:45 left" in _export(app)
+        assert "▶ 03:45 left" in screen_text(app)
 
 
 # --- terminal ------------------------------------------------------------------------------
@@ -625,7 +618,7 @@ async def test_resize_tiny_and_back_in_overtime(live: Live) -> None:
         live.clock.advance(360)  # a 5-minute section, one minute over
         screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "▲ OVER TIME +01:00" in _export(app)
+        assert "▲ OVER TIME +01:00" in screen_text(app)
         await pilot.resize_terminal(30, 8)
         for _ in range(4):
             live.clock.advance(15)
@@ -634,7 +627,7 @@ async def test_resize_tiny_and_back_in_overtime(live: Live) -> None:
         await pilot.press(*"tiny", "enter")
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "▲ OVER TIME +02:00" in text
         assert "total 07:00/30:00" in text
         assert "tiny" in text
@@ -655,7 +648,7 @@ async def test_ten_sections(tmp_path: Path, library: Library) -> None:
             live.clock.advance(20)
             app.screen.on_tick()  # type: ignore[attr-defined]
             await pilot.pause()
-            text = _export(app)
+            text = screen_text(app)
             header = next(line for line in text.splitlines() if "left" in line)
             assert f"│ {index + 1}/10 " in header
             assert title[:20] in header or title[:20].rstrip() in header
@@ -667,7 +660,7 @@ async def test_ten_sections(tmp_path: Path, library: Library) -> None:
         app = live.app()
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
-            lines = _export(app).splitlines()
+            lines = screen_text(app).splitlines()
             for index in range(10):
                 line = next((ln for ln in lines if re.search(rf"^. ?{index + 1}\. ", ln)),
                             None)
@@ -686,7 +679,7 @@ async def test_section_list_time_follows_the_clock(live: Live) -> None:
             live.clock.advance(30)
             app.screen.on_tick()  # type: ignore[attr-defined]
             await pilot.pause()
-            assert re.search(rf"▶ 1\. Introductions +{used}/5m", _export(app)), used
+            assert re.search(rf"▶ 1\. Introductions +{used}/5m", screen_text(app)), used
 
 
 async def test_wide_character_titles_keep_one_line(tmp_path: Path, library: Library) -> None:
@@ -698,7 +691,7 @@ async def test_wide_character_titles_keep_one_line(tmp_path: Path, library: Libr
     app = live.app()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
-        _assert_layout(_export(app))
+        _assert_layout(screen_text(app))
 
 
 async def test_one_minute_section_deep_into_overtime(tmp_path: Path, library: Library) -> None:
@@ -711,12 +704,12 @@ async def test_one_minute_section_deep_into_overtime(tmp_path: Path, library: Li
             live.clock.advance(60 + over - live.session.now())
             screen.on_tick()  # type: ignore[attr-defined]
             await pilot.pause()
-            text = _export(app)
+            text = screen_text(app)
             assert f"▲ OVER TIME {shown}" in text, text
             _assert_layout(text)
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert re.search(r"▲ 1\. Quick an", text)
         await pilot.resize_terminal(30, 8)
         await pilot.pause()

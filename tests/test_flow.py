@@ -3,12 +3,10 @@ home, driven with Pilot, checking the screens and the events saved."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
-from helpers import recent_text
+from helpers import recent_text, screen_text
 from textual.widgets import Input, OptionList, TextArea
 
 from companion.cli.config import Config
@@ -32,11 +30,6 @@ def library() -> Library:
     assert not lib.problems
     return lib
 
-
-
-def shown(app) -> str:  # type: ignore[no-untyped-def]
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
 
 
 def event_types(store: Store, sid: str) -> list[str]:
@@ -78,7 +71,7 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
         state = app.screen.session.state
         assert state.scores["clarity"].score == 2
         assert state.scores["depth"].evidence == ""
-        assert "Total 3/4" in shown(app) and "meets the pass mark" in shown(app)
+        assert "Total 3/4" in screen_text(app) and "meets the pass mark" in screen_text(app)
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, CloseScreen)
         await pilot.press("ctrl+s")  # refused: no recommendation yet
@@ -88,7 +81,7 @@ async def test_whole_session_from_home(tmp_path: Path, library: Library,
         area.text = "Strong on structure; probe failure handling next round."
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, SummaryScreen)
-        text = shown(app)
+        text = screen_text(app)
         assert "Ada Example" in text and "Split read and write paths" in text
         assert f"companion export {sid}" in text
         await pilot.press("h")
@@ -138,7 +131,7 @@ async def test_resume_and_abandon_from_home(tmp_path: Path, library: Library) ->
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, LiveScreen)
         assert app.screen.query_one("#note", Input).value == "half typed"
-        assert "kept" in shown(app)
+        assert "kept" in screen_text(app)
     assert event_types(store, "aaaa0001")[-1] == "session_reopened"
     assert event_types(store, "bbbb0002")[-1] == "session_abandoned"
 

@@ -5,12 +5,10 @@ away; the note after four interviews a day; a search hit opens its scorecard."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
-from helpers import recent_text
+from helpers import recent_text, screen_text
 from textual.widgets import Input, OptionList, TextArea
 
 from companion.cli.config import Config
@@ -34,11 +32,6 @@ def library() -> Library:
     assert not lib.problems
     return lib
 
-
-
-def shown(app) -> str:  # type: ignore[no-untyped-def]
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
 
 
 def interview(store: Store, clock: FakeClock, library: Library, sid: str, candidate: str,
@@ -161,7 +154,7 @@ async def test_earlier_interviews_show_as_scored_and_four_a_day_suggest_a_pause(
         await pilot.press("f2")
         recent = recent_text(home)
         assert "3/4" in recent and "yes" in recent
-        assert "Scores" in shown(app)  # the key is in the footer
+        assert "Scores" in screen_text(app)  # the key is in the footer
         await pilot.press("f2")
         assert "3/4" not in recent_text(home)
     store.close()
@@ -200,6 +193,6 @@ async def test_a_search_hit_names_its_session_and_opens_its_scorecard(
         await pilot.press("enter")
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.session.id == "hit00001"
-        assert "wombat summary, autosaved version 2" in shown(app)
+        assert "wombat summary, autosaved version 2" in screen_text(app)
     assert [e.type for e in store.events("hit00001")].count("session_reopened") == 0
     store.close()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import screen_text
 from textual.widgets import Input
 
 from companion.cli.config import Config
@@ -66,12 +65,6 @@ def live(tmp_path: Path, library: Library) -> Iterator[Live]:
     store.close()
 
 
-def _export(app) -> str:  # type: ignore[no-untyped-def]
-    """What the screen shows, as plain text (like tmux capture-pane), from the SVG export."""
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_note_typed_and_saved_with_stamp(live: Live, size: tuple[int, int]) -> None:
     app = live.app()
@@ -87,7 +80,7 @@ async def test_note_typed_and_saved_with_stamp(live: Live, size: tuple[int, int]
         assert [r["text"] for r in saved] == ["asks about [/bold] scale 日本語"]
         assert saved[0]["section"] == 0
         assert saved[0]["section_offset"] == pytest.approx(42)
-        text = _export(app)
+        text = screen_text(app)
         assert "asks about [/bold] scale" in text
         assert "00:42" in text
         assert "Sam [/bold] [@click=app.quit]" in text
@@ -113,7 +106,7 @@ async def test_backdated_and_flagged_notes(live: Live) -> None:
         ]
         assert notes[0].t == pytest.approx(45)
         assert [r["flagged"] for r in live.rows("note_added")] == [False, True, False]
-        assert "★" in _export(app)
+        assert "★" in screen_text(app)
 
 
 async def test_note_then_next_section_keeps_order(live: Live) -> None:
@@ -135,12 +128,12 @@ async def test_command_mode_ticks_signals_and_marks_questions(live: Live) -> Non
         await pilot.press("ctrl+n")  # the Design section has signals and questions
         await pilot.press("escape")
         assert not app.screen.typing and app.screen.command  # type: ignore[attr-defined]
-        assert "COMMAND" in _export(app)
+        assert "COMMAND" in screen_text(app)
         await pilot.press("1", "3", "a", "j", "a")
         section = live.session.state.section
         assert set(section.ticked) == {"clarifies", "buzzwords"}
         assert set(section.asked) == {"t-design/rate-limiter", "t-design/feed"}
-        text = _export(app)
+        text = screen_text(app)
         assert "[✓] 1 + good Clarifies requirements first" in text
         assert "[ ] 2 + good Proposes a simple baseline" in text
         await pilot.press("1")  # untick
@@ -152,7 +145,7 @@ async def test_command_mode_ticks_signals_and_marks_questions(live: Live) -> Non
                            ("buzzwords", False)]
         await pilot.press("i")
         assert isinstance(app.focused, Input)
-        assert "TYPING" in _export(app)
+        assert "TYPING" in screen_text(app)
 
 
 async def test_ad_hoc_question_and_signal(live: Live) -> None:
@@ -186,7 +179,7 @@ async def test_edit_and_retract_last_note(live: Live) -> None:
         await pilot.press("escape", "x")
         assert live.session.state.notes[0].retracted
         assert [r["type"] for r in live.rows()][-2:] == ["note_edited", "note_retracted"]
-        assert "retracted" in _export(app)
+        assert "retracted" in screen_text(app)
 
 
 async def test_timer_warning_overtime_and_pause(live: Live) -> None:
@@ -197,22 +190,22 @@ async def test_timer_warning_overtime_and_pause(live: Live) -> None:
         live.clock.advance(60)
         screen.on_tick()
         await pilot.pause()
-        assert "04:00 left" in _export(app)
+        assert "04:00 left" in screen_text(app)
         live.clock.advance(220)  # 20 s left of a 5-minute section: in its last 10 %
         screen.on_tick()
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "△ WRAP UP 00:20 left" in text
         live.clock.advance(80)
         screen.on_tick()
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "▲ OVER TIME +01:00" in text
         await pilot.press("ctrl+t")
         live.clock.advance(500)  # paused: no time counts
         screen.on_tick()
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "‖ PAUSED +01:00" in text
         assert live.session.state.section_used(0, live.session.now()) == pytest.approx(360)
         await pilot.press("ctrl+t")
@@ -226,7 +219,7 @@ async def test_wall_clock_jump_changes_no_timer(live: Live) -> None:
         live.clock.jump_wall(3600)
         app.screen.on_tick()  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "04:30 left" in _export(app)
+        assert "04:30 left" in screen_text(app)
 
 
 async def test_draft_saved_within_a_tick_and_restored_on_resume(live: Live) -> None:
@@ -245,7 +238,7 @@ async def test_draft_saved_within_a_tick_and_restored_on_resume(live: Live) -> N
                       live.store.draft("s1"), tick=10_000)
     async with app2.run_test(size=(80, 24)) as pilot:
         assert app2.screen.query_one("#note", Input).value == "half a thought"
-        text = _export(app2)
+        text = screen_text(app2)
         assert "PAUSED" in text
         assert "1d 0h 0m away" in text
         await pilot.press("escape", "A")
@@ -280,7 +273,7 @@ async def test_next_previous_skip_sections(live: Live) -> None:
         assert state.sections[1].skipped and state.sections[0].ended
         await pilot.press("escape", "p")
         assert live.session.state.current == 1
-        text = _export(app)
+        text = screen_text(app)
         assert "✓ 1. Introductions" in text
         assert "▶ 2. Design" in text
 
@@ -317,7 +310,7 @@ async def test_small_terminals_do_not_crash(live: Live, size: tuple[int, int]) -
         await pilot.press(*"ok", "enter")
         assert live.session.state.notes[-1].text == "ok"
         if size == (60, 20):
-            text = _export(app)
+            text = screen_text(app)
             assert "left" in text and "TYPING" in text
             assert app.screen.query_one(TimerBar).region.height == 2
 
@@ -340,7 +333,7 @@ async def test_failed_write_keeps_the_note_and_retries(live: Live, monkeypatch) 
         note.value = "must not be lost"
         await pilot.press("enter")
         assert note.value == ""  # kept on screen, counted, retried
-        assert "NOT SAVED: 1 note, waiting for disk space" in _export(app)
+        assert "NOT SAVED: 1 note, waiting for disk space" in screen_text(app)
         app.screen.on_tick()  # type: ignore[attr-defined]
         assert live.rows("note_added") == []
         failing["on"] = False
@@ -400,13 +393,13 @@ async def test_a_skip_a_next_and_a_previous_can_be_undone(live: Live) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("escape", "s")  # skip Introductions by mistake
         await pilot.pause()
-        assert "Esc z undoes it" in _export(app)
+        assert "Esc z undoes it" in screen_text(app)
         live.clock.advance(5)
         await pilot.press("escape", "z")
         await pilot.pause()
         state = live.session.state
         assert state.current == 0 and not state.sections[0].skipped
-        assert "Back to section 1" in _export(app)
+        assert "Back to section 1" in screen_text(app)
         await pilot.press("escape", "n", "escape", "p")  # next, then previous
         await pilot.press("escape", "z")  # undo the previous: back to Design
         assert live.session.state.current == 1
@@ -428,7 +421,7 @@ async def test_nothing_to_undo_says_so(live: Live) -> None:
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("escape", "z")
         await pilot.pause()
-        assert "No section move to undo." in _export(app)
+        assert "No section move to undo." in screen_text(app)
     assert live.rows("section_reopened") == []
 
 
@@ -441,7 +434,7 @@ async def test_the_note_just_saved_is_in_sight_at_every_width(live: Live,
         note.value = "the note just saved"
         await pilot.press("enter")
         await pilot.pause()
-        assert "✓ saved 00:00: the note just saved" in _export(app)
+        assert "✓ saved 00:00: the note just saved" in screen_text(app)
 
 
 async def test_a_note_saved_at_once_is_not_back_dated(live: Live,
@@ -461,6 +454,6 @@ async def test_a_note_saved_at_once_is_not_back_dated(live: Live,
         note.value = "said just now"
         await pilot.press("enter")
         await pilot.pause()
-        assert "⟲" not in _export(app)
+        assert "⟲" not in screen_text(app)
     (row,) = live.rows("note_added")
     assert row["back"] == 0.0

@@ -4,7 +4,6 @@ signal banks past ten, and a notes timeline that costs a screenful however long 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import screen_text
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import Input, Static
 
@@ -71,12 +71,6 @@ def live(tmp_path: Path, library: Library) -> Iterator[Live]:
     store.close()
 
 
-def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    """The screen as plain text, from the SVG export (like tmux capture-pane)."""
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
-
-
 def _in_view(app, widget) -> bool:  # type: ignore[no-untyped-def]
     """The widget is drawn whole: inside the terminal and inside each of its containers
     (not scrolled away, pushed off or clipped at the bottom)."""
@@ -123,7 +117,7 @@ async def test_the_note_just_saved_is_on_screen_after_enter(live: Live,
             assert _in_view(app, timeline)
             assert f"fresh observation {number}: asked about fan-out" in \
                 timeline.visible_text()
-            assert f"fresh observation {number}" in _screen_text(app)
+            assert f"fresh observation {number}" in screen_text(app)
     saved = [r["text"] for r in live.rows("note_added")]
     assert saved[-3:] == [f"fresh observation {n}: asked about fan-out" for n in range(3)]
 
@@ -250,11 +244,11 @@ async def test_every_signal_has_its_number_and_state_in_sight(live: Live,
         await pilot.pause()
         shown = str(strip.render())
         assert "3✓" in shown and "Signals 1/12" in shown
-        assert "✓ ticked 3: Talks in buzzwords" in _screen_text(app)
+        assert "✓ ticked 3: Talks in buzzwords" in screen_text(app)
         await pilot.press("3")
         await pilot.pause()
         assert "3·" in str(strip.render())
-        assert "○ unticked 3: Talks in buzzwords" in _screen_text(app)
+        assert "○ unticked 3: Talks in buzzwords" in screen_text(app)
     toggles = [(r["signal"], r["on"]) for r in live.rows("signal_toggled")]
     assert toggles == [("buzzwords", True), ("buzzwords", False)]
 
@@ -332,7 +326,7 @@ async def test_b_ticks_the_signals_after_the_tenth(live: Live) -> None:
         await pilot.press("b", "b", "5")  # b b goes round to 1-10 with 15 signals: 5
         await pilot.press("b", "7")  # 17 does not exist
         await pilot.pause()
-        assert "No signal 17 in this section." in _screen_text(app)
+        assert "No signal 17 in this section." in screen_text(app)
         section = live.session.state.section
         texts = {s.id: s.text for s in [*section.good, *section.bad]}
         # Ad-hoc signal N is named "ad hoc signal N" (see _design_with_notes).
@@ -349,7 +343,7 @@ async def test_b_with_ten_signals_or_fewer_says_so(live: Live) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("escape", "b")
         await pilot.pause()
-        assert "no b needed" in _screen_text(app)
+        assert "no b needed" in screen_text(app)
         await pilot.press("1")
         assert "clarifies" in live.session.state.section.ticked
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import screen_text
 
 from companion.clock import FakeClock
 from companion.content.library import Source, load_library, resolve_plan
@@ -64,8 +65,6 @@ def test_commands_that_print_work_without_a_terminal(tmp_path: Path) -> None:
 
 
 async def test_content_problems_found_at_start_are_shown_in_the_app(tmp_path: Path) -> None:
-    import html
-    import re
 
     from companion.cli.config import Config
     from companion.cli.launch import create_app
@@ -77,8 +76,7 @@ async def test_content_problems_found_at_start_are_shown_in_the_app(tmp_path: Pa
         app = create_app(store, FakeClock(), library, tick=10_000)
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await pilot.pause()
-            texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-            shown = html.unescape("".join(texts)).replace("\xa0", " ")
+            shown = screen_text(app)
             assert "content problem" in shown and "companion validate" in shown
             assert "bad-plan" in shown
             # Not only a toast: once it has gone, the banner still says it, on home and on

@@ -4,10 +4,9 @@ written (issue 22). Driven with Pilot; the scores checked in the database."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
+from helpers import screen_text
 from textual.widgets import Input, TextArea
 
 from companion.cli.config import Config
@@ -19,11 +18,6 @@ from companion.store.database import Store
 from companion.tui.screens.rubric import CriterionRow, RubricScreen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
-
-
-def _shown(app) -> str:  # type: ignore[no-untyped-def]
-    texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
-    return html.unescape("".join(texts)).replace("\xa0", " ")
 
 
 def _app(tmp_path: Path, plan_id: str):  # type: ignore[no-untyped-def]
@@ -55,13 +49,13 @@ async def test_up_and_k_on_the_first_criterion_keep_it_focused(tmp_path: Path) -
         assert isinstance(app.focused, CriterionRow), "focus comes back to a criterion"
         # Digits score it; evidence goes into the evidence dialog, never read as keys.
         await pilot.press("2")
-        shown = _shown(app)
+        shown = screen_text(app)
         assert "Evidence hints" in shown, "the hints stay in sight while the evidence is typed"
         assert "what did you see or hear?" in shown, "the whole title, wrapped"
         dialog = app.screen.query_one("#text", Input)
         dialog.value = "cached the hot keys"
         await pilot.press("enter")
-        assert "▶ " in _shown(app)
+        assert "▶ " in screen_text(app)
     criterion = rows[-1].criterion.id
     scores = [e for e in store.events("r1") if e.type == "score_set"]
     assert [(e.data["criterion"], e.data["score"], e.data["evidence"]) for e in scores] == [
@@ -77,7 +71,7 @@ async def test_practice_shows_where_the_focus_is_and_the_post_mortem_as_written(
         await pilot.press("ctrl+r")
         screen = app.screen
         assert isinstance(screen, RubricScreen)
-        text = _shown(app)
+        text = screen_text(app)
         assert "▶ 1." in text, "the focused criterion has a glyph"
         assert "Post-mortem: not written yet (needed for a 2)" in text
         assert "WRITING" not in text
@@ -85,19 +79,19 @@ async def test_practice_shows_where_the_focus_is_and_the_post_mortem_as_written(
         await pilot.press("tab")  # from criterion 1 straight to the post-mortem
         assert app.focused is area
         await pilot.pause()
-        text = _shown(app)
+        text = screen_text(app)
         assert "▶ Post-mortem: WRITING" in text and "▶ 1." not in text
         area.text = "What went well: numbers first."
         assert screen._flush_postmortem()
         await pilot.pause()
-        assert "Post-mortem: written" in _shown(app)
+        assert "Post-mortem: written" in screen_text(app)
         await pilot.press("tab")  # and back to the criterion it came from
         await pilot.pause()
         assert app.focused is screen.query(CriterionRow).first()
-        assert "WRITING" not in _shown(app)
+        assert "WRITING" not in screen_text(app)
         await pilot.press("m")  # a letter that does nothing on a criterion says so
         await pilot.pause()
-        assert "post-mortem." in _shown(app) and "score it" in _shown(app)
+        assert "post-mortem." in screen_text(app) and "score it" in screen_text(app)
     assert session.state.postmortem == "What went well: numbers first."
     assert [e.type for e in store.events("r1")].count("postmortem_set") == 1
     store.close()
