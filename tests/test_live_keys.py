@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_live import FIXTURES, Live, _export
+from helpers import screen_text
+from test_live import FIXTURES, Live
 from textual.widgets import Input
 
 from companion.cli.config import Config
@@ -56,9 +57,9 @@ async def test_the_mode_bar_says_the_mode_in_words_and_colour(live: Live) -> Non
     app = live.app()
     async with app.run_test(size=(80, 24)) as pilot:
         bar = app.screen.query_one(ModeBar)
-        assert "TYPING" in _export(app) and not bar.has_class("-command")
+        assert "TYPING" in screen_text(app) and not bar.has_class("-command")
         await pilot.press("escape")
-        text = _export(app)
+        text = screen_text(app)
         assert "⌘ COMMAND · keys act" in text and "TYPING" not in text
         assert f"typing in {COMMAND_IDLE_S:g}s" in text
         assert bar.has_class("-command"), "a background of its own, beside the words"
@@ -136,7 +137,7 @@ async def test_ten_seconds_without_a_key_go_back_to_typing(live: Live) -> None:
         screen.on_tick()
         await pilot.pause()
         assert not screen.typing
-        assert "typing in 1s" in _export(app)
+        assert "typing in 1s" in screen_text(app)
         await pilot.press("j")  # a key starts the ten seconds again
         live.clock.advance(COMMAND_IDLE_S - 1)
         screen.on_tick()
@@ -145,7 +146,7 @@ async def test_ten_seconds_without_a_key_go_back_to_typing(live: Live) -> None:
         screen.on_tick()
         await pilot.pause()
         assert screen.typing and app.focused is screen.query_one("#note")
-        text = _export(app)
+        text = screen_text(app)
         assert "TYPING" in text and "Back to typing: 10 s without" in text
 
 
@@ -161,7 +162,7 @@ async def test_words_typed_in_command_mode_move_at_most_once(live: Live) -> None
         assert live.session.state.current == 0
         assert screen.query_one("#note", Input).value == "rs"
         assert isinstance(app.screen, LiveScreen), "r did not open the rubric"
-        assert "Esc z undoes it" in _export(app)
+        assert "Esc z undoes it" in screen_text(app)
         await pilot.press("escape", "z")
         assert live.session.state.current == 1
     assert [r["section"] for r in live.rows("section_reopened")] == [1]
@@ -174,7 +175,7 @@ async def test_a_dialog_is_an_overlay_the_timer_and_question_stay_readable(
     async with app.run_test(size=size) as pilot:
         await pilot.press("escape", "q")
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "Ad-hoc question for this section" in text
         assert "05:00 left" in text, "the timer shows behind the dialog"
         assert "Tell me about a system you own." in text, "so does the current question"
@@ -197,7 +198,7 @@ async def test_a_long_dialog_title_wraps_at_a_word(tmp_path: Path, library: Libr
         await pilot.pause()
         label = app.screen.query_one("#prompt-title")
         assert label.size.height >= 2, "the title wraps onto more lines"
-        lines = [line.strip(" │╭╮╰╯─") for line in _export(app).splitlines()]
+        lines = [line.strip(" │╭╮╰╯─") for line in screen_text(app).splitlines()]
         words = " ".join(line for line in lines if line and line in title).split()
         assert words == title.split(), "every word whole, none cut"
     store.close()
@@ -218,7 +219,7 @@ async def test_note_stamps_and_the_timer_agree_across_a_pause(live: Live) -> Non
         await pilot.press("enter")
         screen.on_tick()
         await pilot.pause()
-        text = _export(app)
+        text = screen_text(app)
         assert "total 01:45/30:00" in text
         assert "✓ saved 01:45: the newest note" in text and "01:54" not in text
     assert live.session.state.notes[-1].t == pytest.approx(105)
@@ -262,9 +263,9 @@ async def test_resuming_after_a_reopen_asks_whether_to_count_the_time_away(
                               away=65.0)
     app = create_app(live.store, live.clock, live.library, reopened, tick=10_000)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "Reopened after 1m 05s away" in _export(app)
+        assert "Reopened after 1m 05s away" in screen_text(app)
         await pilot.press("ctrl+t")
-        assert "count the 1m 05s away into this section?" in _export(app)
+        assert "count the 1m 05s away into this section?" in screen_text(app)
         await pilot.press(answer)
         await pilot.pause()
         assert reopened.state.running
