@@ -18,11 +18,12 @@ from helpers import Recorder, make_plan, run_cli, start, stored_session
 import companion.session as session_module
 from companion.clock import FakeClock
 from companion.digest import digest_json
+from companion.events import CandidateRenamed
 from companion.panel.calibration import calibrate, card_from_state
 from companion.practice.stats import practice_records, practice_stats
 from companion.session import Note, Session, replay
 from companion.store.database import Store
-from companion.store.listing import candidate_filter, scorecard_rows_sql
+from companion.store.listing import candidate_filter, listing_object, scorecard_rows_sql
 
 V6 = Path(__file__).parent / "fixtures" / "v6"
 
@@ -155,7 +156,7 @@ def test_sessions_json_is_a_generator_and_the_command_writes_every_row(
         for n in range(60):
             clock.advance(100)
             stored_session(store, clock, f"s{n:03d}", candidate=f"Person {n}", notes=())
-        assert inspect.isgenerator(store.sessions_json(("id",)))
+        assert inspect.isgenerator(store.sessions_json())
     listed = run_cli("--db", str(db), "sessions", "--json")
     assert listed.exit_code == 0, listed.output
     assert [r["id"] for r in json.loads(listed.stdout)] == [f"s{n:03d}" for n in
@@ -345,3 +346,60 @@ def test_home_suggests_the_newest_people_without_grouping_every_session(
         assert store.candidates() == [("Bo", ""), ("Cy", ""), ("Ann", "")]
         assert store.candidates(limit=2) == [("Bo", ""), ("Cy", "")]
         assert store.candidates(scan=2) == [("Bo", ""), ("Cy", "")]  # the newest 2 sessions
+
+
+def _listing_in_step(store: Store) -> list[dict[str, Any]]:
+    """The kept listing, newest first, checked against the sessions as they are now: the
+    same rows in the same order, each object the one made from its session's columns."""
+    kept = store.conn.execute(
+        "SELECT id, json FROM listing ORDER BY started_at DESC, n DESC").fetchall()
+    made = store.conn.execute(f"SELECT id, {listing_object()} FROM sessions "
+                              "ORDER BY started_at DESC, rowid DESC").fetchall()
+    assert kept == made
+    return [json.loads(text) for _, text in kept]
+
+
+def test_each_session_keeps_its_listing_json_in_step_with_every_change(
+        tmp_path: Path, clock: FakeClock) -> None:
+    with Store(tmp_path / "k.db") as store:
+        session = Session.start(make_plan(), clock, store.sink("k1"), candidate="Sam Lee",
+                                interviewer="Ada", session_id="k1")
+        assert _listing_in_step(store)[0]["status"] == "running"
+        clock.advance(30)
+        session.add_note("a note changes no listed column")
+        session.pause()
+        assert _listing_in_step(store)[0]["status"] == "paused"
+        clock.advance(5)
+        session.resume()
+        session.set_score("c1", 2, "clear")
+        session.set_recommendation("yes")
+        session.end()
+        session.append(CandidateRenamed(name="Sam Q. Lee"))
+        listed = _listing_in_step(store)[0]
+        assert (listed["status"], listed["recommendation"], listed["candidate"]) == (
+            "ended", "yes", "Sam Q. Lee")
+        assert listed["score"] == 2 and listed["ended_at"] is not None
+        stored_session(store, clock, "k2", candidate="Lee Chen", notes=())
+        assert [r["id"] for r in _listing_in_step(store)] == ["k2", "k1"]
+        store.purge(["k2"])
+        assert [r["id"] for r in _listing_in_step(store)] == ["k1"]
+    listed_out = run_cli("--db", str(tmp_path / "k.db"), "sessions", "--json")
+    assert [r["candidate"] for r in json.loads(listed_out.stdout)] == ["Sam Q. Lee"]
+    filtered = run_cli("--db", str(tmp_path / "k.db"), "sessions", "--json", "--status",
+                       "ended")
+    assert filtered.stdout == listed_out.stdout
+
+
+def test_the_listing_escapes_del_c1_bidi_and_line_separators_the_stored_json_keeps_raw(
+        tmp_path: Path, clock: FakeClock) -> None:
+    names = ["Del\x7fName", "C1\x9bName", "Bidi\u202eName", "Line\u2028Name", "Plain Name"]
+    with Store(tmp_path / "e.db") as store:
+        for n, name in enumerate(names):
+            clock.advance(100)
+            stored_session(store, clock, f"e{n}", candidate=name, notes=())
+    listed = run_cli("--db", str(tmp_path / "e.db"), "sessions", "--json")
+    assert listed.exit_code == 0, listed.output
+    for raw in ("\x7f", "\x9b", "\u202e", "\u2028"):
+        assert raw not in listed.stdout
+        assert f"\\u{ord(raw):04x}" in listed.stdout
+    assert [r["candidate"] for r in json.loads(listed.stdout)] == names[::-1]

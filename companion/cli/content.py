@@ -292,6 +292,3 @@ def paths(ctx: click.Context) -> None:
             kits = source.dirs[1].parent / "kits"
             state = "" if kits.is_dir() else "  (not there)"
             click.echo(visible(f"{source.label} kits: {kits}{state}"))
-
-
-COMMANDS = (plans, banks, show, kit, validate, paths)

@@ -33,9 +33,7 @@ if TYPE_CHECKING:
     from companion.store.database import Store
 
 PAGE = 50  # sessions the text listing shows without --all
-_SESSION_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
-                 "level", "interviewer", "started_at", "ended_at", "status", "score",
-                 "max_score", "recommendation", "source", "scorecard", "completed_at")
+
 
 
 @click.command()
@@ -68,11 +66,10 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
             hidden = hidden_now(ctx, store)
             waiting = hidden.words()
             if as_json:
-                # One session a line, each made by SQLite, written as it is read: never a
+                # One session a line, as each row keeps it, written as it is read: never a
                 # list of every row (Store.sessions_json).
-                lines = store.sessions_json(_SESSION_KEYS, candidate=candidate, status=status,
-                                            pending=pending, hide=bool(hidden))
-                _echo_json_array(lines)
+                _echo_json_array(store.sessions_json(candidate=candidate, status=status,
+                                                     pending=pending, hide=bool(hidden)))
                 if waiting:
                     click.echo(f"note: {waiting}", err=True)
                 return
@@ -118,27 +115,32 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                    "--candidate or --status narrows.")
 
 
-def _echo_json_array(lines: Iterator[str]) -> None:
-    """`[`, the objects one a line, `]`: written as the cursor gives them, a thousand lines
-    at a time (a large database streams, it never sits whole in memory). A reader that stops
-    early (`| head`) ends the listing quietly."""
-    out = sys.stdout
-    chunk: list[str] = []
-    opening = "[\n"
+def _safe_chunk(text: bytes) -> bytes:
+    """`json_safe` of a batch of lines (UTF-8). SQLite escapes the C0 controls itself; of
+    what json_safe escapes only DEL is ASCII, so most listings skip its pass (14 ms in
+    10,000 rows) after two scans in C."""
+    if text.isascii() and b"\x7f" not in text:
+        return text
+    return json_safe(text.decode()).encode()
+
+
+def _echo_json_array(batches: Iterator[list[bytes]]) -> None:
+    """`[`, the objects one a line, `]`: written a batch at a time as the cursor gives them
+    (a large database streams, it never sits whole in memory), as the bytes SQLite holds.
+    A reader that stops early (`| head`) ends the listing quietly."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    opening = b"[\n"
     try:
-        for line in lines:
-            chunk.append(opening)
-            chunk.append(line)
-            opening = ",\n"
-            if len(chunk) >= 2_000:
-                out.write(json_safe("".join(chunk)))  # one pass over a thousand lines
-                chunk.clear()
-        chunk.append("[]\n" if opening == "[\n" else "\n]\n")
-        out.write(json_safe("".join(chunk)))
+        for batch in batches:
+            out.write(opening)
+            out.write(_safe_chunk(b",\n".join(batch)))
+            opening = b",\n"
+        out.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
         out.flush()
     except BrokenPipeError:
         # Python would report the closed pipe again when it flushes at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.command()
@@ -399,6 +401,3 @@ def amend(ctx: click.Context, session_id: str, take_over: bool) -> None:
     from companion.cli.launch import run_amend
 
     run_amend(store, sid, load_content(ctx, quiet=True), take_over=take_over)
-
-
-COMMANDS = (sessions, run, resume, amend, practice, stats)

@@ -29,6 +29,42 @@ ROW_COLUMNS = ("id, plan_id, plan_title, mode, candidate, candidate_id, intervie
                "scorecard, completed_at, digest")
 
 
+# What `companion sessions --json` writes of each session, in this order (the README
+# documents it). Each session's object is kept, as SQLite makes it, in the table `listing`
+# (schema 9), clustered in the listing's order: the JSON listing of 10,000 sessions reads
+# 4 MB in order (5 ms) where building 10,000 objects from their rows took 26 ms and reading
+# them from the rows 10 ms. Triggers keep it in step with `sessions`.
+LISTING_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_id", "role",
+                "level", "interviewer", "started_at", "ended_at", "status", "score",
+                "max_score", "recommendation", "source", "scorecard", "completed_at")
+
+
+def listing_object(row: str = "") -> str:
+    """The SQL of a session's listing object, of the columns of `row` (`NEW.`) or bare."""
+    return "json_object(" + ", ".join(f"'{key}', {row}{key}" for key in LISTING_KEYS) + ")"
+
+
+def migrate_9(db: sqlite_utils.Database) -> None:
+    """The `sessions --json` objects, kept in the listing's order: newest by start, ties in
+    the order the sessions arrived (`n`, the session's rowid when listed). Inserted,
+    rewritten and deleted with their session by triggers."""
+    conn = db.conn
+    conn.execute("CREATE TABLE listing (started_at TEXT NOT NULL, n INTEGER NOT NULL, "
+                 "id TEXT NOT NULL UNIQUE, json TEXT NOT NULL, PRIMARY KEY (started_at, n)) "
+                 "WITHOUT ROWID")
+    # OR REPLACE: a session row replaced (INSERT OR REPLACE) fires no delete trigger.
+    conn.execute("CREATE TRIGGER listing_insert AFTER INSERT ON sessions BEGIN "
+                 "INSERT OR REPLACE INTO listing VALUES (NEW.started_at, NEW.rowid, NEW.id, "
+                 f"{listing_object('NEW.')}); END")
+    conn.execute(f"CREATE TRIGGER listing_update AFTER UPDATE OF {', '.join(LISTING_KEYS)} "
+                 "ON sessions BEGIN UPDATE listing SET started_at = NEW.started_at, "
+                 f"id = NEW.id, json = {listing_object('NEW.')} WHERE id = OLD.id; END")
+    conn.execute("CREATE TRIGGER listing_delete AFTER DELETE ON sessions BEGIN "
+                 "DELETE FROM listing WHERE id = OLD.id; END")
+    conn.execute(f"INSERT INTO listing SELECT started_at, rowid, id, {listing_object()} "
+                 "FROM sessions")
+
+
 def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
     """A session's events, decoded and checked (raises EventError for a damaged one)."""
     from companion.events import Event, check_record

@@ -1,14 +1,14 @@
 """The schema's history: one migration per version, each run once in a transaction when
-an older database is opened (companion.store.database.Store). Version 7's is in
-companion.store.listing. Every one is tested from a fixture database of the version before
-(tests/fixtures/v3, v6, v7)."""
+an older database is opened (companion.store.database.Store). Versions 7 and 9 are
+in companion.store.listing. Every one is tested from a fixture database of the version before
+(tests/fixtures/v3, v6, v7, v8)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from companion.store.listing import migrate_7
+from companion.store.listing import migrate_7, migrate_9
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -268,4 +268,4 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, migrate_7,
-    _migrate_8]
+    _migrate_8, migrate_9]
