@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from companion.clock import iso
 from companion.session import Session, SessionError, SessionState
@@ -25,6 +25,7 @@ from companion.tui.navigation import navigator
 from companion.tui.screens.confirm import Confirm
 from companion.tui.text import plain
 from companion.tui.widgets.autosave import AutosaveArea
+from companion.tui.widgets.footer import KeysFooter
 
 POSTMORTEM_TEMPLATE = "What went well:\n\nWhat to change:\n\nWhat to drill next:\n"
 
@@ -128,7 +129,7 @@ class CloseScreen(Screen[None]):
                          "moves" if self.amending else
                          "Ctrl+S ends the session · Esc back to the rubric · Tab moves",
                          classes="label", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.drafts is not None:

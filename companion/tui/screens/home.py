@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.clock import Clock
@@ -36,6 +36,7 @@ from companion.tui.screens.held import READ_ONLY, TAKE_OVER, HeldChoice
 from companion.tui.screens.person import PersonPicker
 from companion.tui.text import plain
 from companion.tui.widgets.banner import on_screen_mount
+from companion.tui.widgets.footer import KeysFooter
 
 RECENT = 8
 
@@ -173,7 +174,7 @@ class HomeScreen(Screen[None]):
                 yield Static("Recent (Enter or Ctrl+R amends, F2 shows scores)",
                              classes="heading", markup=False)
                 yield OptionList(id="recent")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         on_screen_mount(self)

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from companion.clock import mmss, span
 from companion.events import SectionReopened, next_rating
@@ -32,6 +32,7 @@ from companion.tui.navigation import navigator
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import SafeInput
 from companion.tui.widgets.banner import on_screen_mount
+from companion.tui.widgets.footer import KeysFooter
 from companion.tui.widgets.layout import LiveLayout, PlanScroll
 from companion.tui.widgets.modebar import ModeBar
 from companion.tui.widgets.pacing import PacingLine
@@ -291,7 +292,7 @@ class LiveScreen(LiveLayout, Screen[None]):
         yield LastAction(id="last-note")
         yield self.note
         yield ModeBar(id="mode")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         on_screen_mount(self)

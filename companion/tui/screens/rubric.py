@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from companion.clock import mmss
 from companion.model import Criterion
@@ -27,6 +27,7 @@ from companion.tui.screens.confirm import Confirm
 from companion.tui.screens.text_prompt import TextPrompt
 from companion.tui.text import plain
 from companion.tui.widgets.autosave import AutosaveArea
+from companion.tui.widgets.footer import KeysFooter
 
 
 def _b(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
@@ -165,7 +166,7 @@ class RubricScreen(Screen[None]):
                                    saved=saved, on_idle=not self.session.state.finished,
                                    id="postmortem")
         yield Static(id="total", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.drafts is not None:

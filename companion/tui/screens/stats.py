@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from companion.content.library import Library
 from companion.practice.stats import (
@@ -22,6 +22,7 @@ from companion.practice.stats import (
 )
 from companion.store.database import Store, StoreError
 from companion.tui.text import plain
+from companion.tui.widgets.footer import KeysFooter
 
 
 def stats_body(result: PracticeStats) -> Text:
@@ -92,7 +93,7 @@ class StatsScreen(Screen[None]):
         yield Sparkline([], id="trend")
         with VerticalScroll():
             yield Static(id="stats-body", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stats-body", Static).update("Reading your practice history…")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from companion.export.clipboard import CopyOutcome
 from companion.export.formats import choices_hint
@@ -17,6 +17,7 @@ from companion.export.markdown import session_markdown
 from companion.export.report import report
 from companion.session import Session
 from companion.tui.navigation import navigator
+from companion.tui.widgets.footer import KeysFooter
 
 
 class SummaryScreen(Screen[None]):
@@ -47,7 +48,7 @@ class SummaryScreen(Screen[None]):
                      f"-o FILE · c copies it", id="export-hint", markup=False)
         with VerticalScroll():
             yield Markdown(self.markdown, id="scorecard")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         """Back from an amendment: the scorecard as it reads now."""
