@@ -401,6 +401,10 @@ def main() -> None:
     for path, size in ((practice_db, 1_000), (practice_large, 100_000)):
         if not path.exists():
             build(path, size, practice=1_000)
+    for path in (*dbs.values(), practice_db, practice_large, live_db):
+        if path.exists():
+            with Store(path):  # a kept database of an older schema migrates now, untimed
+                pass
     sids = {}
     for notes in (0, 1_000, 10_000):
         sid = f"n{notes}"
