@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from companion.cli.config import Config
-from companion.content.located import Problem
 from companion.errors import CompanionError
 from companion.store.database import Store, StoreError
 from companion.textsafe import one_line, printable
 
 if TYPE_CHECKING:
     from companion.content.library import Library
+    from companion.content.located import Problem
     from companion.panel.reveal import Hidden
 
 __all__ = ["common_options", "config_of", "hidden_now", "load_content", "matched_words",

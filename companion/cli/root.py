@@ -29,8 +29,9 @@ class CommandGroup(click.Group):
     LATER: ClassVar[dict[str, tuple[str, str]]] = {
         **{name: ("companion.cli.content", name)
            for name in ("plans", "banks", "show", "kit", "validate", "paths")},
+        "sessions": ("companion.cli.listing", "sessions"),
         **{name: ("companion.cli.sessions", name)
-           for name in ("sessions", "run", "resume", "amend", "practice", "stats")},
+           for name in ("run", "resume", "amend", "practice", "stats")},
         "export": ("companion.cli.export", "export"),
         "search": ("companion.cli.export", "search"),
         "purge": ("companion.cli.export", "purge"),

@@ -14,7 +14,6 @@ is the store's HIDDEN_CONDITION, for queries that filter in SQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from companion.textsafe import fold_name
@@ -22,12 +21,20 @@ from companion.textsafe import fold_name
 if TYPE_CHECKING:
     from companion.store.database import Store
 
-@dataclass(frozen=True, slots=True)
 class Hidden:
-    """The scorecards not shown now, and how many wait per candidate (by name as listed)."""
+    """The scorecards not shown now, and how many wait per candidate (by name as listed).
+    A plain class: every listing makes one, and a dataclass's generated methods would cost
+    `sessions --json` more than the rest of this module."""
 
-    ids: frozenset[str] = frozenset()
-    waiting: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("ids", "waiting")
+
+    def __init__(self, ids: frozenset[str] = frozenset(),
+                 waiting: dict[str, int] | None = None) -> None:
+        self.ids = ids
+        self.waiting = waiting if waiting is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Hidden(ids={sorted(self.ids)!r}, waiting={self.waiting!r})"
 
     def __contains__(self, session_id: object) -> bool:
         return session_id in self.ids

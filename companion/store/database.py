@@ -20,9 +20,8 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from companion.clock import from_iso, iso, iso_stored
 from companion.paths import exposure_warning, private_dir
@@ -247,18 +246,18 @@ def _first_column(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
     return row[0]
 
 
-@dataclass(frozen=True, slots=True)
-class PlacedHits:
+class PlacedHits(NamedTuple):
     """What `Store.search_places` found: the rows, best first; how many matches were ranked
-    (the latest, `latest` at most); whether older matches were left unranked."""
+    (the latest, `latest` at most); whether older matches were left unranked. (Named
+    tuples here, not dataclasses: this module loads for every command, and making a
+    dataclass costs about half a millisecond.)"""
 
     rows: list[dict[str, Any]]
     ranked: int
     capped: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One full-text match: where it is and a snippet."""
 
     session_id: str
