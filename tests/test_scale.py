@@ -9,11 +9,14 @@ import inspect
 import json
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import Recorder, make_plan, run_cli, start, stored_session
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import companion.session as session_module
 from companion.clock import FakeClock
@@ -403,3 +406,72 @@ def test_the_listing_escapes_del_c1_bidi_and_line_separators_the_stored_json_kee
         assert raw not in listed.stdout
         assert f"\\u{ord(raw):04x}" in listed.stdout
     assert [r["candidate"] for r in json.loads(listed.stdout)] == names[::-1]
+
+
+_STATUSES = st.sampled_from(["running", "paused", "ended", "abandoned"])
+_NAMES = st.text(min_size=1, max_size=12)  # any text: controls, bidi, line separators
+_TIMES = st.sampled_from(["2026-01-01T10:00:00+00:00", "2026-01-01T11:00:00+00:00",
+                          "2026-01-02T09:00:00+00:00"])  # few, so that ties happen
+_CHANGES = st.lists(st.one_of(
+    st.tuples(st.just("add"), _NAMES, _TIMES),
+    st.tuples(st.just("replace"), st.integers(0, 20), _NAMES),
+    st.tuples(st.just("status"), st.integers(0, 20), _STATUSES),
+    st.tuples(st.just("score"), st.integers(0, 20), st.none() | st.integers(0, 10)),
+    st.tuples(st.just("rename"), st.integers(0, 20), _NAMES),
+    st.tuples(st.just("seen"), st.integers(0, 20), _TIMES),
+    st.tuples(st.just("delete"), st.integers(0, 20), st.none()),
+), max_size=25)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=_CHANGES)
+def test_the_kept_listing_follows_any_change_to_the_sessions_table(
+        tmp_path: Path, changes: list[tuple[str, Any, Any]]) -> None:
+    """Whatever writes the sessions table (the store, an import, an identity fix, a purge,
+    a row replaced), the kept listing has the same rows in the listing's order, each the
+    object of its session's columns now, and `sessions --json` writes exactly them."""
+    db = Path(tempfile.mkdtemp(dir=tmp_path)) / "h.db"  # one database per example
+    with Store(db) as store:
+        conn, made = store.conn, 0
+        for kind, which, value in changes:
+            ids = [r[0] for r in conn.execute("SELECT id FROM sessions ORDER BY rowid")]
+            target = ids[which % len(ids)] if ids and kind != "add" else None
+            if kind == "add":
+                made += 1
+                # 'complete': a scorecard already worked out (no log to replay here)
+                conn.execute("INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, "
+                             "started_at, status, scorecard) VALUES (?, 'p', 'Plan', "
+                             "'interview', ?, ?, 'running', 'complete')",
+                             (f"h{made}", which, value))
+            elif target is None:
+                continue
+            elif kind == "replace":
+                conn.execute("INSERT OR REPLACE INTO sessions (id, plan_id, plan_title, mode, "
+                             "candidate, started_at, status, scorecard) SELECT id, plan_id, "
+                             "plan_title, mode, ?, started_at, 'ended', scorecard "
+                             "FROM sessions WHERE id = ?",
+                             (value, target))
+            elif kind == "delete":
+                conn.execute("DELETE FROM sessions WHERE id = ?", (target,))
+            else:
+                column = {"status": "status", "score": "score", "rename": "candidate",
+                          "seen": "last_event_at"}[kind]
+                conn.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, target))
+        conn.commit()
+        listed = _listing_in_step(store)
+    out = run_cli("--db", str(db), "sessions", "--json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == listed
+    raw_controls = [c for c in out.stdout if (ord(c) < 0x20 and c != "\n")
+                    or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\u202a\u202e"]
+    assert raw_controls == []
+
+
+def test_the_unfiltered_json_listing_reads_its_table_in_order_without_sorting(
+        tmp_path: Path) -> None:
+    with Store(tmp_path / "q.db") as store:
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT CAST(json AS BLOB) FROM listing "
+                                  "ORDER BY started_at DESC, n DESC").fetchall()
+    details = " ".join(row[3] for row in plan)
+    assert details == "SCAN listing" and "TEMP B-TREE" not in details

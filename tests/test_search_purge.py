@@ -256,6 +256,7 @@ def test_purge_leaves_nothing_in_tables_index_or_files(tmp_path: Path) -> None:
     clock.advance(40 * DAY)
     live_session(store, clock, "new00002", "New Person")
     assert SECRET.encode() in raw_bytes(path)  # the test would prove nothing otherwise
+    assert b"Old Person" in raw_bytes(path)  # the name: the session's row, its listing
 
     ids = store.session_ids_older_than(clock.wall() - 30 * DAY)
     assert ids == ["old00001"]
@@ -280,8 +281,9 @@ def test_purge_leaves_nothing_in_tables_index_or_files(tmp_path: Path) -> None:
         if file.exists():
             assert SECRET.encode() not in file.read_bytes(), suffix
     store.close()
-    # ... nor once it is closed.
+    # ... nor once it is closed, the name neither.
     assert SECRET.encode() not in raw_bytes(path)
+    assert b"Old Person" not in raw_bytes(path)
     with Store(path) as again:
         assert again.events("old00001") == [] and len(again.events("new00002")) == 16
 
