@@ -206,3 +206,25 @@ def test_a_folder_as_the_database_is_an_error(tmp_path: Path) -> None:
     result = run("sessions", env={"COMPANION_DB": str(tmp_path)})
     assert result.exit_code == 2
     assert result.stderr.startswith("error:") and "is a folder" in result.stderr
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_text_that_is_not_utf8_is_named_with_its_session_and_what_to_do(
+        db: Path, as_json: bool) -> None:
+    """Another program wrote bytes that are not UTF-8 into a listed column: the listing
+    says which session and what to do, exits 2, and prints no half of a JSON array."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sessions SET candidate = CAST(x'41ff42' AS TEXT) "
+                     "WHERE id = 'b1bb0002'")
+    result = run("--db", str(db), "sessions", *(["--json"] if as_json else []))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {db} holds text that is not UTF-8")
+    assert "Traceback" not in result.output and "purge" in result.stderr
+    if as_json:
+        assert "session b1bb0002" in result.stderr
+        assert "companion purge --session b1bb0002" in result.stderr
+    else:
+        assert "column 'candidate'" in result.stderr

@@ -5,6 +5,7 @@ imports it needs."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -55,8 +56,16 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
             if as_json:
                 # One session a line, as each row keeps it, written as it is read: never a
                 # list of every row (Store.sessions_json).
-                _echo_json_array(store.sessions_json(candidate=candidate, status=status,
-                                                     pending=pending, hide=bool(hidden)))
+                try:
+                    _echo_json_array(store.sessions_json(candidate=candidate, status=status,
+                                                         pending=pending, hide=bool(hidden)))
+                except NotUtf8 as err:
+                    raise StoreError(
+                        f"{store.path} holds text that is not UTF-8 in session "
+                        f"{one_line(err.session)}: another program wrote it. Nothing was "
+                        "changed; fix that row with `sqlite3 FILE`, erase the session with "
+                        f"`companion purge --session {one_line(err.session)}`, or use "
+                        "another file with --db.") from None
                 if waiting:
                     click.echo(f"note: {waiting}", err=True)
                 return
@@ -102,13 +111,36 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                    "--candidate or --status narrows.")
 
 
-def _safe_chunk(text: bytes) -> bytes:
-    """`json_safe` of a batch of lines (UTF-8). SQLite escapes the C0 controls itself; of
-    what json_safe escapes only DEL is ASCII, so most listings skip its pass (14 ms in
-    10,000 rows) after two scans in C."""
+class NotUtf8(Exception):
+    """A listed session holds text that is not UTF-8 (written by another program)."""
+
+    def __init__(self, session: str) -> None:
+        super().__init__(session)
+        self.session = session
+
+
+_LISTED_ID = re.compile(rb'\{"id":"((?:[^"\\]|\\.)*)"')
+
+
+def _safe_chunk(batch: list[bytes]) -> bytes:
+    """The batch's lines, joined, with `json_safe` applied (UTF-8). SQLite escapes the C0
+    controls itself; of what json_safe escapes only DEL is ASCII, so most listings skip
+    its pass (14 ms in 10,000 rows) after two scans in C. Raises NotUtf8, naming the first
+    session whose line does not decode."""
+    text = b",\n".join(batch)
     if text.isascii() and b"\x7f" not in text:
         return text
-    return json_safe(text.decode()).encode()
+    try:
+        return json_safe(text.decode()).encode()
+    except UnicodeDecodeError:
+        for line in batch:
+            try:
+                line.decode()
+            except UnicodeDecodeError:
+                found = _LISTED_ID.match(line)
+                raise NotUtf8(found.group(1).decode(errors="replace") if found
+                              else "(unknown)") from None
+        raise
 
 
 def _echo_json_array(batches: Iterator[list[bytes]]) -> None:
@@ -120,8 +152,9 @@ def _echo_json_array(batches: Iterator[list[bytes]]) -> None:
     opening = b"[\n"
     try:
         for batch in batches:
+            chunk = _safe_chunk(batch)
             out.write(opening)
-            out.write(_safe_chunk(b",\n".join(batch)))
+            out.write(chunk)
             opening = b",\n"
         out.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
         out.flush()

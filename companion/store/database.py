@@ -64,7 +64,9 @@ class LeaseLost(StoreError):
     """Another process took this session over: this one must write nothing more to it."""
 
 
-def _explain(path: Path, err: BaseException, busy: float | None = None) -> StoreError:
+def explain_error(path: Path, err: BaseException, busy: float | None = None) -> StoreError:
+    """What went wrong with the database at `path`, said for its user: what, where, and
+    what to do (SQLite's own words kept in the message)."""
     text = str(err)
     lower = text.lower()
     if "not a database" in lower:
@@ -80,6 +82,10 @@ def _explain(path: Path, err: BaseException, busy: float | None = None) -> Store
         waited = BUSY_TIMEOUT_S if busy is None else busy
         msg = (f"{path} is locked by {who} for more than {waited:g} s. Close it and try "
                "again (the app retries by itself, and keeps what you type).")
+    elif "decode to utf-8" in lower or isinstance(err, UnicodeDecodeError):
+        msg = (f"{path} holds text that is not UTF-8 ({text}): another program wrote it. "
+               "Nothing was changed; find the row with `sqlite3 FILE`, fix or purge that "
+               "session (`companion purge`), or use another file with --db.")
     elif "disk is full" in lower or "database or disk is full" in lower:
         msg = (f"{path}: the disk is full. Free some space and try again; everything saved "
                "before this is safe.")
@@ -289,14 +295,14 @@ class Store:
         elif 0 < self.path.stat().st_size < 100:
             # Shorter than an SQLite header: SQLite would take a 1-byte file for an empty
             # database and write over it.
-            raise _explain(self.path, sqlite3.DatabaseError("file is not a database"))
+            raise explain_error(self.path, sqlite3.DatabaseError("file is not a database"))
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=self.busy, isolation_level=None,
                 check_same_thread=True,
             )
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         try:
             # Reading before any write: a foreign or damaged file fails here, untouched.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -319,7 +325,7 @@ class Store:
             self._schema = max(version, target_version)  # read once: not on the hot path
         except sqlite3.Error as err:
             self.conn.close()
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         except StoreError:
             self.conn.close()
             raise
@@ -356,7 +362,7 @@ class Store:
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def checkpoint(self) -> bool:
         """Copy the WAL into the database without blocking anyone (PASSIVE), for idle
@@ -399,7 +405,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         try:
             yield
         except BaseException:
@@ -409,7 +415,7 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.Error as err:
             self._rollback()
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def _rollback(self) -> None:
         """Roll back what is still open. After some errors (a full disk) SQLite has rolled
@@ -434,7 +440,7 @@ class Store:
                     self.conn.execute("UPDATE sessions SET last_event_at = ? WHERE id = ?",
                                       (iso(summary.last_event_at), session_id))
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def _insert_event(self, session_id: str, event: Event) -> None:
         """The event row, and its text for full-text search (inside a transaction)."""
@@ -520,7 +526,7 @@ class Store:
                     self.conn.execute("DELETE FROM drafts WHERE session_id = ? AND field = ?",
                                       (session_id, field))
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     # --- the lease (one holder per session; the rules are companion.lease) ---------------
 
@@ -550,7 +556,7 @@ class Store:
                     (lease.session_id, lease.token, lease.pid, lease.host, lease.boot_id,
                      lease.since, lease.beat_wall, lease.beat_boot))
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         self.held[lease.session_id] = lease.token
         self.lost.discard(lease.session_id)
         return None
@@ -567,7 +573,7 @@ class Store:
                 "UPDATE leases SET beat_wall = ?, beat_boot = ? WHERE session_id = ? AND "
                 "token = ? AND held = 1", (wall, boot, session_id, token))
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         if cursor.rowcount != 1:
             self._lost(session_id)
 
@@ -581,7 +587,7 @@ class Store:
                 "UPDATE leases SET held = 0, beat_wall = ?, beat_boot = ? WHERE "
                 "session_id = ? AND token = ?", (wall, boot, session_id, token))
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def _check_lease(self, session_id: str) -> None:
         """Inside a write transaction: refuse a write to a session this process held and
@@ -612,7 +618,7 @@ class Store:
             cursor.row_factory = sqlite3.Row
             return cursor.fetchall()
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def events(self, session_id: str) -> list[Event]:
         from companion.events import Event, EventError, check_record
@@ -676,7 +682,7 @@ class Store:
             while batch := cursor.fetchmany(1_000):
                 yield batch
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def count_sessions(self, candidate: str | None = None, status: str | None = None,
                        pending: bool = False, hide: bool = False) -> int:
@@ -812,7 +818,7 @@ class Store:
             with self.transaction():
                 self._update_listing(session_id, summary)
         except sqlite3.Error as err:
-            raise _explain(self.path, err) from None
+            raise explain_error(self.path, err) from None
 
     def interviews_since(self, since: float) -> int:
         """Interview sessions (not practice) started here since `since` (epoch seconds)."""
@@ -1048,7 +1054,7 @@ class Store:
             if counts["sessions"] or earlier:
                 finished = self._finish_erasures(wait, step)
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
         return {**counts, "pending": not finished, "busy": not finished,
                 "finished_earlier": earlier if finished else 0}
 
@@ -1137,7 +1143,7 @@ class Store:
                     (session_id, *(seal.get(c) for c in columns)),
                 )
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def unsealed_finished(self, candidate: str | None = None) -> list[str]:
         """Ended or abandoned sessions without a seal, oldest first (optionally one
@@ -1164,7 +1170,7 @@ class Store:
             with self.transaction():
                 self._insert_views(kind, at, seen, detail)
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def _insert_views(self, kind: str, at: float, seen: list[dict[str, Any]],
                       detail: str) -> None:
@@ -1233,7 +1239,7 @@ class Store:
                         "candidate_id": first.data.get("candidate_id") or "",
                     }], file)
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     def append_imported(self, session_id: str, events: list[Event],
                         summary: ListingRow) -> None:
@@ -1245,7 +1251,7 @@ class Store:
                     self._insert_event(session_id, event)
                 self._update_listing(session_id, summary)
         except sqlite3.Error as err:
-            raise _explain(self.path, err, self.busy) from None
+            raise explain_error(self.path, err, self.busy) from None
 
     # --- the panel's display rule (companion.panel.reveal) -------------------------------------
 
