@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +181,20 @@ def screen_text(app: Any) -> str:
     """What the screen shows, as plain text (like tmux capture-pane), from the SVG export."""
     texts = re.findall(r">([^<>]*)</text>", app.export_screenshot())
     return html.unescape("".join(texts)).replace("\xa0", " ")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_db(version: int, tmp_path: Path) -> Path:
+    """A copy of the database made by the code of schema `version` (tests/fixtures/vN),
+    mode 0600 as companion makes it (a checkout gives 0644, which gets a warning)."""
+    copy = tmp_path / f"v{version}.db"
+    shutil.copyfile(FIXTURES / f"v{version}" / f"v{version}.db", copy)
+    copy.chmod(0o600)
+    return copy
+
+
+def schema_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -6,12 +6,11 @@ migrated copy must still give the same sessions and the same exports."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import fixture_db, run_cli, schema_version
 
 from companion.session import ABANDONED, ENDED, PAUSED, replay
 from companion.store.database import SCHEMA_VERSION, Store
@@ -22,15 +21,11 @@ SESSIONS = {"a1b2c3d4": ENDED, "e5f6a7b8": ENDED, "c9d0e1f2": PAUSED, "0a0b0c0d"
 
 @pytest.fixture
 def v3_db(tmp_path: Path) -> Path:
-    copy = tmp_path / "v3.db"
-    shutil.copyfile(V3 / "v3.db", copy)
-    copy.chmod(0o600)  # as companion makes it (a checkout gives 0644, which gets a warning)
-    return copy
+    return fixture_db(3, tmp_path)
 
 
 def test_the_fixture_is_schema_version_3() -> None:
-    with sqlite3.connect(V3 / "v3.db") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert schema_version(V3 / "v3.db") == 3
 
 
 def test_a_v3_database_migrates_and_replays(v3_db: Path) -> None:

@@ -6,12 +6,11 @@ must still give the same sessions, people, drafts, lease rows, imports and expor
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import fixture_db, run_cli, schema_version
 
 from companion.session import ABANDONED, ENDED, PAUSED, replay
 from companion.store.database import SCHEMA_VERSION, Store
@@ -23,15 +22,11 @@ SESSIONS = {"a1b2c3d4": ENDED, "e5f6a7b8": ENDED, "c9d0e1f2": PAUSED, "0a0b0c0d"
 
 @pytest.fixture
 def v6_db(tmp_path: Path) -> Path:
-    copy = tmp_path / "v6.db"
-    shutil.copyfile(V6 / "v6.db", copy)
-    copy.chmod(0o600)  # as companion makes it (a checkout gives 0644, which gets a warning)
-    return copy
+    return fixture_db(6, tmp_path)
 
 
 def test_the_fixture_is_schema_version_6() -> None:
-    with sqlite3.connect(V6 / "v6.db") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert schema_version(V6 / "v6.db") == 6
 
 
 def test_a_v6_database_migrates_and_replays(v6_db: Path) -> None:

@@ -4,12 +4,11 @@ hides and exports what that code did."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import fixture_db, run_cli, schema_version
 
 from companion.session import replay
 from companion.store.database import HIDDEN_CONDITION, SCHEMA_VERSION, Store
@@ -19,15 +18,11 @@ V7 = Path(__file__).parent / "fixtures" / "v7"
 
 @pytest.fixture
 def v7_db(tmp_path: Path) -> Path:
-    copy = tmp_path / "v7.db"
-    shutil.copyfile(V7 / "v7.db", copy)
-    copy.chmod(0o600)
-    return copy
+    return fixture_db(7, tmp_path)
 
 
 def test_the_fixture_is_schema_version_7() -> None:
-    with sqlite3.connect(V7 / "v7.db") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert schema_version(V7 / "v7.db") == 7
 
 
 def test_a_v7_database_migrates_and_the_imported_sessions_are_indexed(v7_db: Path) -> None:

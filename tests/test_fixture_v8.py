@@ -5,12 +5,11 @@ lists and exports what that code did."""
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import fixture_db, run_cli, schema_version
 
 from companion.session import replay
 from companion.store.database import SCHEMA_VERSION, Store
@@ -21,17 +20,14 @@ V8 = Path(__file__).parent / "fixtures" / "v8"
 
 @pytest.fixture
 def v8_db(tmp_path: Path) -> Path:
-    copy = tmp_path / "v8.db"
-    shutil.copyfile(V8 / "v8.db", copy)
-    copy.chmod(0o600)
-    return copy
+    return fixture_db(8, tmp_path)
 
 
 def test_the_fixture_is_schema_version_8() -> None:
+    assert schema_version(V8 / "v8.db") == 8
     with sqlite3.connect(V8 / "v8.db") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert "listing" not in tables
+    assert "listing" not in tables
 
 
 def test_a_v8_database_migrates_and_lists_what_it_listed(v8_db: Path) -> None:
