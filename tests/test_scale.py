@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorder, make_plan, run_cli, start, stored_session
+from helpers import Recorder, fixture_db, make_plan, run_cli, start, stored_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -355,7 +355,7 @@ def _listing_in_step(store: Store) -> list[dict[str, Any]]:
     """The kept listing, newest first, checked against the sessions as they are now: the
     same rows in the same order, each object the one made from its session's columns."""
     kept = store.conn.execute(
-        "SELECT id, json FROM listing ORDER BY started_at DESC, n DESC").fetchall()
+        "SELECT id, json FROM listing ORDER BY started_at DESC, n DESC, id DESC").fetchall()
     made = store.conn.execute(f"SELECT id, {listing_object()} FROM sessions "
                               "ORDER BY started_at DESC, rowid DESC").fetchall()
     assert kept == made
@@ -472,6 +472,56 @@ def test_the_unfiltered_json_listing_reads_its_table_in_order_without_sorting(
         tmp_path: Path) -> None:
     with Store(tmp_path / "q.db") as store:
         plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT CAST(json AS BLOB) FROM listing "
-                                  "ORDER BY started_at DESC, n DESC").fetchall()
+                                  "ORDER BY started_at DESC, n DESC, id DESC").fetchall()
     details = " ".join(row[3] for row in plan)
     assert details == "SCAN listing" and "TEMP B-TREE" not in details
+
+
+@pytest.mark.parametrize("dropped", ["TABLE listing", "TRIGGER listing_insert",
+                                     "TRIGGER listing_update", "TRIGGER listing_delete"])
+def test_a_listing_part_dropped_by_another_program_is_made_again_on_open(
+        tmp_path: Path, clock: FakeClock, dropped: str) -> None:
+    db = tmp_path / "d.db"
+    with Store(db) as store:
+        stored_session(store, clock, "d1", candidate="Kim Park", notes=())
+        stored_session(store, clock, "d2", candidate="Lee Chen", notes=())
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"DROP {dropped}")
+        if dropped.startswith("TRIGGER"):  # (without the table, the triggers refuse it)
+            conn.execute("UPDATE sessions SET candidate = 'Kim Q. Park' WHERE id = 'd1'")
+    with Store(db) as store:  # whole again, and in step with what changed meanwhile
+        assert _listing_in_step(store)[0]["candidate"] == "Lee Chen"
+        assert store.sessions()[1]["candidate"] == _listing_in_step(store)[1]["candidate"]
+        store.purge(["d1"])
+        assert [r["id"] for r in _listing_in_step(store)] == ["d2"]
+    assert b"Kim" not in b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+
+
+def test_rowids_renumbered_by_a_dump_and_restore_never_drop_a_session_from_the_listing(
+        tmp_path: Path, clock: FakeClock) -> None:
+    db = tmp_path / "r.db"
+    with Store(db) as store:
+        for sid in ("r1", "r2", "r3"):
+            stored_session(store, clock, sid, notes=())
+        store.conn.execute("UPDATE sessions SET started_at = '2026-01-01T10:00:00+00:00'")
+        store.conn.execute("UPDATE sessions SET rowid = rowid + 1 WHERE id = 'r3'")
+        store.conn.execute("UPDATE sessions SET rowid = rowid - 2 WHERE id = 'r1'")
+        # a new session arriving at the same start takes a rowid a listed one had
+        store.conn.execute(
+            "INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, started_at, "
+            "status, scorecard) VALUES ('r4', 'p', 'Plan', 'interview', 'New', "
+            "'2026-01-01T10:00:00+00:00', 'ended', 'complete')")
+        listed = {r["id"] for r in json.loads(
+            b"[" + b",".join(b for batch in store.sessions_json() for b in batch) + b"]")}
+    assert listed == {"r1", "r2", "r3", "r4"}
+
+
+def test_a_v8_database_with_a_blob_in_a_listed_column_still_migrates(tmp_path: Path) -> None:
+    db = fixture_db(8, tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sessions SET plan_title = X'414243', score = X'01' "
+                     "WHERE id = 'a1b2c3d4'")
+    listed = run_cli("--db", str(db), "sessions", "--json")
+    assert listed.exit_code == 0, listed.output
+    row = next(r for r in json.loads(listed.stdout) if r["id"] == "a1b2c3d4")
+    assert row["plan_title"] == "ABC" and row["score"] is None

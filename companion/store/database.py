@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from companion.clock import from_iso, iso, iso_stored
 from companion.paths import exposure_warning, private_dir
-from companion.store.listing import PRACTICE, ROW_COLUMNS, scorecard_rows_sql
+from companion.store.listing import (
+    PRACTICE,
+    ROW_COLUMNS,
+    listing_intact,
+    rebuild_listing,
+    scorecard_rows_sql,
+)
 from companion.store.listing import candidate_filter as _candidate_filter
 from companion.store.migrations import MIGRATIONS, _migrate_2  # noqa: F401 (tests patch them here)
 from companion.textsafe import fold_name
@@ -323,6 +329,9 @@ class Store:
             self.conn.create_function("fold_name", 1, _fold_sql, deterministic=True)
             self._migrate(version, target_version)
             self._schema = max(version, target_version)  # read once: not on the hot path
+            if self._schema >= 9 and not listing_intact(self.conn):
+                with self.transaction():  # another program dropped part of it
+                    rebuild_listing(self.conn)
         except sqlite3.Error as err:
             self.conn.close()
             raise explain_error(self.path, err, self.busy) from None
@@ -675,7 +684,7 @@ class Store:
                 sql = sql.replace(" DESC", "")
         else:
             sql, params = ("SELECT CAST(json AS BLOB) FROM listing "
-                           "ORDER BY started_at DESC, n DESC"), []
+                           "ORDER BY started_at DESC, n DESC, id DESC"), []
         try:
             cursor = self.conn.execute(sql, params)
             cursor.row_factory = _first_column

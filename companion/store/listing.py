@@ -39,30 +39,68 @@ LISTING_KEYS = ("id", "plan_id", "plan_title", "mode", "candidate", "candidate_i
                 "max_score", "recommendation", "source", "scorecard", "completed_at")
 
 
+_NUMBERS = ("score", "max_score")
+LISTING_PARTS = ("listing", "listing_insert", "listing_update", "listing_delete")
+
+
 def listing_object(row: str = "") -> str:
-    """The SQL of a session's listing object, of the columns of `row` (`NEW.`) or bare."""
-    return "json_object(" + ", ".join(f"'{key}', {row}{key}" for key in LISTING_KEYS) + ")"
+    """The SQL of a session's listing object, of the columns of `row` (`NEW.`) or bare.
+    Text columns are cast to text and the numbers kept only as numbers: a value another
+    program wrote as a BLOB, which json_object refuses, must not stop every write (or the
+    migration) of the whole database."""
+    def value(key: str) -> str:
+        if key in _NUMBERS:
+            return (f"CASE WHEN typeof({row}{key}) IN ('integer', 'real') "
+                    f"THEN {row}{key} END")
+        return f"CAST({row}{key} AS TEXT)"
+
+    return "json_object(" + ", ".join(f"'{key}', {value(key)}" for key in LISTING_KEYS) + ")"
+
+
+def create_listing(conn: sqlite3.Connection) -> None:
+    """The `sessions --json` objects, kept in the listing's order: newest by start, ties in
+    the order the sessions arrived (`n`, the session's rowid when listed; the id in the key
+    too, so that rowids renumbered by a dump and restore never make two sessions collide).
+    Inserted, rewritten and deleted with their session by triggers; filled from the
+    sessions already there. A session without an id (possible only by hand) is not listed."""
+    conn.execute("CREATE TABLE listing (started_at TEXT NOT NULL, n INTEGER NOT NULL, "
+                 "id TEXT NOT NULL UNIQUE, json TEXT NOT NULL, "
+                 "PRIMARY KEY (started_at, n, id)) WITHOUT ROWID")
+    # OR REPLACE: a session row replaced (INSERT OR REPLACE) fires no delete trigger.
+    conn.execute("CREATE TRIGGER listing_insert AFTER INSERT ON sessions "
+                 "WHEN NEW.id IS NOT NULL BEGIN INSERT OR REPLACE INTO listing VALUES ("
+                 f"coalesce(NEW.started_at, ''), NEW.rowid, NEW.id, {listing_object('NEW.')}"
+                 "); END")
+    conn.execute(f"CREATE TRIGGER listing_update AFTER UPDATE OF {', '.join(LISTING_KEYS)} "
+                 "ON sessions BEGIN DELETE FROM listing WHERE id = OLD.id; "
+                 "INSERT OR REPLACE INTO listing SELECT coalesce(NEW.started_at, ''), "
+                 f"NEW.rowid, NEW.id, {listing_object('NEW.')} WHERE NEW.id IS NOT NULL; END")
+    conn.execute("CREATE TRIGGER listing_delete AFTER DELETE ON sessions BEGIN "
+                 "DELETE FROM listing WHERE id = OLD.id; END")
+    conn.execute("INSERT OR REPLACE INTO listing SELECT coalesce(started_at, ''), rowid, id, "
+                 f"{listing_object()} FROM sessions WHERE id IS NOT NULL")
+
+
+def listing_intact(conn: sqlite3.Connection) -> bool:
+    """Whether the listing table and its three triggers are all there (another program may
+    have dropped one: the listing would go stale, and a purge would leave names in it)."""
+    marks = ", ".join("?" * len(LISTING_PARTS))
+    found = conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({marks})",
+                         LISTING_PARTS).fetchone()[0]
+    return bool(found == len(LISTING_PARTS))
+
+
+def rebuild_listing(conn: sqlite3.Connection) -> None:
+    """The listing made again from the sessions (inside a transaction)."""
+    for trigger in LISTING_PARTS[1:]:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS listing")
+    create_listing(conn)
 
 
 def migrate_9(db: sqlite_utils.Database) -> None:
-    """The `sessions --json` objects, kept in the listing's order: newest by start, ties in
-    the order the sessions arrived (`n`, the session's rowid when listed). Inserted,
-    rewritten and deleted with their session by triggers."""
-    conn = db.conn
-    conn.execute("CREATE TABLE listing (started_at TEXT NOT NULL, n INTEGER NOT NULL, "
-                 "id TEXT NOT NULL UNIQUE, json TEXT NOT NULL, PRIMARY KEY (started_at, n)) "
-                 "WITHOUT ROWID")
-    # OR REPLACE: a session row replaced (INSERT OR REPLACE) fires no delete trigger.
-    conn.execute("CREATE TRIGGER listing_insert AFTER INSERT ON sessions BEGIN "
-                 "INSERT OR REPLACE INTO listing VALUES (NEW.started_at, NEW.rowid, NEW.id, "
-                 f"{listing_object('NEW.')}); END")
-    conn.execute(f"CREATE TRIGGER listing_update AFTER UPDATE OF {', '.join(LISTING_KEYS)} "
-                 "ON sessions BEGIN UPDATE listing SET started_at = NEW.started_at, "
-                 f"id = NEW.id, json = {listing_object('NEW.')} WHERE id = OLD.id; END")
-    conn.execute("CREATE TRIGGER listing_delete AFTER DELETE ON sessions BEGIN "
-                 "DELETE FROM listing WHERE id = OLD.id; END")
-    conn.execute(f"INSERT INTO listing SELECT started_at, rowid, id, {listing_object()} "
-                 "FROM sessions")
+    """Each session's `sessions --json` object kept in a table (create_listing)."""
+    create_listing(db.conn)
 
 
 def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
