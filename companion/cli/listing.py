@@ -147,6 +147,9 @@ def _echo_json_array(batches: Iterator[list[bytes]]) -> None:
     """`[`, the objects one a line, `]`: written a batch at a time as the cursor gives them
     (a large database streams, it never sits whole in memory), as the bytes SQLite holds.
     A reader that stops early (`| head`) ends the listing quietly."""
+    if sys.stdout is None:
+        raise CompanionError("standard output is closed: nothing to write the listing to "
+                             "(run it without `>&-`, or send it to a file)")
     sys.stdout.flush()
     out = sys.stdout.buffer
     opening = b"[\n"

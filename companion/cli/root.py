@@ -3,16 +3,23 @@ from its module when named. Commands that do not open the app never import Textu
 
 from __future__ import annotations
 
+import errno
 import importlib
-from typing import ClassVar
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import click
 
 from companion import __version__
 from companion.cli.common import common_options, config_of, load_content
 from companion.collector import resume_collector
-from companion.errors import CompanionError
+from companion.errors import EXIT_BAD_INPUT, CompanionError
 from companion.textsafe import printable
+
+# Why writing standard output fails when the stream, not a file we name, is at fault.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
 
 # Commands that open the app (None: no command, the home screen).
 APP_COMMANDS = frozenset({None, "run", "resume", "amend", "practice"})
@@ -43,13 +50,40 @@ class CommandGroup(click.Group):
         "panel": ("companion.cli.panelgit", "panel"),
     }
 
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        """Arguments that are not UTF-8 (Python keeps their bytes as surrogates) are
+        refused here, before any command quotes one back and fails to encode it."""
+        given = list(sys.argv[1:] if args is None else args)
+        for number, arg in enumerate(given, 1):
+            if any("\udc80" <= ch <= "\udcff" for ch in arg):
+                shown = printable(arg.encode(errors="surrogateescape").decode(
+                    errors="replace"))
+                click.echo(f"error: argument {number} ({shown}) is not valid UTF-8: type it "
+                           "again, or set a UTF-8 locale (LANG=C.UTF-8).", err=True)
+                sys.exit(EXIT_BAD_INPUT)
+        return super().main(given, *rest, **options)
+
     def invoke(self, ctx: click.Context) -> object:
         """Every command's error message shows control characters as symbols: it often
-        quotes what the user typed or a file held (`no session '...'`)."""
+        quotes what the user typed or a file held (`no session '...'`). Output that cannot
+        be written (a full disk, a closed stream) is said as such; a reader that stopped
+        early (`| head`) ends the command quietly."""
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # here, where a failure can still be said
+            return result
         except CompanionError as err:
             raise CompanionError(printable(err.format_message())) from None
+        except BrokenPipeError:
+            # Python would report the closed pipe again when it flushes at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return None
+        except OSError as err:
+            if err.filename is not None or err.errno not in _OUTPUT_ERRNOS:
+                raise
+            raise CompanionError(f"cannot write the output ({err.strerror}): free some "
+                                 "space, or send it somewhere else") from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LATER})
