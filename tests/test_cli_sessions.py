@@ -228,3 +228,24 @@ def test_text_that_is_not_utf8_is_named_with_its_session_and_what_to_do(
         assert "companion purge --session b1bb0002" in result.stderr
     else:
         assert "column 'candidate'" in result.stderr
+
+
+def test_a_session_row_written_without_its_log_is_listed_and_named_on_export(
+        db: Path) -> None:
+    """Another program inserted an ended session's row but no events: the listings still
+    work (its scorecard state cannot be worked out, so none is shown) and an export says
+    which session does not read and what to do."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, "
+                     "started_at, status) VALUES ('bare0001', 'p', 't', 'interview', 'Cy', "
+                     "'2030-01-01T00:00:00+00:00', 'ended')")
+    listed = run("--db", str(db), "sessions", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)[0]["id"] == "bare0001"
+    assert run("--db", str(db), "sessions").stdout.splitlines()[1].startswith("bare0001")
+    exported = run("--db", str(db), "export", "bare0001")
+    assert exported.exit_code == 2 and "Traceback" not in exported.output
+    assert exported.stderr.startswith(f"error: session bare0001 in {db} does not read")
+    assert "companion purge --session bare0001" in exported.stderr

@@ -153,12 +153,27 @@ def _seen(r: dict[str, Any]) -> dict[str, Any]:
             "candidate": r["candidate"]["name"], "candidate_id": r["candidate"]["id"] or ""}
 
 
+def _replayed(store: Store, session_id: str, events: list[Any] | None = None) -> Any:
+    """The session's state from its log; a log that does not replay (a row another program
+    wrote without its events, a damaged event) is named, with what to do."""
+    from companion.events import EventError
+    from companion.session import replay
+    from companion.state import SessionError
+
+    try:
+        return replay(store.events(session_id) if events is None else events)
+    except (EventError, SessionError) as err:
+        raise CompanionError(
+            f"session {one_line(session_id)} in {store.path} does not read ({err}): its row "
+            "was written without its log, or the log is damaged. Restore a backup, or "
+            f"erase it with `companion purge --session {one_line(session_id)}`") from None
+
+
 def _sealed_report(store: Store, session_id: str) -> dict[str, Any]:
     from companion.export.report import report
-    from companion.session import replay
 
     events = store.events(session_id)
-    return report(replay(events), events, seal=store.seal(session_id))
+    return report(_replayed(store, session_id, events), events, seal=store.seal(session_id))
 
 
 def history_cards(store: Store, interviewers: list[str] | None = None,
@@ -171,7 +186,6 @@ def history_cards(store: Store, interviewers: list[str] | None = None,
     this user may not see yet: companion.panel.reveal) are left out, as per-interviewer
     figures leave them out too."""
     from companion.panel.calibration import card_from_listing, card_from_state, person
-    from companion.session import replay
 
     keys = None if interviewers is None else [person(i) for i in interviewers]
     cards = []
@@ -180,7 +194,7 @@ def history_cards(store: Store, interviewers: list[str] | None = None,
             continue
         digest = row.get("digest")
         card = (card_from_listing(row, json.loads(digest)) if digest
-                else card_from_state(replay(store.events(row["id"]))))
+                else card_from_state(_replayed(store, row["id"])))
         if card is not None:
             cards.append(card)
     return cards

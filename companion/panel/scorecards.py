@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from companion.clock import from_iso
+from companion.events import EventError
 from companion.session import replay, summary_of
-from companion.store.database import Store
+from companion.state import SessionError
+from companion.store.database import Store, StoreError
 
 HOUR = 3600.0
 DAY = 24 * HOUR
@@ -20,11 +22,20 @@ DAY = 24 * HOUR
 
 def refresh(store: Store) -> int:
     """Work out, once, the scorecard state of ended sessions made before the listing kept it
-    (schema 5): replay each and store it. How many were worked out."""
+    (schema 5): replay each and store it. How many were worked out. A session whose log
+    does not replay (a row another program wrote without its events, a damaged event) keeps
+    no state and is still listed: the readers that replay it (export, resume) say what is
+    wrong with it."""
     ids = store.unknown_scorecards()
+    done = 0
     for sid in ids:
-        store.set_listing(sid, summary_of(replay(store.events(sid))))
-    return len(ids)
+        try:
+            summary = summary_of(replay(store.events(sid)))
+        except (EventError, SessionError, StoreError):
+            continue
+        store.set_listing(sid, summary)
+        done += 1
+    return done
 
 
 def pending(store: Store) -> list[dict[str, Any]]:
