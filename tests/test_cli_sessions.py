@@ -222,10 +222,9 @@ def test_text_that_is_not_utf8_is_named_with_its_session_and_what_to_do(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {db} holds text that is not UTF-8")
-    assert "Traceback" not in result.output and "purge" in result.stderr
+    assert "Traceback" not in result.output and "sqlite3 FILE" in result.stderr
     if as_json:
-        assert "session b1bb0002" in result.stderr
-        assert "companion purge --session b1bb0002" in result.stderr
+        assert "in session b1bb0002:" in result.stderr
     else:
         assert "column 'candidate'" in result.stderr
 

@@ -4,6 +4,7 @@ imports it needs."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -62,10 +63,9 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
                 except NotUtf8 as err:
                     raise StoreError(
                         f"{store.path} holds text that is not UTF-8 in session "
-                        f"{one_line(err.session)}: another program wrote it. Nothing was "
-                        "changed; fix that row with `sqlite3 FILE`, erase the session with "
-                        f"`companion purge --session {one_line(err.session)}`, or use "
-                        "another file with --db.") from None
+                        f"{one_line(err.session)}: another program wrote it. Restore a "
+                        "backup, or rewrite that text with `sqlite3 FILE` (companion cannot "
+                        "read that row, so it cannot purge it either).") from None
                 if waiting:
                     click.echo(f"note: {waiting}", err=True)
                 return
@@ -122,6 +122,15 @@ class NotUtf8(Exception):
 _LISTED_ID = re.compile(rb'\{"id":"((?:[^"\\]|\\.)*)"')
 
 
+def _listed_id(quoted: bytes) -> str:
+    """The id as stored, from its JSON string (escapes undone; bytes that are not UTF-8
+    shown as U+FFFD)."""
+    try:
+        return str(json.loads(b'"' + quoted + b'"'))
+    except ValueError:
+        return quoted.decode(errors="replace")
+
+
 def _safe_chunk(batch: list[bytes]) -> bytes:
     """The batch's lines, joined, with `json_safe` applied (UTF-8). SQLite escapes the C0
     controls itself; of what json_safe escapes only DEL is ASCII, so most listings skip
@@ -138,8 +147,7 @@ def _safe_chunk(batch: list[bytes]) -> bytes:
                 line.decode()
             except UnicodeDecodeError:
                 found = _LISTED_ID.match(line)
-                raise NotUtf8(found.group(1).decode(errors="replace") if found
-                              else "(unknown)") from None
+                raise NotUtf8(_listed_id(found.group(1)) if found else "(unknown)") from None
         raise
 
 

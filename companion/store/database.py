@@ -90,8 +90,8 @@ def explain_error(path: Path, err: BaseException, busy: float | None = None) -> 
                "again (the app retries by itself, and keeps what you type).")
     elif "decode to utf-8" in lower or isinstance(err, UnicodeDecodeError):
         msg = (f"{path} holds text that is not UTF-8 ({text}): another program wrote it. "
-               "Nothing was changed; find the row with `sqlite3 FILE`, fix or purge that "
-               "session (`companion purge`), or use another file with --db.")
+               "Restore a backup, or rewrite that text with `sqlite3 FILE` (companion "
+               "cannot read that row, so it cannot purge it either).")
     elif "disk is full" in lower or "database or disk is full" in lower:
         msg = (f"{path}: the disk is full. Free some space and try again; everything saved "
                "before this is safe.")
