@@ -248,3 +248,11 @@ def test_a_session_row_written_without_its_log_is_listed_and_named_on_export(
     assert exported.exit_code == 2 and "Traceback" not in exported.output
     assert exported.stderr.startswith(f"error: session bare0001 in {db} does not read")
     assert "companion purge --session bare0001" in exported.stderr
+
+
+def test_a_filter_that_matches_nothing_says_so_and_the_columns_line_up(db: Path) -> None:
+    nothing = run("--db", str(db), "sessions", "--candidate", "Nobody Here")
+    assert nothing.exit_code == 0
+    assert nothing.stdout.startswith("No sessions match:") and "yet" not in nothing.stdout
+    header, first, *_ = run("--db", str(db), "sessions").stdout.splitlines()
+    assert header.index("STATE") == first.index("paused")  # p1pp0004, the newest

@@ -84,12 +84,16 @@ def sessions(ctx: click.Context, as_json: bool, candidate: str | None,
         click.echo("No pending scorecards: every ended interview is scored, recommended "
                    "and summarised.")
         return
+    if not rows and (candidate or status):
+        click.echo("No sessions match: `companion sessions` lists them all, "
+                   "`companion candidates` the people.")
+        return
     if not rows:
         click.echo("No sessions yet. Start one with `companion run PLAN --candidate NAME` "
                    "(`companion plans` lists the plans).")
         return
     now = time.time()
-    header = (f"{'ID':<8}  {'STARTED':<16}  {'STATE':<9}  {'SCORE':>5}  {'CANDIDATE':<24}  "
+    header = (f"{'ID':<8}  {'STARTED':<20}  {'STATE':<9}  {'SCORE':>5}  {'CANDIDATE':<24}  "
               f"{'INTERVIEWER':<18}  PLAN")
     click.echo(header)
     for r in rows:
