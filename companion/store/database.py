@@ -328,6 +328,10 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.create_function("fold_name", 1, _fold_sql, deterministic=True)
             self._migrate(version, target_version)
+            # sqlite-utils turns recursive triggers on for the migrations; off again, as any
+            # other program has it, so that a replaced row is counted alike whoever writes
+            # (session_count_replace).
+            self.conn.execute("PRAGMA recursive_triggers = OFF")
             self._schema = max(version, target_version)  # read once: not on the hot path
             if self._schema >= 9 and not listing_intact(self.conn):
                 with self.transaction():  # another program dropped part of it

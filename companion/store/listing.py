@@ -49,8 +49,9 @@ def listing_object(row: str = "") -> str:
     program wrote as a BLOB, which json_object refuses, must not stop every write (or the
     migration) of the whole database."""
     def value(key: str) -> str:
-        if key in _NUMBERS:
-            return (f"CASE WHEN typeof({row}{key}) IN ('integer', 'real') "
+        if key in _NUMBERS:  # finite numbers only: JSON has no Infinity
+            return (f"CASE WHEN typeof({row}{key}) = 'integer' OR (typeof({row}{key}) = "
+                    f"'real' AND abs({row}{key}) <= 1.7976931348623157e308) "
                     f"THEN {row}{key} END")
         return f"CAST({row}{key} AS TEXT)"
 
@@ -99,8 +100,24 @@ def rebuild_listing(conn: sqlite3.Connection) -> None:
 
 
 def migrate_9(db: sqlite_utils.Database) -> None:
-    """Each session's `sessions --json` object kept in a table (create_listing)."""
-    create_listing(db.conn)
+    """Each session's `sessions --json` object kept in a table (create_listing); and the
+    count of sessions kept right when another program replaces a row (INSERT OR REPLACE):
+    the outer policy made the count trigger's INSERT OR IGNORE a replace (the count fell
+    to 1), and the replaced row, deleted without its delete trigger, was counted twice.
+    Counted again now."""
+    conn = db.conn
+    create_listing(conn)
+    conn.execute("DROP TRIGGER session_count_insert")
+    conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
+                 "INSERT INTO session_count (id, n) SELECT 1, 0 "
+                 "WHERE NOT EXISTS (SELECT 1 FROM session_count); "
+                 "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
+    conn.execute("CREATE TRIGGER session_count_replace BEFORE INSERT ON sessions "
+                 "WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id) BEGIN "
+                 "UPDATE session_count SET n = n - 1 WHERE id = 1; END")
+    conn.execute("DELETE FROM session_count")
+    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions "
+                 "HAVING count(*) > 0")
 
 
 def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
