@@ -285,3 +285,22 @@ async def test_help_by_f1_or_the_palette_also_closes_into_typing(live: Live, key
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.typing
+
+
+async def test_the_footer_under_the_help_keeps_practice_keys_hidden_in_an_interview(
+        live: Live) -> None:
+    app = live.app()
+    async def settled() -> str:
+        for _ in range(6):  # the footer recomposes a few refreshes after a screen change
+            await pilot.pause()
+        return screen_text(app).splitlines()[-1]
+
+    async with app.run_test(size=(160, 30)) as pilot:
+        live_screen = _screen(app)
+        before = await settled()
+        assert "Next" in before and "Redraw" not in before
+        for keys in (["f1"], ["escape"], ["escape", "f1"]):  # the help, typing or not
+            await pilot.press(*keys)
+            footer = await settled()
+            assert "Next" in footer and "Redraw" not in footer, keys
+        assert app.screen is not live_screen

@@ -74,6 +74,14 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.owner = owner
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen below keeps its footer in sight, and Textual asks its `screen.` keys
+        of the screen on top: those are answered as the screen below would, so a
+        practice-only key stays hidden in an interview while the help is open."""
+        if hasattr(self, f"action_{action}"):
+            return True
+        return self.owner.check_action(action, parameters)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(help_text(self.app, self.owner))
