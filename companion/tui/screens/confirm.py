@@ -8,11 +8,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from companion.tui.screens.overlay import Overlay
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(Overlay[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", tooltip="Yes, go ahead", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", tooltip="No, go back", id="confirm.no"),

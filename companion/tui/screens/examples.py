@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from companion.model import Prompt
+from companion.tui.screens.overlay import Overlay
 from companion.tui.text import plain
 
 
@@ -31,7 +31,7 @@ def examples_text(prompt: Prompt) -> Text:
     return text
 
 
-class ExamplesScreen(ModalScreen[None]):
+class ExamplesScreen(Overlay[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,c,enter", "close", "Close", tooltip="Back to the live screen",
                 id="examples.close"),

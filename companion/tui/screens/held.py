@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
+
+from companion.tui.screens.overlay import Overlay
 
 READ_ONLY, TAKE_OVER, QUIT = "read-only", "take-over", "quit"
 
 
-class HeldChoice(ModalScreen[str]):
+class HeldChoice(Overlay[str]):
     """Read-only, take over, or quit; the answer is one of READ_ONLY, TAKE_OVER, QUIT."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,7 +48,9 @@ class HeldChoice(ModalScreen[str]):
                         + "t: take it over · q or Esc: back", classes="hint")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.offer_read_only or parameters != (READ_ONLY,)
+        if action == "answer":
+            return self.offer_read_only or parameters != (READ_ONLY,)
+        return super().check_action(action, parameters)
 
     def action_answer(self, choice: str) -> None:
         self.dismiss(choice)

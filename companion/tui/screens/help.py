@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from companion.tui.keymap import screen_bindings
+from companion.tui.screens.overlay import Overlay
 
 NOTE_SYNTAX = """Notes
   Enter saves the note line as a note, stamped with the session and section time.
@@ -57,7 +58,7 @@ def help_text(app: App[Any], owner: Screen[Any]) -> Text:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Overlay[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark,q", "dismiss", "Close", tooltip="Close the help",
                 id="help.close"),
@@ -73,14 +74,6 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, owner: Screen[Any]) -> None:
         super().__init__()
         self.owner = owner
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The screen below keeps its footer in sight, and Textual asks its `screen.` keys
-        of the screen on top: those are answered as the screen below would, so a
-        practice-only key stays hidden in an interview while the help is open."""
-        if hasattr(self, f"action_{action}"):
-            return True
-        return self.owner.check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

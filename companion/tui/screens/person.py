@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from companion.textsafe import visible
+from companion.tui.screens.overlay import Overlay
 from companion.tui.text import plain
 
 NEW = "__new__"
@@ -34,7 +34,7 @@ def person_label(person: dict[str, Any]) -> Text:
     return label
 
 
-class PersonPicker(ModalScreen[dict[str, Any] | None]):
+class PersonPicker(Overlay[dict[str, Any] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep", "Keep as typed", tooltip="Keep the name as typed, fill in "
                 "nothing", id="person.keep"),

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +19,7 @@ from companion.panel.reveal import hidden_scorecards
 from companion.session import Session, SessionError
 from companion.store.database import SEARCH_LATEST, Store, StoreError
 from companion.store.search import Hit, Results, search_results
+from companion.tui.screens.overlay import Overlay
 from companion.tui.text import plain
 
 
@@ -60,7 +60,7 @@ def hits_text(query: str, results: Results) -> Text:
     return text
 
 
-class SearchScreen(ModalScreen[None]):
+class SearchScreen(Overlay[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", tooltip="Close the search", id="search.close"),
         Binding("ctrl+o", "open_hit", "Open scorecard", tooltip="Open the highlighted hit's "

@@ -12,13 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from companion.tui.screens.overlay import Overlay
 from companion.tui.text import SafeInput
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(Overlay[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving",
                 id="prompt.cancel"),
