@@ -1,5 +1,6 @@
-"""Output a command cannot write, and arguments that are not UTF-8: a clear `error:` and exit
-code 2, never a traceback; a reader that stops early (`| head`) ends the command quietly."""
+"""Output a command cannot write, arguments that are not UTF-8, a mistyped command: a clear
+message and exit code 2, never a traceback; a reader that stops early (`| head`) ends the
+command quietly."""
 
 from __future__ import annotations
 
@@ -67,3 +68,11 @@ def test_an_argument_that_is_not_utf8_is_refused_before_any_command(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: argument {number} (")
     assert "is not valid UTF-8" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_mistyped_command_gets_the_nearest_names_and_exit_code_2(db: Path) -> None:
+    typo = run_cli("--db", str(db), "sesions", "--json")
+    assert typo.exit_code == 2
+    assert typo.stderr.rstrip().endswith("No such command 'sesions'. Did you mean 'sessions'?")
+    unknown = run_cli("--db", str(db), "xyzzy")
+    assert unknown.exit_code == 2 and "Did you mean" not in unknown.stderr

@@ -85,6 +85,23 @@ class CommandGroup(click.Group):
             raise CompanionError(f"cannot write the output ({err.strerror}): free some "
                                  "space, or send it somewhere else") from None
 
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A command name that is not one gets the nearest names, as options do."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as err:
+            name = args[0] if args else ""
+            if self.get_command(ctx, name) is not None or name.startswith("-"):
+                raise
+            import difflib
+
+            near = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if not near:
+                raise
+            raise click.UsageError(f"{err.message} Did you mean "
+                                   f"{' or '.join(repr(n) for n in near)}?", ctx) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LATER})
 
