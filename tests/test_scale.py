@@ -513,8 +513,8 @@ def test_rowids_renumbered_by_a_dump_and_restore_never_drop_a_session_from_the_l
             "INSERT INTO sessions (id, plan_id, plan_title, mode, candidate, started_at, "
             "status, scorecard) VALUES ('r4', 'p', 'Plan', 'interview', 'New', "
             "'2026-01-01T10:00:00+00:00', 'ended', 'complete')")
-        listed = {r["id"] for r in json.loads(
-            b"[" + b",".join(b for batch in store.sessions_json() for b in batch) + b"]")}
+        chunks = [c if isinstance(c, bytes) else c.encode() for c in store.sessions_json()]
+        listed = {r["id"] for r in json.loads(b"[" + b",\n".join(chunks) + b"]")}
     assert listed == {"r1", "r2", "r3", "r4"}
 
 

@@ -34,7 +34,7 @@ from companion.store.listing import (
 )
 from companion.store.listing import candidate_filter as _candidate_filter
 from companion.store.migrations import MIGRATIONS, _migrate_2  # noqa: F401 (tests patch them here)
-from companion.textsafe import fold_name
+from companion.textsafe import fold_name, visible
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
 
@@ -256,6 +256,14 @@ def _sessions_query(columns: str, candidate: str | None, status: str | None,
 
 def _first_column(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Any:
     return row[0]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class PlacedHits(NamedTuple):
@@ -675,11 +683,13 @@ class Store:
         return [dict(r) for r in self._query(sql, params)]
 
     def sessions_json(self, candidate: str | None = None, status: str | None = None,
-                      pending: bool = False, hide: bool = False) -> Iterator[list[bytes]]:
+                      pending: bool = False, hide: bool = False) -> Iterator[bytes | str]:
         """The rows of `sessions` (pending ones oldest first), each the JSON object of
-        LISTING_KEYS that the table `listing` keeps (schema 9), as UTF-8 (read as bytes,
-        never decoded only to be encoded again), a thousand at a time from the cursor:
-        never a list of every row. Unfiltered, the listing's own order is read."""
+        LISTING_KEYS that the table `listing` keeps (schema 9), a thousand lines at a time
+        joined by `,\n`, from the cursor: never a list of every row. Unfiltered, the
+        listing's own order is read. A batch that is all ASCII stays the bytes read (never
+        decoded only to be encoded again); any other is decoded here, where a row another
+        program wrote in something other than UTF-8 can be named."""
         if candidate or status or pending or hide:
             sql, params = _sessions_query("CAST(l.json AS BLOB)", candidate, status, None,
                                           None, pending, hide,
@@ -693,9 +703,24 @@ class Store:
             cursor = self.conn.execute(sql, params)
             cursor.row_factory = _first_column
             while batch := cursor.fetchmany(1_000):
-                yield batch
+                chunk = b",\n".join(batch)
+                yield chunk if chunk.isascii() else self._decoded(batch, chunk)
         except sqlite3.Error as err:
             raise explain_error(self.path, err, self.busy) from None
+
+    def _decoded(self, batch: list[bytes], chunk: bytes) -> str:
+        try:
+            return chunk.decode()
+        except UnicodeDecodeError:
+            bad = next(line for line in batch if not _is_utf8(line))
+            rows = self.conn.execute("SELECT CAST(id AS BLOB) FROM listing "
+                                     "WHERE CAST(json AS BLOB) = ?", (bad,)).fetchall()
+            sid = rows[0][0].decode(errors="replace") if rows else "(unknown)"
+            raise StoreError(
+                f"{self.path} holds text that is not UTF-8 in session {visible(sid)}: "
+                "another program wrote it. Restore a backup, or rewrite that text with "
+                "`sqlite3 FILE` (companion cannot read that row, so it cannot purge it "
+                "either).") from None
 
     def count_sessions(self, candidate: str | None = None, status: str | None = None,
                        pending: bool = False, hide: bool = False) -> int:
