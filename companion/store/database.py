@@ -70,6 +70,12 @@ class LeaseLost(StoreError):
     """Another process took this session over: this one must write nothing more to it."""
 
 
+def _not_utf8(path: Path, where: str) -> str:
+    return (f"{path} holds text that is not UTF-8 {where}: another program wrote it. Restore "
+            "a backup, or rewrite that text with `sqlite3 FILE` (companion cannot read that "
+            "row, so it cannot purge it either).")
+
+
 def explain_error(path: Path, err: BaseException, busy: float | None = None) -> StoreError:
     """What went wrong with the database at `path`, said for its user: what, where, and
     what to do (SQLite's own words kept in the message)."""
@@ -89,9 +95,7 @@ def explain_error(path: Path, err: BaseException, busy: float | None = None) -> 
         msg = (f"{path} is locked by {who} for more than {waited:g} s. Close it and try "
                "again (the app retries by itself, and keeps what you type).")
     elif "decode to utf-8" in lower or isinstance(err, UnicodeDecodeError):
-        msg = (f"{path} holds text that is not UTF-8 ({text}): another program wrote it. "
-               "Restore a backup, or rewrite that text with `sqlite3 FILE` (companion "
-               "cannot read that row, so it cannot purge it either).")
+        msg = _not_utf8(path, f"({text})")
     elif "disk is full" in lower or "database or disk is full" in lower:
         msg = (f"{path}: the disk is full. Free some space and try again; everything saved "
                "before this is safe.")
@@ -716,11 +720,7 @@ class Store:
             rows = self.conn.execute("SELECT CAST(id AS BLOB) FROM listing "
                                      "WHERE CAST(json AS BLOB) = ?", (bad,)).fetchall()
             sid = rows[0][0].decode(errors="replace") if rows else "(unknown)"
-            raise StoreError(
-                f"{self.path} holds text that is not UTF-8 in session {visible(sid)}: "
-                "another program wrote it. Restore a backup, or rewrite that text with "
-                "`sqlite3 FILE` (companion cannot read that row, so it cannot purge it "
-                "either).") from None
+            raise StoreError(_not_utf8(self.path, f"in session {visible(sid)}")) from None
 
     def count_sessions(self, candidate: str | None = None, status: str | None = None,
                        pending: bool = False, hide: bool = False) -> int:
