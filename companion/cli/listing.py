@@ -4,7 +4,6 @@ imports it needs."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -119,22 +118,17 @@ def _safe_chunk(chunk: bytes | str) -> bytes:
 
 def _echo_json_array(batches: Iterator[bytes | str]) -> None:
     """`[`, the objects one a line, `]`: written a batch at a time as the store reads them
-    (a large database streams, it never sits whole in memory). A reader that stops early
-    (`| head`) ends the listing quietly."""
+    (a large database streams, it never sits whole in memory)."""
     if sys.stdout is None:
         raise CompanionError("standard output is closed: nothing to write the listing to "
                              "(run it without `>&-`, or send it to a file)")
     sys.stdout.flush()
     out = sys.stdout.buffer
     opening = b"[\n"
-    try:
-        for batch in batches:
-            chunk = _safe_chunk(batch)  # before the opening: a bad batch writes nothing
-            out.write(opening)
-            out.write(chunk)
-            opening = b",\n"
-        out.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
-        out.flush()
-    except BrokenPipeError:
-        # Python would report the closed pipe again when it flushes at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    for batch in batches:  # a closed pipe is the command group's to end quietly
+        chunk = _safe_chunk(batch)  # before the opening: a bad batch writes nothing
+        out.write(opening)
+        out.write(chunk)
+        opening = b",\n"
+    out.write(b"[]\n" if opening == b"[\n" else b"\n]\n")
+    out.flush()
