@@ -340,10 +340,6 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.create_function("fold_name", 1, _fold_sql, deterministic=True)
             self._migrate(version, target_version)
-            # sqlite-utils turns recursive triggers on for the migrations; off again, as any
-            # other program has it, so that a replaced row is counted alike whoever writes
-            # (session_count_replace).
-            self.conn.execute("PRAGMA recursive_triggers = OFF")
             self._schema = max(version, target_version)  # read once: not on the hot path
             if self._schema >= 9 and not listing_intact(self.conn):
                 with self.transaction():  # another program dropped part of it
@@ -379,6 +375,9 @@ class Store:
                     continue
                 MIGRATIONS[number - 1](db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
+        # sqlite-utils turned recursive triggers on; off again, as any other program has
+        # them, so that a replaced row is counted alike whoever writes (session_count_replace)
+        self.conn.execute("PRAGMA recursive_triggers = OFF")
 
     def set_busy(self, seconds: float) -> None:
         """How long a write waits for another program's lock from now on (the app: 50 ms,
