@@ -99,27 +99,6 @@ def rebuild_listing(conn: sqlite3.Connection) -> None:
     create_listing(conn)
 
 
-def migrate_9(db: sqlite_utils.Database) -> None:
-    """Each session's `sessions --json` object kept in a table (create_listing); and the
-    count of sessions kept right when another program replaces a row (INSERT OR REPLACE):
-    the outer policy made the count trigger's INSERT OR IGNORE a replace (the count fell
-    to 1), and the replaced row, deleted without its delete trigger, was counted twice.
-    Counted again now."""
-    conn = db.conn
-    create_listing(conn)
-    conn.execute("DROP TRIGGER session_count_insert")
-    conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
-                 "INSERT INTO session_count (id, n) SELECT 1, 0 "
-                 "WHERE NOT EXISTS (SELECT 1 FROM session_count); "
-                 "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
-    conn.execute("CREATE TRIGGER session_count_replace BEFORE INSERT ON sessions "
-                 "WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id) BEGIN "
-                 "UPDATE session_count SET n = n - 1 WHERE id = 1; END")
-    conn.execute("DELETE FROM session_count")
-    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions "
-                 "HAVING count(*) > 0")
-
-
 def saved_events(conn: sqlite3.Connection, session_id: str) -> list[Event]:
     """A session's events, decoded and checked (raises EventError for a damaged one)."""
     from companion.events import Event, check_record

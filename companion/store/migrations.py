@@ -1,6 +1,6 @@
 """The schema's history: one migration per version, each run once in a transaction when
-an older database is opened (companion.store.database.Store). Versions 7 and 9 are
-in companion.store.listing. Every one is tested from a fixture database of the version before
+an older database is opened (companion.store.database.Store). Version 7's is in
+companion.store.listing. Every one is tested from a fixture database of the version before
 (tests/fixtures/v3, v6, v7, v8)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from companion.store.listing import migrate_7, migrate_9
+from companion.store.listing import create_listing, migrate_7
 
 if TYPE_CHECKING:  # imported when a migration runs: it costs ~50 ms at start-up
     import sqlite_utils
@@ -266,6 +266,27 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX sessions_imported ON sessions(source) WHERE source != 'local'")
 
 
+def _migrate_9(db: sqlite_utils.Database) -> None:
+    """Each session's `sessions --json` object kept in a table (create_listing); and the
+    count of sessions kept right when another program replaces a row (INSERT OR REPLACE):
+    the outer policy made the count trigger's INSERT OR IGNORE a replace (the count fell
+    to 1), and the replaced row, deleted without its delete trigger, was counted twice.
+    Counted again now."""
+    conn = db.conn
+    create_listing(conn)
+    conn.execute("DROP TRIGGER session_count_insert")
+    conn.execute("CREATE TRIGGER session_count_insert AFTER INSERT ON sessions BEGIN "
+                 "INSERT INTO session_count (id, n) SELECT 1, 0 "
+                 "WHERE NOT EXISTS (SELECT 1 FROM session_count); "
+                 "UPDATE session_count SET n = n + 1 WHERE id = 1; END")
+    conn.execute("CREATE TRIGGER session_count_replace BEFORE INSERT ON sessions "
+                 "WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.id) BEGIN "
+                 "UPDATE session_count SET n = n - 1 WHERE id = 1; END")
+    conn.execute("DELETE FROM session_count")
+    conn.execute("INSERT INTO session_count (id, n) SELECT 1, count(*) FROM sessions "
+                 "HAVING count(*) > 0")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, migrate_7,
-    _migrate_8, migrate_9]
+    _migrate_8, _migrate_9]
