@@ -1296,9 +1296,8 @@ class Store:
         """Scorecards a panel sync imported that this database's user may not see yet: no
         ended, sealed session of their own (source 'local') of the same person. The
         condition is HIDDEN_CONDITION, over `sessions s`, for queries that leave them out."""
-        # Sorted here: an ORDER BY in SQL made the planner walk every session by start time
-        # rather than the few imported ones by their index.
-        rows = self._query(
-            "SELECT s.id, s.candidate, s.candidate_id, s.interviewer, s.started_at, s.rowid "
-            f"AS row FROM sessions s WHERE {HIDDEN_CONDITION}")
-        return [dict(r) for r in sorted(rows, key=lambda r: (r["started_at"], r["row"]))]
+        # `+s.started_at`: sorting by it must not make the planner walk every session in
+        # its start-time index, rather than the few imported ones by theirs.
+        return [dict(r) for r in self._query(
+            "SELECT s.id, s.candidate, s.candidate_id, s.interviewer FROM sessions s "
+            f"WHERE {HIDDEN_CONDITION} ORDER BY +s.started_at, s.rowid")]
