@@ -59,15 +59,12 @@ class Hidden:
 NOTHING_HIDDEN = Hidden()
 
 
-def hidden_scorecards(store: Store, *, sees_all: bool | Callable[[], bool] = False
-                      ) -> Hidden:
-    """The panel scorecards this database's user may not see yet (none for the organiser,
-    `sees_all`). A callable `sees_all` is asked only when the database holds panel
-    scorecards at all: reading the panel's config costs a listing about 40 ms of imports."""
-    if sees_all is True:
-        return NOTHING_HIDDEN
+def hidden_scorecards(store: Store, *, sees_all: Callable[[], bool]) -> Hidden:
+    """The panel scorecards this database's user may not see yet (none for the organiser:
+    `sees_all()`, asked only when the database holds panel scorecards at all: reading the
+    panel's config costs a listing about 40 ms of imports)."""
     rows = store.hidden_panel_sessions()
-    if not rows or (callable(sees_all) and sees_all()):
+    if not rows or sees_all():
         return NOTHING_HIDDEN
     waiting: dict[str, int] = {}
     for row in rows:

@@ -532,7 +532,7 @@ class Panel:
         to_erase = [r["id"] for r in store.sessions()
                     if r["source"] != "local" and r["mode"] != "practice"
                     and erasures.covers(self.key_of(r), r["id"])]
-        hidden = hidden_scorecards(store, sees_all=self.sees_all)
+        hidden = hidden_scorecards(store, sees_all=lambda: self.sees_all)
         return {
             "folder": str(self.root),
             "remote": self.repo.remote_url(),

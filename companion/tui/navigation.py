@@ -35,6 +35,10 @@ class Navigator(Protocol):
 
     def open_stats(self, candidate: str | None = None) -> None: ...
 
+    @property
+    def sees_all(self) -> bool:
+        """Whether this user is the organiser of their panel (read when first asked)."""
+
 
 def navigator(node: DOMNode) -> Navigator:
     """The running app, as the Navigator it is (companion.tui.app.CompanionApp)."""

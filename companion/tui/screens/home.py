@@ -260,17 +260,13 @@ class HomeScreen(Screen[None]):
 
     # --- sessions ---------------------------------------------------------------------------
 
-    def _sees_all(self) -> bool:
-        """Asked only when the database holds panel scorecards (companion.panel.reveal)."""
-        return bool(getattr(self.app, "sees_all", False))
-
     def _fill_sessions(self) -> None:
         try:
             pending_rows = scorecards.pending(self.store)
             open_rows = [r for r in self.store.sessions(limit=50)
                          if r["status"] in ("running", "paused")]
             # The panel's scorecards this user may not see yet: counted, not listed.
-            hidden = hidden_scorecards(self.store, sees_all=self._sees_all)
+            hidden = hidden_scorecards(self.store, sees_all=lambda: navigator(self).sees_all)
             recent = [r for r in self.store.sessions(limit=RECENT * 3, hide=bool(hidden))
                       if r["status"] in ("ended", "abandoned")][:RECENT]
             today = scorecards.interviews_today(self.store, self.clock.wall())

@@ -19,6 +19,7 @@ from companion.panel.reveal import hidden_scorecards
 from companion.session import Session, SessionError
 from companion.store.database import SEARCH_LATEST, Store, StoreError
 from companion.store.search import Hit, Results, search_results
+from companion.tui.navigation import navigator
 from companion.tui.screens.overlay import Overlay
 from companion.tui.text import plain
 
@@ -102,15 +103,11 @@ class SearchScreen(Overlay[None]):
             self.query_one("#hits", Static).update("Searching…")
             self.run_search(event.value.strip())
 
-    def _sees_all(self) -> bool:
-        """Asked only when the database holds panel scorecards (companion.panel.reveal)."""
-        return bool(getattr(self.app, "sees_all", False))
-
     @work(thread=True, exclusive=True)
     def run_search(self, query: str) -> None:
         try:
             with Store(self.store.path) as store:
-                hidden = hidden_scorecards(store, sees_all=self._sees_all)
+                hidden = hidden_scorecards(store, sees_all=lambda: navigator(self).sees_all)
                 results = search_results(store, query, latest=self.latest,
                                          exclude=hidden.ids)
         except StoreError as err:
